@@ -1,0 +1,30 @@
+// Prisma 6.19 with the JavaScript schema engine: no native binary is downloaded (see docs/decisions/001).
+import { defineConfig } from "prisma/config";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { CatalogTypesClient, poolConfigFromUrl } from "./app/db/pg-catalog-client";
+
+export default defineConfig({
+  experimental: { adapter: true },
+  schema: "prisma/schema.prisma",
+  engine: "js",
+  adapter: async () => {
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new Error("DATABASE_URL is not set: run this through `npm run db:*`, which starts embedded PostgreSQL when needed.");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const factory: any = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), Client: CatalogTypesClient } as any);
+    const openShadow = factory.connectToShadowDb.bind(factory);
+    // adapter-pg 6.19 drops the shadow database before closing the pool that uses it: close first, then drop.
+    factory.connectToShadowDb = async () => {
+      const shadow = await openShadow();
+      shadow.dispose = async () => {
+        const pool = shadow.underlyingDriver();
+        await pool.end();
+        const admin = await factory.connect();
+        await admin.executeScript(`DROP DATABASE IF EXISTS "${pool.options.database}"`);
+        await admin.dispose();
+      };
+      return shadow;
+    };
+    return factory;
+  },
+});
