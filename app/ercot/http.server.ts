@@ -1,0 +1,194 @@
+import { Agent, request, type Dispatcher } from "undici";
+import pRetry, { AbortError } from "p-retry";
+import type { ErcotSourcesConfig } from "~/ercot/config";
+import { DEFAULT_RETRY } from "~/ercot/config";
+
+export type HttpTimeouts = ErcotSourcesConfig["timeouts"];
+export type RetryPolicy = NonNullable<ErcotSourcesConfig["retry"]>;
+
+/** Client certificate for mutual TLS, always as PEM (PFX is converted beforehand). */
+export interface ClientTlsMaterial {
+  certPem: string;
+  keyPem: string;
+  caPem?: string;
+}
+
+/** One pooled agent per source; the body timeout is the idle gap between chunks, not the total time. */
+export function createHttpAgent(timeouts: HttpTimeouts, tls?: ClientTlsMaterial): Agent {
+  return new Agent({
+    connectTimeout: timeouts.connectMs,
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.idleMs,
+    connect: tls ? { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem } : undefined,
+  });
+}
+
+/** An error whose message an operator can act on; never carries secrets. */
+export class ErcotHttpError extends Error {
+  readonly status: number | null;
+  readonly retryable: boolean;
+  constructor(message: string, options: { status?: number | null; retryable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = "ErcotHttpError";
+    this.status = options.status ?? null;
+    this.retryable = options.retryable;
+  }
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+]);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ErcotHttpError) return error.retryable;
+  const code = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
+  return code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+function networkReason(error: unknown): string {
+  switch (errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause)) {
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "the connection timed out";
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return "ERCOT did not start answering in time";
+    case "UND_ERR_BODY_TIMEOUT":
+      return "the transfer stalled (no data within the idle timeout)";
+    case "ECONNREFUSED":
+      return "the connection was refused";
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+    case "UND_ERR_CLOSED":
+      return "the connection was closed unexpectedly";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "the host name could not be resolved";
+    default:
+      return (error as Error | null)?.message ?? "an unknown network error";
+  }
+}
+
+/** Host only: query strings may carry ids, and tokens never belong in messages. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "an invalid URL";
+  }
+}
+
+export function networkError(action: string, url: string, error: unknown): ErcotHttpError {
+  if (error instanceof ErcotHttpError) return error;
+  return new ErcotHttpError(
+    `Could not ${action} at ${hostOf(url)}: ${networkReason(error)}. Check network access to ERCOT and try again later.`,
+    { retryable: isRetryable(error), cause: error },
+  );
+}
+
+export function statusError(action: string, url: string, status: number, detail?: string): ErcotHttpError {
+  const advice =
+    status === 429
+      ? "ERCOT is throttling requests; wait a minute and try again."
+      : status >= 500
+        ? "ERCOT may be down for maintenance; try again later."
+        : "Check the ERCOT settings for this source.";
+  return new ErcotHttpError(
+    `Could not ${action}: ${hostOf(url)} answered HTTP ${status}${detail ? ` (${detail})` : ""}. ${advice}`,
+    { status, retryable: isRetryableStatus(status) },
+  );
+}
+
+export interface SendOptions {
+  agent: Dispatcher;
+  method?: Dispatcher.HttpMethod;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  signal?: AbortSignal;
+}
+
+/** One HTTP exchange; network failures become ErcotHttpError, statuses are left to the caller. */
+export async function sendRequest(
+  action: string,
+  url: string,
+  options: SendOptions,
+): Promise<Dispatcher.ResponseData> {
+  try {
+    return await request(url, {
+      dispatcher: options.agent,
+      method: options.method ?? "GET",
+      headers: options.headers,
+      body: options.body,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw networkError(action, url, error);
+  }
+}
+
+/** Reads a small text body (error pages, JSON lists); larger bodies are cut at `limitBytes`. */
+export async function readText(body: Dispatcher.ResponseData["body"], limitBytes = 32 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= limitBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A short, log-safe excerpt of an error body. */
+export function excerpt(text: string, length = 160): string {
+  const flattened = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return flattened.length > length ? `${flattened.slice(0, length)}…` : flattened;
+}
+
+/**
+ * Retries connection errors, timeouts, 5xx and 429 with exponential backoff and jitter;
+ * any other failure (4xx, bad content) is final at once.
+ */
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  signal?: AbortSignal,
+): Promise<T> {
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await operation(attempt);
+      } catch (error) {
+        if (signal?.aborted || !isRetryable(error)) throw new AbortError(error as Error);
+        throw error;
+      }
+    },
+    {
+      retries: Math.max(0, policy.attempts - 1),
+      minTimeout: policy.minDelayMs,
+      maxTimeout: policy.maxDelayMs,
+      factor: 2,
+      randomize: true,
+      signal,
+    },
+  );
+}
