@@ -1,3 +1,5 @@
+import type { IssueLog } from "./types";
+
 /** TDSP codes as ERCOT spells them in its ESIID extract names. */
 export type Tdsp = "ONCOR_ELEC" | "CENTERPOINT" | "AEP_CENTRAL" | "AEP_NORTH" | "TNMP";
 
@@ -53,4 +55,22 @@ export function unknownEsiidWarning(esiid: string): string {
     "(17 digits starting 1044372, 1017699, 1003278, 1020404 or 10400511, or 22 digits starting 1008901); " +
     "its rows were kept, but check that the ESIID was not truncated or given a meter suffix."
   );
+}
+
+/** Checks ESIIDs once per distinct text and warns once per ESIID in no known layout. */
+export class EsiidReader {
+  private readonly seen = new Map<string, { esiid: string } | { message: string }>();
+  constructor(private readonly issues: IssueLog) {}
+
+  read(raw: string, line: number): { esiid: string } | { message: string } {
+    let result = this.seen.get(raw);
+    if (!result) {
+      const checked = normalizeEsiid(raw);
+      result = checked.ok ? { esiid: checked.esiid } : { message: checked.message };
+      if (checked.ok && !checked.knownFormat) this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
+      if (this.seen.size > 10_000) this.seen.clear();
+      this.seen.set(raw, result);
+    }
+    return result;
+  }
 }

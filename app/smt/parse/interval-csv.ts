@@ -1,5 +1,3 @@
-import { parse } from "csv-parse";
-import { pipeline } from "node:stream";
 import {
   chicagoDayLengthMinutes,
   chicagoDayStart,
@@ -8,9 +6,10 @@ import {
   formatLocalDate,
   type LocalDate,
 } from "./chicago-time";
+import { CsvSyntaxError, readCsvRecords } from "./csv-records";
 import { parseClock, parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
+import { EsiidReader } from "./esiid";
 import {
-  EsiidReader,
   INTERVAL_KWH_LIMITS,
   IntervalDayLedger,
   dayNumber,
@@ -120,46 +119,10 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
   let rowsRead = 0;
 
   async function* generate(): AsyncGenerator<IntervalRow> {
-    const parser = parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      max_record_size: 64 * 1024,
-      info: true,
-    });
-    pipeline(toReadable(source), parser, () => {});
-
-    const esiids = new EsiidReader(issues);
+    const fieldsReader = new IntervalFieldsReader(issues);
     const openDays = new Map<string, OpenDay>();
-    const dates = new Map<string, LocalDate | null>();
-    const revisions = new Map<string, Date | string>();
     let columns: Record<Column, number> | null = null;
     let columnCount = 0;
-
-    const readDate = (text: string) => {
-      let date = dates.get(text);
-      if (date === undefined) {
-        date = parseLocalDate(text);
-        if (dates.size > 1000) dates.clear();
-        dates.set(text, date);
-      }
-      return date;
-    };
-    const readRevision = (text: string): Date | string => {
-      let revision = revisions.get(text);
-      if (revision === undefined) {
-        const local = parseLocalDateTime(text);
-        const instant = local && chicagoToUtc(local.date, local.secondOfDay);
-        revision = local
-          ? (instant ?? `REVISION_DATE "${text}" falls in the hour skipped by daylight saving time.`)
-          : `REVISION_DATE "${text}" is not a date and time (expected MM/DD/YYYY HH:MM:SS).`;
-        if (revisions.size > 1000) revisions.clear();
-        revisions.set(text, revision);
-      }
-      return revision;
-    };
 
     function* settle(open: OpenDay): Generator<IntervalRow> {
       const candidates: IntervalRow[] = [];
@@ -251,8 +214,7 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     }
 
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const line = info.lines;
+      for await (const records of readCsvRecords(toReadable(source))) for (const { fields: record, line } of records) {
         if (!columns) {
           columns = readHeader(record);
           columnCount = record.length;
@@ -267,58 +229,10 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           issues.error(line, `The row has ${record.length} fields; the header has ${columnCount}.`);
           continue;
         }
-        const field = (column: Column) => record[columns![column]];
-
-        const esiid = esiids.read(field("ESIID"), line);
-        if ("message" in esiid) {
-          issues.error(line, esiid.message);
-          continue;
-        }
-        const date = readDate(field("USAGE_DATE"));
-        if (!date) {
-          issues.error(line, `USAGE_DATE "${field("USAGE_DATE")}" is not a date (expected MM/DD/YYYY).`);
-          continue;
-        }
-        const revisionAt = readRevision(field("REVISION_DATE"));
-        if (typeof revisionAt === "string") {
-          issues.error(line, revisionAt);
-          continue;
-        }
-        const startSecond = parseClock(field("USAGE_START_TIME"));
-        const endSecond = parseClock(field("USAGE_END_TIME"));
-        if (startSecond === null || startSecond >= DAY_SECONDS || endSecond === null) {
-          const [name, text] =
-            startSecond === null || startSecond >= DAY_SECONDS
-              ? ["USAGE_START_TIME", field("USAGE_START_TIME")]
-              : ["USAGE_END_TIME", field("USAGE_END_TIME")];
-          issues.error(line, `${name} "${text}" is not a time of day (expected HH:MM).`);
-          continue;
-        }
-        const kwhText = field("USAGE_KWH");
-        let kwh: string | null = null;
-        if (kwhText !== "") {
-          const parsed = parseDecimal(kwhText, INTERVAL_KWH_LIMITS);
-          if ("error" in parsed) {
-            issues.error(line, `USAGE_KWH: ${parsed.error}.`);
-            continue;
-          }
-          kwh = parsed.value;
-        }
-        const flag = field("ESTIMATED_ACTUAL").toUpperCase();
-        if (flag !== "" && flag !== "A" && flag !== "E") {
-          issues.error(line, `ESTIMATED_ACTUAL "${field("ESTIMATED_ACTUAL")}" should be A (actual) or E (estimated).`);
-          continue;
-        }
-        const channel = parseChannel(field("CONSUMPTION_SURPLUSGENERATION"));
-        if (!channel) {
-          issues.error(
-            line,
-            `CONSUMPTION_SURPLUSGENERATION "${field("CONSUMPTION_SURPLUSGENERATION")}" is not a known channel (expected Consumption or Surplus Generation).`,
-          );
-          continue;
-        }
-
-        const key = `${esiid.esiid}|${channel}`;
+        const parsed = fieldsReader.read(record, columns, line);
+        if (!parsed) continue;
+        const { esiid, channel, date, revisionAt } = parsed;
+        const key = `${esiid}|${channel}`;
         const day = dayNumber(date);
         let open = openDays.get(key);
         if (open && open.day !== day) {
@@ -327,18 +241,18 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           open = undefined;
         }
         if (!open) {
-          open = { esiid: esiid.esiid, channel, date, day, revisions: new Map() };
+          open = { esiid, channel, date, day, revisions: new Map() };
           openDays.set(key, open);
         }
         const revisionMs = revisionAt.getTime();
         let lines = open.revisions.get(revisionMs);
         if (!lines) open.revisions.set(revisionMs, (lines = []));
-        lines.push({ line, startSecond, endSecond, kwh, estimated: flag === "E", revisionAt });
+        lines.push(parsed.intervalLine);
       }
     } catch (error) {
-      if (error instanceof HeaderError || !isCsvError(error)) throw error;
-      if (!columns) throw new HeaderError(`The file could not be read as CSV: ${error.message}`, INTERVAL_CSV_HEADER, []);
-      issues.error(error.lines ?? 0, `The file stops being valid CSV here (${error.message}); the rest was not read.`);
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      if (!columns) throw new HeaderError(`The file could not be read as CSV: ${error.message}.`, INTERVAL_CSV_HEADER, []);
+      issues.error(error.line, `The file stops being valid CSV here (${error.message}); the rest was not read.`);
     }
     if (!columns) throw new HeaderError("The file is empty; expected an SMT 15-minute interval CSV.", INTERVAL_CSV_HEADER, []);
     for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield* settle(open);
@@ -361,8 +275,88 @@ function readHeader(record: string[]): Record<Column, number> {
   return Object.fromEntries(INTERVAL_CSV_HEADER.map((name) => [name, found.indexOf(name)])) as Record<Column, number>;
 }
 
-/** csv-parse's own errors (CsvError) carry a `CSV_…` code. */
-export function isCsvError(error: unknown): error is Error & { code: string; lines?: number } {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === "string" && code.startsWith("CSV_");
+/** Checks one record's fields; values repeated on every row (ESIID, dates, time labels) are parsed once. */
+class IntervalFieldsReader {
+  private readonly esiids: EsiidReader;
+  private readonly dates = new BoundedCache<LocalDate | null>();
+  private readonly revisions = new BoundedCache<Date | string>();
+  private readonly clocks = new BoundedCache<number | null>();
+
+  constructor(private readonly issues: IssueLog) {
+    this.esiids = new EsiidReader(issues);
+  }
+
+  read(
+    record: string[],
+    columns: Record<Column, number>,
+    line: number,
+  ): { esiid: string; channel: SmtChannel; date: LocalDate; revisionAt: Date; intervalLine: IntervalLine } | null {
+    const esiid = this.esiids.read(record[columns.ESIID], line);
+    if ("message" in esiid) return this.fail(line, esiid.message);
+    const dateText = record[columns.USAGE_DATE];
+    const date = this.dates.get(dateText, parseLocalDate);
+    if (!date) return this.fail(line, `USAGE_DATE "${dateText}" is not a date (expected MM/DD/YYYY).`);
+    const revisionAt = this.revisions.get(record[columns.REVISION_DATE], parseRevision);
+    if (typeof revisionAt === "string") return this.fail(line, revisionAt);
+    const startText = record[columns.USAGE_START_TIME];
+    const startSecond = this.clocks.get(startText, parseClock);
+    if (startSecond === null || startSecond >= DAY_SECONDS) {
+      return this.fail(line, `USAGE_START_TIME "${startText}" is not a time of day (expected HH:MM).`);
+    }
+    const endText = record[columns.USAGE_END_TIME];
+    const endSecond = this.clocks.get(endText, parseClock);
+    if (endSecond === null) return this.fail(line, `USAGE_END_TIME "${endText}" is not a time of day (expected HH:MM).`);
+    const kwhText = record[columns.USAGE_KWH];
+    let kwh: string | null = null;
+    if (kwhText !== "") {
+      const parsed = parseDecimal(kwhText, INTERVAL_KWH_LIMITS);
+      if ("error" in parsed) return this.fail(line, `USAGE_KWH: ${parsed.error}.`);
+      kwh = parsed.value;
+    }
+    const flagText = record[columns.ESTIMATED_ACTUAL];
+    const flag = flagText.toUpperCase();
+    if (flag !== "" && flag !== "A" && flag !== "E") {
+      return this.fail(line, `ESTIMATED_ACTUAL "${flagText}" should be A (actual) or E (estimated).`);
+    }
+    const channelText = record[columns.CONSUMPTION_SURPLUSGENERATION];
+    const channel = parseChannel(channelText);
+    if (!channel) {
+      return this.fail(
+        line,
+        `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`,
+      );
+    }
+    return {
+      esiid: esiid.esiid,
+      channel,
+      date,
+      revisionAt,
+      intervalLine: { line, startSecond, endSecond, kwh, estimated: flag === "E", revisionAt },
+    };
+  }
+
+  private fail(line: number, message: string): null {
+    this.issues.error(line, message);
+    return null;
+  }
+}
+
+function parseRevision(text: string): Date | string {
+  const local = parseLocalDateTime(text);
+  if (!local) return `REVISION_DATE "${text}" is not a date and time (expected MM/DD/YYYY HH:MM:SS).`;
+  return chicagoToUtc(local.date, local.secondOfDay) ?? `REVISION_DATE "${text}" falls in the hour skipped by daylight saving time.`;
+}
+
+/** A memo for values that repeat on every row; cleared when full so a pathological file cannot grow it. */
+class BoundedCache<Value> {
+  private readonly values = new Map<string, Value>();
+  get(text: string, compute: (text: string) => Value): Value {
+    let value = this.values.get(text);
+    if (value === undefined && !this.values.has(text)) {
+      value = compute(text);
+      if (this.values.size >= 1000) this.values.clear();
+      this.values.set(text, value);
+    }
+    return value as Value;
+  }
 }

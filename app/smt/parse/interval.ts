@@ -1,5 +1,4 @@
 import { formatLocalDate, type LocalDate } from "./chicago-time";
-import { normalizeEsiid, unknownEsiidWarning } from "./esiid";
 import type { DecimalLimits } from "./fields";
 import type { IssueCounts, IssueLog } from "./types";
 
@@ -54,24 +53,6 @@ export function parseChannel(text: string): SmtChannel | null {
 
 export function dayNumber(date: LocalDate): number {
   return Date.UTC(date.year, date.month - 1, date.day) / 86_400_000;
-}
-
-/** Checks ESIIDs once per distinct text and warns once per ESIID in no known layout. */
-export class EsiidReader {
-  private readonly seen = new Map<string, { esiid: string } | { message: string }>();
-  constructor(private readonly issues: IssueLog) {}
-
-  read(raw: string, line: number): { esiid: string } | { message: string } {
-    let result = this.seen.get(raw);
-    if (!result) {
-      const checked = normalizeEsiid(raw);
-      result = checked.ok ? { esiid: checked.esiid } : { message: checked.message };
-      if (checked.ok && !checked.knownFormat) this.issues.warn(unknownEsiidWarning(checked.esiid), line);
-      if (this.seen.size > 10_000) this.seen.clear();
-      this.seen.set(raw, result);
-    }
-    return result;
-  }
 }
 
 /**
