@@ -175,7 +175,8 @@ export function misDownloadUrl(misBaseUrl: string, docId: string): string {
   return url.toString();
 }
 
-function htmlTitle(html: string): string {
+/** An HTML page's title, or a short excerpt of any other body: enough for an operator to recognise it. */
+export function htmlTitle(html: string): string {
   const title = cheerio.load(html)("title").first().text().trim();
   return title || excerpt(html, 80);
 }

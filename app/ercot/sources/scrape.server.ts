@@ -3,7 +3,7 @@ import * as cheerio from "cheerio";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
 import { createHttpAgent, ErcotHttpError, excerpt, readText, sendRequest, statusError, withRetry } from "~/ercot/http.server";
-import { downloadZip, misDownloadUrl, parseMisDocumentList } from "./mis.server";
+import { downloadZip, htmlTitle, misDownloadUrl, parseMisDocumentList } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
 
 /** `product = {...};` as the page embeds it; whitespace and line breaks vary. */
@@ -85,11 +85,10 @@ export class ScrapeSource implements ErcotSource {
         listUrl.searchParams.set("_", String(Date.now()));
         const response = await sendRequest(action, listUrl.toString(), { agent: this.agent, signal, headers: { Accept: "application/json" } });
         const text = await readText(response.body);
-        if (response.statusCode !== 200) throw statusError(action, listUrl.toString(), response.statusCode, excerpt(text, 80));
+        if (response.statusCode !== 200) throw statusError(action, listUrl.toString(), response.statusCode, htmlTitle(text));
         if (/html/i.test(String(response.headers["content-type"] ?? "")) || /^\s*</.test(text)) {
-          const title = cheerio.load(text)("title").first().text().trim() || excerpt(text, 80);
           throw new ErcotHttpError(
-            `ERCOT returned an HTML page ("${title}") instead of the document list. ERCOT may be in maintenance; try again later.`,
+            `ERCOT returned an HTML page ("${htmlTitle(text)}") instead of the document list. ERCOT may be in maintenance; try again later.`,
             { status: response.statusCode, retryable: false },
           );
         }
