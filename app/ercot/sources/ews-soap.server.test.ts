@@ -1,0 +1,50 @@
+import { XMLParser } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { buildGetReportsEnvelope, parseGetReportsReply } from "./ews-soap.server";
+
+const envelope = buildGetReportsEnvelope({
+  source: "API_TESTUSER",
+  userId: "API_TESTUSER",
+  reportType: "203",
+  startTime: new Date("2026-06-02T05:00:00Z"),
+  endTime: new Date("2026-06-03T05:00:00Z"),
+  nonce: "bm9uY2Utbm9uY2Utbm9uYw==",
+  created: new Date("2026-06-03T11:00:00Z"),
+});
+
+const reply = (inner: string) =>
+  `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+  `<m:ResponseMessage xmlns:m="http://www.ercot.com/schema/2007-06/nodal/ews/message">${inner}</m:ResponseMessage></soap:Body></soap:Envelope>`;
+
+describe("EWS GetReports messages", () => {
+  it("orders Header children as Message.xsd's sequence demands", () => {
+    const header = /<msg:Header>([\s\S]*)<\/msg:Header>/.exec(envelope)?.[1] ?? "";
+    const order = [...header.matchAll(/<msg:(\w+)>/g)].map((match) => match[1]);
+    expect(order).toEqual(["Verb", "Noun", "ReplayDetection", "Nonce", "Created", "Revision", "Source", "UserID"]);
+  });
+
+  it("asks for report 203 between StartTime and EndTime", () => {
+    const request = new XMLParser({ removeNSPrefix: true, parseTagValue: false }).parse(envelope).Envelope.Body.RequestMessage.Request;
+    expect(request).toEqual({ StartTime: "2026-06-02T05:00:00Z", EndTime: "2026-06-03T05:00:00Z", Option: "203" });
+  });
+
+  it("reads reports by local name whatever the prefixes, including a naive created time and an empty size", async () => {
+    const reports = await parseGetReportsReply(
+      reply(
+        `<m:Reply><m:ReplyCode>OK</m:ReplyCode></m:Reply><m:Payload><r:Reports xmlns:r="http://www.ercot.com/schema/2007-06/nodal/ews">` +
+          `<r:Report><r:operatingDate>2026-08-20</r:operatingDate><r:fileName>ext.00000203.0000000000000000.20260820.122642000.TNMP_________DAILY.zip</r:fileName>` +
+          `<r:created>2026-08-20T12:26:42</r:created><r:size></r:size><r:format>zip</r:format><r:URL>https://mis.ercot.com/misdownload/servlets/mirDownload?doclookupId=1250000000</r:URL></r:Report>` +
+          `</r:Reports></m:Payload>`,
+      ),
+    );
+    expect(reports).toEqual([
+      expect.objectContaining({ created: "2026-08-20T12:26:42", size: null, url: expect.stringContaining("doclookupId=1250000000") }),
+    ]);
+  });
+
+  it("turns ReplyCode ERROR \"No reports found\" into an empty list and other errors into failures", async () => {
+    const error = (text: string) => reply(`<m:Reply><m:ReplyCode>ERROR</m:ReplyCode><m:Error>${text}</m:Error></m:Reply>`);
+    expect(await parseGetReportsReply(error("No reports found matching the criteria"))).toEqual([]);
+    await expect(parseGetReportsReply(error("Invalid Option"))).rejects.toThrow('ERCOT EWS answered GetReports with an error: "Invalid Option".');
+  });
+});
