@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
 
-function ewsSource(ews: Parameters<typeof sourcesConfigFor>[1]["ews"] = {}, now = FAKE_NOW) {
+function ewsSource(ews: NonNullable<Parameters<typeof sourcesConfigFor>[1]>["ews"] = {}, now = FAKE_NOW) {
   return new EwsSource(sourcesConfigFor(fake, { ews }), { now: () => now });
 }
 

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
+import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { AllSourcesFailedError, createErcotSources, downloadDocument, listWithFallback } from "./index.server";
+
+let fake: FakeErcot;
+beforeAll(async () => {
+  fake = await startFakeErcot();
+});
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+const dependencies = { now: () => FAKE_NOW, onWarning: () => undefined };
+
+describe("ERCOT source selection and fallback", () => {
+  it("orders configured sources EWS, Public API, scrape, and always keeps scrape", () => {
+    expect(createErcotSources(sourcesConfigFor(fake), dependencies).map((source) => source.name)).toEqual(["ews", "api", "scrape"]);
+    const scrapeOnly = sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
+    expect(createErcotSources(scrapeOnly, dependencies).map((source) => source.name)).toEqual(["scrape"]);
+  });
+
+  it("uses EWS when it answers", async () => {
+    const listing = await listWithFallback(createErcotSources(sourcesConfigFor(fake), dependencies));
+    expect(listing.source.name).toBe("ews");
+    expect(listing.attempts).toEqual([{ source: "ews" }]);
+    expect(listing.documents).toHaveLength(fake.documents.length);
+  });
+
+  it("falls back to the Public API when EWS answers SECU1073", async () => {
+    const config = sourcesConfigFor(fake, { ews: { pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem } });
+    const listing = await listWithFallback(createErcotSources(config, dependencies));
+    expect(listing.source.name).toBe("api");
+    expect(listing.attempts[0]).toEqual({ source: "ews", error: expect.stringContaining("SECU1073") });
+    expect(listing.attempts[1]).toEqual({ source: "api" });
+  });
+
+  it("falls back to scraping when ZP15-612 is not exposed by the Public API", async () => {
+    fake.setScenario("api-not-exposed");
+    const config = sourcesConfigFor(fake, { ews: { baseUrl: undefined } });
+    const listing = await listWithFallback(createErcotSources(config, dependencies));
+    expect(listing.source.name).toBe("scrape");
+    expect(listing.attempts[0].error).toContain("ZP15-612 is not served by the Public API");
+    const download = await downloadDocument(createErcotSources(config, dependencies), listing.documents[0]);
+    download.body.destroy();
+    expect(fake.requestLog.at(-1)?.route).toBe("download");
+  });
+
+  it("downloads through the source that listed the document", async () => {
+    const sources = createErcotSources(sourcesConfigFor(fake), dependencies);
+    const listing = await listWithFallback(sources);
+    const download = await downloadDocument(sources, listing.documents[0]);
+    for await (const chunk of download.body) expect(chunk).toBeInstanceOf(Buffer);
+    expect(fake.requestLog.at(-1)?.route).toBe("ews-download");
+  });
+
+  it("reports every source's reason when all of them fail", async () => {
+    fake.setScenario({ maintenance: { status: 503, routes: ["page", "list", "api", "ews"] } });
+    const config = sourcesConfigFor(fake, { retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 } });
+    const failure = await listWithFallback(createErcotSources(config, dependencies)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AllSourcesFailedError);
+    expect((failure as AllSourcesFailedError).attempts.map((attempt) => attempt.source)).toEqual(["ews", "api", "scrape"]);
+    expect((failure as Error).message).toMatch(/^No ERCOT source could list.*ews: .*HTTP 503.*api: .*scrape: .*Scheduled Maintenance/);
+  });
+});
