@@ -1,0 +1,254 @@
+import { z } from "zod";
+
+/** Variables that are secrets: never printed, logged or rendered. */
+export const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "ADMIN_TOKEN",
+  "CRON_SECRET",
+  "S3_ACCESS_KEY_ID",
+  "S3_SECRET_ACCESS_KEY",
+  "ERCOT_SUBSCRIPTION_KEY",
+  "ERCOT_USERNAME",
+  "ERCOT_PASSWORD",
+  "ERCOT_EWS_PFX",
+  "ERCOT_EWS_PFX_PASS",
+  "ERCOT_EWS_KEY",
+  "INTELLIWATT_WEBHOOK_SECRET",
+]);
+
+/** Canonical name ← accepted aliases (first one set wins). */
+export const ALIASES: Record<string, string[]> = {
+  S3_ENDPOINT: ["DO_SPACES_ENDPOINT"],
+  S3_REGION: ["DO_SPACES_REGION"],
+  S3_BUCKET: ["DO_SPACES_BUCKET"],
+  S3_ACCESS_KEY_ID: ["DO_SPACES_ACCESS_KEY_ID", "DO_SPACES_KEY"],
+  S3_SECRET_ACCESS_KEY: ["DO_SPACES_SECRET_ACCESS_KEY", "DO_SPACES_SECRET"],
+  S3_FORCE_PATH_STYLE: ["DO_SPACES_FORCE_PATH_STYLE"],
+  INTELLIWATT_WEBHOOK_SECRET: ["DROPLET_WEBHOOK_SECRET"],
+};
+
+export const ERCOT_DEFAULTS = {
+  ERCOT_PAGE_URL: "https://www.ercot.com/mp/data-products/data-product-details?id=ZP15-612",
+  ERCOT_TOKEN_URL: "https://ercotb2c.b2clogin.com/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token",
+  ERCOT_CLIENT_ID: "fec253ea-0d06-4272-a5e6-b478baeecd70",
+  ERCOT_SCOPE: "openid fec253ea-0d06-4272-a5e6-b478baeecd70 offline_access",
+  ERCOT_PRODUCT_ID: "ZP15-612",
+  ERCOT_API_BASE: "https://api.ercot.com",
+  ERCOT_EWS_REPORTTYPE: "203",
+} as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+const secret = (minLength: number) =>
+  optionalText.refine((value) => value === undefined || value.length >= minLength, {
+    message: `must be at least ${minLength} characters`,
+  });
+const httpUrl = optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+  message: "must be an http(s) URL",
+});
+const booleanFlag = optionalText.refine((value) => value === undefined || /^(true|false|1|0|yes|no)$/i.test(value), {
+  message: "must be true or false",
+});
+const pem = (label: string) =>
+  optionalText.refine((value) => value === undefined || value.replace(/\\n/g, "\n").includes("-----BEGIN"), {
+    message: `must be a PEM ${label} (-----BEGIN …), newlines may be written as \\n`,
+  });
+const base64 = optionalText.refine((value) => value === undefined || /^[A-Za-z0-9+/=\s]+$/.test(value), {
+  message: "must be base64 (base64 -w0 cert.pfx)",
+});
+const positiveInteger = optionalText.refine((value) => value === undefined || /^[1-9]\d*$/.test(value), {
+  message: "must be a positive whole number",
+});
+
+const schema = z
+  .object({
+    NODE_ENV: optionalText,
+    PORT: positiveInteger,
+    DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+      message: "must start with postgresql://",
+    }),
+    PORTAL_DATABASE_MODE: z.enum(["embedded", "external"]).optional(),
+    ADMIN_TOKEN: secret(16),
+    CRON_SECRET: secret(16),
+    SESSION_MAX_AGE_HOURS: positiveInteger,
+    S3_ENDPOINT: httpUrl,
+    S3_REGION: optionalText,
+    S3_BUCKET: optionalText.refine((value) => value === undefined || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value), {
+      message: "must be a lowercase bucket name (3–63 of a-z, 0-9, '.', '-')",
+    }),
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+    S3_FORCE_PATH_STYLE: booleanFlag,
+    ERCOT_PAGE_URL: httpUrl,
+    ERCOT_SUBSCRIPTION_KEY: optionalText,
+    ERCOT_USERNAME: optionalText,
+    ERCOT_PASSWORD: optionalText,
+    ERCOT_TOKEN_URL: httpUrl,
+    ERCOT_CLIENT_ID: optionalText,
+    ERCOT_SCOPE: optionalText,
+    ERCOT_PRODUCT_ID: optionalText,
+    ERCOT_API_BASE: httpUrl,
+    ERCOT_EWS_BASE: httpUrl,
+    ERCOT_EWS_REPORTTYPE: positiveInteger,
+    ERCOT_EWS_PFX: base64,
+    ERCOT_EWS_PFX_PASS: optionalText,
+    ERCOT_EWS_CERT: pem("certificate"),
+    ERCOT_EWS_KEY: pem("private key"),
+    ERCOT_EWS_CA: pem("CA certificate"),
+    ERCOT_EWS_USERID: optionalText,
+    ERCOT_SCHEDULE_ENABLED: booleanFlag,
+    INTELLIWATT_WEBHOOK_SECRET: secret(16),
+    SMT_UPLOAD_MAX_BYTES: positiveInteger,
+  })
+  .superRefine((env, ctx) => {
+    if (!env.ADMIN_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["ADMIN_TOKEN"], message: "is required (npm start generates one only with embedded PostgreSQL)" });
+    }
+    const s3Set = [env.S3_ENDPOINT, env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY].some(Boolean);
+    if (s3Set) {
+      for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required once any S3_* / DO_SPACES_* variable is set" });
+      }
+    }
+    if (env.ERCOT_EWS_CERT && !env.ERCOT_EWS_KEY) {
+      ctx.addIssue({ code: "custom", path: ["ERCOT_EWS_KEY"], message: "is required with ERCOT_EWS_CERT" });
+    }
+    if (env.ERCOT_EWS_KEY && !env.ERCOT_EWS_CERT) {
+      ctx.addIssue({ code: "custom", path: ["ERCOT_EWS_CERT"], message: "is required with ERCOT_EWS_KEY" });
+    }
+    if (env.ERCOT_SUBSCRIPTION_KEY && (!env.ERCOT_USERNAME || !env.ERCOT_PASSWORD)) {
+      for (const name of ["ERCOT_USERNAME", "ERCOT_PASSWORD"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required with ERCOT_SUBSCRIPTION_KEY (the API needs a fresh id_token)" });
+      }
+    }
+  });
+
+type RawEnv = z.infer<typeof schema>;
+
+const isTrue = (value: string | undefined) => value !== undefined && /^(true|1|yes)$/i.test(value);
+const unescapeNewlines = (value: string | undefined) => value?.replace(/\\n/g, "\n");
+
+function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
+  const s3Configured = Boolean(raw.S3_BUCKET && raw.S3_ACCESS_KEY_ID && raw.S3_SECRET_ACCESS_KEY);
+  const databaseMode = raw.PORTAL_DATABASE_MODE ?? "external";
+  return {
+    nodeEnv: raw.NODE_ENV ?? "development",
+    port: Number(raw.PORT ?? 3000),
+    databaseUrl: raw.DATABASE_URL,
+    databaseMode,
+    adminToken: raw.ADMIN_TOKEN,
+    cronSecret: raw.CRON_SECRET,
+    sessionMaxAgeSeconds: Number(raw.SESSION_MAX_AGE_HOURS ?? 12) * 3600,
+    storage: s3Configured
+      ? {
+          driver: "s3" as const,
+          endpoint: raw.S3_ENDPOINT,
+          region: raw.S3_REGION ?? "us-east-1",
+          bucket: raw.S3_BUCKET!,
+          accessKeyId: raw.S3_ACCESS_KEY_ID!,
+          secretAccessKey: raw.S3_SECRET_ACCESS_KEY!,
+          forcePathStyle: raw.S3_FORCE_PATH_STYLE === undefined ? true : isTrue(raw.S3_FORCE_PATH_STYLE),
+        }
+      : { driver: "local" as const },
+    ercot: {
+      reportTypeId: raw.ERCOT_EWS_REPORTTYPE ?? ERCOT_DEFAULTS.ERCOT_EWS_REPORTTYPE,
+      pageUrl: raw.ERCOT_PAGE_URL ?? ERCOT_DEFAULTS.ERCOT_PAGE_URL,
+      api: {
+        subscriptionKey: raw.ERCOT_SUBSCRIPTION_KEY,
+        username: raw.ERCOT_USERNAME,
+        password: raw.ERCOT_PASSWORD,
+        tokenUrl: raw.ERCOT_TOKEN_URL ?? ERCOT_DEFAULTS.ERCOT_TOKEN_URL,
+        clientId: raw.ERCOT_CLIENT_ID ?? ERCOT_DEFAULTS.ERCOT_CLIENT_ID,
+        scope: raw.ERCOT_SCOPE ?? ERCOT_DEFAULTS.ERCOT_SCOPE,
+        productId: raw.ERCOT_PRODUCT_ID ?? ERCOT_DEFAULTS.ERCOT_PRODUCT_ID,
+        apiBaseUrl: raw.ERCOT_API_BASE ?? ERCOT_DEFAULTS.ERCOT_API_BASE,
+      },
+      ews: {
+        baseUrl: raw.ERCOT_EWS_BASE,
+        reportType: raw.ERCOT_EWS_REPORTTYPE ?? ERCOT_DEFAULTS.ERCOT_EWS_REPORTTYPE,
+        pfxBase64: raw.ERCOT_EWS_PFX?.replace(/\s+/g, ""),
+        pfxPassphrase: raw.ERCOT_EWS_PFX_PASS,
+        certPem: unescapeNewlines(raw.ERCOT_EWS_CERT),
+        keyPem: unescapeNewlines(raw.ERCOT_EWS_KEY),
+        caPem: unescapeNewlines(raw.ERCOT_EWS_CA),
+        userId: raw.ERCOT_EWS_USERID,
+      },
+      scheduleEnabled:
+        raw.ERCOT_SCHEDULE_ENABLED === undefined ? databaseMode === "embedded" : isTrue(raw.ERCOT_SCHEDULE_ENABLED),
+    },
+    smt: {
+      webhookSecret: raw.INTELLIWATT_WEBHOOK_SECRET,
+      uploadMaxBytes: Number(raw.SMT_UPLOAD_MAX_BYTES ?? 512 * 1024 * 1024),
+    },
+    /** canonical name → the alias it was read from, e.g. S3_BUCKET → DO_SPACES_BUCKET */
+    aliasUsed,
+  };
+}
+
+export type Env = ReturnType<typeof shape>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      "The environment is not valid:\n" +
+        problems.map((p) => `  - ${p.variable} ${p.message}`).join("\n") +
+        "\nFix these variables (see README.md › Configuration) and start again.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Resolve aliases into canonical names, remembering which alias supplied each value. */
+export function resolveAliases(source: NodeJS.ProcessEnv) {
+  const values: Record<string, string | undefined> = { ...source };
+  const aliasUsed: Record<string, string> = {};
+  for (const [canonical, aliases] of Object.entries(ALIASES)) {
+    if (values[canonical]?.trim()) continue;
+    const alias = aliases.find((name) => source[name]?.trim());
+    if (alias) {
+      values[canonical] = source[alias];
+      aliasUsed[canonical] = alias;
+    }
+  }
+  return { values, aliasUsed };
+}
+
+/** Validates the environment; throws one EnvError listing every bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const { values, aliasUsed } = resolveAliases(source);
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "environment");
+        return { variable: aliasUsed[variable] ? `${variable} (from ${aliasUsed[variable]})` : variable, message: issue.message };
+      }),
+    );
+  }
+  return shape(result.data, aliasUsed);
+}
+
+/** Per-variable validity, for the health panels (never throws). */
+export function inspectEnv(source: NodeJS.ProcessEnv = process.env) {
+  const { values, aliasUsed } = resolveAliases(source);
+  const result = schema.safeParse(values);
+  const invalid = new Map<string, string>();
+  if (!result.success) for (const issue of result.error.issues) invalid.set(String(issue.path[0]), issue.message);
+  return { values, aliasUsed, invalid };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once per process. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

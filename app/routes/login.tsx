@@ -1,0 +1,65 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { recordAudit } from "~/audit/audit.server";
+import { clearFailedLogins, clientKey, loginRetryAfter, recordFailedLogin } from "~/auth/login-throttle.server";
+import { assertSameOrigin, getOperator, safeRedirectPath, signIn } from "~/auth/operator.server";
+import { secretsMatch } from "~/auth/secrets.server";
+import { getEnv } from "~/env/env.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Operator portal" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getOperator(request)) return redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const retryAfter = await loginRetryAfter(request);
+  if (retryAfter > 0) {
+    return json(
+      { error: `Too many failed sign-ins. Try again in ${Math.ceil(retryAfter / 60)} minute(s).` },
+      { status: 429, headers: { "Retry-After": String(retryAfter) } },
+    );
+  }
+  const form = await request.formData();
+  const token = form.get("token");
+  if (typeof token !== "string" || !secretsMatch(token, getEnv().adminToken)) {
+    await recordFailedLogin(request);
+    await recordAudit({ actor: `client ${clientKey(request)}`, action: "login.failed" }).catch(() => {});
+    return json({ error: "Sign-in failed." }, { status: 401 });
+  }
+  await clearFailedLogins(request);
+  await recordAudit({ actor: "operator", action: "login", details: { client: clientKey(request) } });
+  return signIn(request, safeRedirectPath(form.get("redirectTo")));
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  return (
+    <main>
+      <div className="card login">
+        <h1>Operator sign-in</h1>
+        <Form method="post">
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/admin"} />
+          <label htmlFor="token">Admin token</label>
+          <input id="token" name="token" type="password" autoComplete="current-password" required autoFocus />
+          {actionData?.error ? (
+            <p className="error-text" role="alert">
+              {actionData.error}
+            </p>
+          ) : null}
+          <p>
+            <button type="submit" disabled={navigation.state !== "idle"}>
+              Sign in
+            </button>
+          </p>
+          <p className="muted">The token is ADMIN_TOKEN. On a fresh machine `npm start` generates one and prints it once.</p>
+        </Form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,10 @@
+declare global {
+  // eslint-disable-next-line no-var
+  var __backgroundJobsStarted: boolean | undefined;
+}
+
+/** Starts in-process background jobs once per server process (the ERCOT schedule registers here). */
+export function startBackgroundJobs() {
+  if (globalThis.__backgroundJobsStarted) return;
+  globalThis.__backgroundJobsStarted = true;
+}
