@@ -68,7 +68,8 @@ export class IssueLog {
   }
 }
 
-export type ByteSource = Readable | AsyncIterable<Buffer | Uint8Array | string>;
+/** A stream, or chunks (an async generator, or an array in tests). */
+export type ByteSource = Readable | AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array>;
 
 export function toReadable(source: ByteSource): Readable {
   return source instanceof Readable ? source : Readable.from(source, { objectMode: false });

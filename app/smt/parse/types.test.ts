@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ISSUE_LIST_LIMIT, IssueLog, inBatches, parseRun } from "./types";
+
+async function* numbers(count: number) {
+  for (let i = 0; i < count; i++) yield i;
+}
+
+describe("inBatches", () => {
+  it("groups rows into batches of the given size, the last one shorter", async () => {
+    const sizes: number[] = [];
+    for await (const batch of inBatches(numbers(12_001), 5000)) sizes.push(batch.length);
+    expect(sizes).toEqual([5000, 5000, 2001]);
+  });
+});
+
+describe("IssueLog", () => {
+  it("keeps counting past the list limit so a garbage file cannot fill memory", () => {
+    const issues = new IssueLog();
+    for (let line = 1; line <= ISSUE_LIST_LIMIT + 5; line++) issues.error(line, "bad");
+    expect(issues.counts()).toMatchObject({ errorCount: ISSUE_LIST_LIMIT + 5 });
+    expect(issues.errors).toHaveLength(ISSUE_LIST_LIMIT);
+  });
+
+  it("warns once per key", () => {
+    const issues = new IssueLog();
+    issues.warnOnce("k", "first", 2);
+    issues.warnOnce("k", "again", 3);
+    expect(issues.warnings).toEqual([{ line: 2, message: "first" }]);
+  });
+});
+
+describe("parseRun", () => {
+  it("lets rows be read once and the summary only afterwards", async () => {
+    const run = parseRun(() => numbers(3), () => "done");
+    expect(() => run.summary()).toThrow();
+    for await (const _ of run.rows);
+    expect(run.summary()).toBe("done");
+    await expect(async () => {
+      for await (const _ of run.rows);
+    }).rejects.toThrow(/already been read/);
+  });
+});
