@@ -1,6 +1,12 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { CENTERPOINT_ESIID, ONCOR_ESIID, dailyReadsCsv, monthlyBillingCsv, portalNormalCsv } from "../../../tests/fixtures/smt/generate";
+import {
+  CENTERPOINT_ESIID,
+  ONCOR_ESIID,
+  dailyReadsCsv,
+  monthlyBillingCsv,
+  portalNormalCsv,
+} from "../../../tests/fixtures/smt/generate";
 import { parseBillingCsv, type BillingRead } from "./billing-csv";
 import { HeaderError } from "./types";
 
@@ -21,10 +27,20 @@ describe("parseBillingCsv", () => {
       readStart: "2025-10-01",
       readEnd: "2025-10-31",
       kwh: "1031.205",
-      extra: { kw: "4.82", startReading: "24002.915", endReading: "25034.120", TDSP_DUNS: "1039940674000", "Record Status": "FINAL" },
+      extra: {
+        kw: "4.82",
+        startReading: "24002.915",
+        endReading: "25034.120",
+        TDSP_DUNS: "1039940674000",
+        "Record Status": "FINAL",
+      },
       line: 2,
     });
-    expect(rows[2]).toMatchObject({ esiid: CENTERPOINT_ESIID, kwh: "893.5", extra: { TDSP_DUNS: "957877905", "Record Status": "ESTIMATED" } });
+    expect(rows[2]).toMatchObject({
+      esiid: CENTERPOINT_ESIID,
+      kwh: "893.5",
+      extra: { TDSP_DUNS: "957877905", "Record Status": "ESTIMATED" },
+    });
     expect(summary.columns).toEqual({
       recognised: {
         esiid: "ESI_ID",
@@ -38,7 +54,12 @@ describe("parseBillingCsv", () => {
       },
       extra: ["TDSP_DUNS", "Record Status"],
     });
-    expect(summary).toMatchObject({ rowsParsed: 3, firstDay: "2025-10-01", lastDay: "2025-11-30", esiids: [CENTERPOINT_ESIID, ONCOR_ESIID] });
+    expect(summary).toMatchObject({
+      rowsParsed: 3,
+      firstDay: "2025-10-01",
+      lastDay: "2025-11-30",
+      esiids: [CENTERPOINT_ESIID, ONCOR_ESIID],
+    });
   });
 
   it("uses a single read date as both start and end and strips the ESIID apostrophe", async () => {
@@ -52,7 +73,17 @@ describe("parseBillingCsv", () => {
 
   it("reads semicolon-delimited files with quoted fields and ISO dates", async () => {
     const { rows } = await parseText(`"esi id";"usage_date";"usage kwh"\n"${ONCOR_ESIID}";"2026-01-05";"12.5"\n`);
-    expect(rows).toEqual([{ esiid: ONCOR_ESIID, meter: "", readStart: "2026-01-05", readEnd: "2026-01-05", kwh: "12.5", extra: {}, line: 2 }]);
+    expect(rows).toEqual([
+      {
+        esiid: ONCOR_ESIID,
+        meter: "",
+        readStart: "2026-01-05",
+        readEnd: "2026-01-05",
+        kwh: "12.5",
+        extra: {},
+        line: 2,
+      },
+    ]);
   });
 
   it("reports bad rows by line and skips a repeated read", async () => {

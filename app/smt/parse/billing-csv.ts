@@ -32,7 +32,16 @@ export interface BillingSummary extends IssueCounts {
   columns: { recognised: Partial<Record<BillingField, string>>; extra: string[] };
 }
 
-type BillingField = "esiid" | "meter" | "readStart" | "readEnd" | "readDate" | "kwh" | "kw" | "startReading" | "endReading";
+type BillingField =
+  | "esiid"
+  | "meter"
+  | "readStart"
+  | "readEnd"
+  | "readDate"
+  | "kwh"
+  | "kw"
+  | "startReading"
+  | "endReading";
 
 /**
  * SMT's DailyMeterUsage and MonthlyBilling CSV layouts are undocumented (spec §8), so columns are found by name.
@@ -42,8 +51,28 @@ type BillingField = "esiid" | "meter" | "readStart" | "readEnd" | "readDate" | "
 const ALIASES: Record<BillingField, string[]> = {
   esiid: ["esiid", "esiidnumber", "esiidno", "esi", "esinumber", "esid"],
   meter: ["meter", "meternumber", "meterno", "meterid", "meterserialnumber", "utilitymeterid"],
-  readStart: ["readstart", "readstartdate", "startdate", "startreaddate", "fromdate", "periodstart", "periodstartdate", "servicestartdate", "billingstartdate"],
-  readEnd: ["readend", "readenddate", "enddate", "endreaddate", "todate", "periodend", "periodenddate", "serviceenddate", "billingenddate"],
+  readStart: [
+    "readstart",
+    "readstartdate",
+    "startdate",
+    "startreaddate",
+    "fromdate",
+    "periodstart",
+    "periodstartdate",
+    "servicestartdate",
+    "billingstartdate",
+  ],
+  readEnd: [
+    "readend",
+    "readenddate",
+    "enddate",
+    "endreaddate",
+    "todate",
+    "periodend",
+    "periodenddate",
+    "serviceenddate",
+    "billingenddate",
+  ],
   readDate: ["readdate", "usagedate", "date", "servicedate", "readingdate", "meterreaddate"],
   kwh: ["kwh", "actualkwh", "usagekwh", "energydatakwh", "totalkwh", "consumptionkwh", "billedkwh", "meteredkwh"],
   kw: ["kw", "meteredkw", "actualkw", "demandkw", "billedkw"],
@@ -52,7 +81,7 @@ const ALIASES: Record<BillingField, string[]> = {
 };
 
 const FIELD_BY_ALIAS = new Map(
-  Object.entries(ALIASES).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field as BillingField])),
+  Object.entries(ALIASES).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field as BillingField]))
 );
 
 /** SmtBillingRead.kwh is DECIMAL(14, 4). */
@@ -85,95 +114,101 @@ export function parseBillingCsv(source: ByteSource): ParseRun<BillingRead, Billi
     let recognisedIndexes = new Set<number>();
 
     try {
-      for await (const records of readCsvRecords(input, { delimiter: chooseDelimiter(head) })) for (const { fields: record, line } of records) {
-        if (!columns) {
-          headers = record;
-          columns = readHeader(record);
-          recognisedIndexes = new Set(columns.values());
-          for (const [field, index] of columns) recognised[field] = record[index];
-          extraHeaders.push(...record.filter((_, index) => !recognisedIndexes.has(index)));
-          if (!columns.has("kwh")) issues.warn("No kWh column was recognised; kwh is left empty on every row.", line);
-          continue;
-        }
-        if (record.every((field) => field === "")) continue;
-        rowsRead++;
-        if (record.length !== headers.length) {
-          issues.error(line, `The row has ${record.length} fields; the header has ${headers.length}.`);
-          continue;
-        }
-        const field = (name: BillingField) => {
-          const index = columns!.get(name);
-          return index === undefined ? "" : record[index];
-        };
-
-        const esiid = esiidReader.read(field("esiid"), line);
-        if ("message" in esiid) {
-          issues.error(line, esiid.message);
-          continue;
-        }
-        const dates: Partial<Record<"readStart" | "readEnd" | "readDate", LocalDate>> = {};
-        let badDate: string | null = null;
-        for (const name of ["readStart", "readEnd", "readDate"] as const) {
-          const text = field(name);
-          if (text === "") continue;
-          const date = parseLocalDate(text) ?? parseLocalDateTime(text)?.date;
-          if (date) dates[name] = date;
-          else badDate = `${recognised[name]} "${text}" is not a date (expected MM/DD/YYYY or YYYY-MM-DD).`;
-        }
-        if (badDate) {
-          issues.error(line, badDate);
-          continue;
-        }
-        const start = dates.readStart ?? dates.readDate ?? dates.readEnd;
-        const end = dates.readEnd ?? dates.readDate ?? dates.readStart;
-        if (!start || !end) {
-          issues.error(line, "The row has no read date.");
-          continue;
-        }
-        const readStart = formatLocalDate(start);
-        const readEnd = formatLocalDate(end);
-        if (readEnd < readStart) {
-          issues.error(line, `The read ends (${readEnd}) before it starts (${readStart}).`);
-          continue;
-        }
-        let kwh: string | null = null;
-        if (field("kwh") !== "") {
-          const parsed = parseDecimal(field("kwh").replace(/,/g, ""), BILLING_KWH_LIMITS);
-          if ("error" in parsed) {
-            issues.error(line, `${recognised.kwh}: ${parsed.error}.`);
+      for await (const records of readCsvRecords(input, { delimiter: chooseDelimiter(head) }))
+        for (const { fields: record, line } of records) {
+          if (!columns) {
+            headers = record;
+            columns = readHeader(record);
+            recognisedIndexes = new Set(columns.values());
+            for (const [field, index] of columns) recognised[field] = record[index];
+            extraHeaders.push(...record.filter((_, index) => !recognisedIndexes.has(index)));
+            if (!columns.has("kwh")) issues.warn("No kWh column was recognised; kwh is left empty on every row.", line);
             continue;
           }
-          kwh = parsed.value;
+          if (record.every((field) => field === "")) continue;
+          rowsRead++;
+          if (record.length !== headers.length) {
+            issues.error(line, `The row has ${record.length} fields; the header has ${headers.length}.`);
+            continue;
+          }
+          const field = (name: BillingField) => {
+            const index = columns!.get(name);
+            return index === undefined ? "" : record[index];
+          };
+
+          const esiid = esiidReader.read(field("esiid"), line);
+          if ("message" in esiid) {
+            issues.error(line, esiid.message);
+            continue;
+          }
+          const dates: Partial<Record<"readStart" | "readEnd" | "readDate", LocalDate>> = {};
+          let badDate: string | null = null;
+          for (const name of ["readStart", "readEnd", "readDate"] as const) {
+            const text = field(name);
+            if (text === "") continue;
+            const date = parseLocalDate(text) ?? parseLocalDateTime(text)?.date;
+            if (date) dates[name] = date;
+            else badDate = `${recognised[name]} "${text}" is not a date (expected MM/DD/YYYY or YYYY-MM-DD).`;
+          }
+          if (badDate) {
+            issues.error(line, badDate);
+            continue;
+          }
+          const start = dates.readStart ?? dates.readDate ?? dates.readEnd;
+          const end = dates.readEnd ?? dates.readDate ?? dates.readStart;
+          if (!start || !end) {
+            issues.error(line, "The row has no read date.");
+            continue;
+          }
+          const readStart = formatLocalDate(start);
+          const readEnd = formatLocalDate(end);
+          if (readEnd < readStart) {
+            issues.error(line, `The read ends (${readEnd}) before it starts (${readStart}).`);
+            continue;
+          }
+          let kwh: string | null = null;
+          if (field("kwh") !== "") {
+            const parsed = parseDecimal(field("kwh").replace(/,/g, ""), BILLING_KWH_LIMITS);
+            if ("error" in parsed) {
+              issues.error(line, `${recognised.kwh}: ${parsed.error}.`);
+              continue;
+            }
+            kwh = parsed.value;
+          }
+          const meter = field("meter").replace(/^'/, "");
+
+          const key = `${esiid.esiid}|${meter}|${readStart}|${readEnd}`;
+          const firstLine = firstLineOf.get(key);
+          if (firstLine !== undefined) {
+            rowsSkipped++;
+            issues.warn(
+              `The read for ${esiid.esiid} meter "${meter}" ${readStart}–${readEnd} repeats line ${firstLine}; the first was kept.`,
+              line
+            );
+            continue;
+          }
+          firstLineOf.set(key, line);
+
+          const extra: Record<string, string> = {};
+          for (const name of ["kw", "startReading", "endReading"] as const)
+            if (field(name) !== "") extra[name] = field(name);
+          headers.forEach((header, index) => {
+            if (record[index] !== "" && !recognisedIndexes.has(index)) extra[header] = record[index];
+          });
+
+          rowsParsed++;
+          esiids.add(esiid.esiid);
+          if (firstDay === null || readStart < firstDay) firstDay = readStart;
+          if (lastDay === null || readEnd > lastDay) lastDay = readEnd;
+          yield { esiid: esiid.esiid, meter, readStart, readEnd, kwh, extra, line };
         }
-        const meter = field("meter").replace(/^'/, "");
-
-        const key = `${esiid.esiid}|${meter}|${readStart}|${readEnd}`;
-        const firstLine = firstLineOf.get(key);
-        if (firstLine !== undefined) {
-          rowsSkipped++;
-          issues.warn(`The read for ${esiid.esiid} meter "${meter}" ${readStart}–${readEnd} repeats line ${firstLine}; the first was kept.`, line);
-          continue;
-        }
-        firstLineOf.set(key, line);
-
-        const extra: Record<string, string> = {};
-        for (const name of ["kw", "startReading", "endReading"] as const) if (field(name) !== "") extra[name] = field(name);
-        headers.forEach((header, index) => {
-          if (record[index] !== "" && !recognisedIndexes.has(index)) extra[header] = record[index];
-        });
-
-        rowsParsed++;
-        esiids.add(esiid.esiid);
-        if (firstDay === null || readStart < firstDay) firstDay = readStart;
-        if (lastDay === null || readEnd > lastDay) lastDay = readEnd;
-        yield { esiid: esiid.esiid, meter, readStart, readEnd, kwh, extra, line };
-      }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       if (!columns) throw new HeaderError(`The file could not be read as CSV: ${error.message}.`, REQUIRED_HEADERS, []);
       issues.error(error.line, `The file stops being valid CSV here (${error.message}); the rest was not read.`);
     }
-    if (!columns) throw new HeaderError("The file is empty; expected a billing CSV with a header line.", REQUIRED_HEADERS, []);
+    if (!columns)
+      throw new HeaderError("The file is empty; expected a billing CSV with a header line.", REQUIRED_HEADERS, []);
   }
 
   return parseRun(generate, () => ({
@@ -207,13 +242,16 @@ function readHeader(record: string[]): Map<BillingField, number> {
   });
   const hasDate = columns.has("readStart") || columns.has("readEnd") || columns.has("readDate");
   if (!columns.has("esiid") || !hasDate) {
-    const missing = [!columns.has("esiid") && "an ESIID column (esiid, esi_id)", !hasDate && "a date column (start/end date, read date, usage date)"]
+    const missing = [
+      !columns.has("esiid") && "an ESIID column (esiid, esi_id)",
+      !hasDate && "a date column (start/end date, read date, usage date)",
+    ]
       .filter(Boolean)
       .join(" and ");
     throw new HeaderError(
       `This billing CSV cannot be read: its header (${record.slice(0, 12).join(", ")}) has no ${missing}.`,
       REQUIRED_HEADERS,
-      record,
+      record
     );
   }
   return columns;

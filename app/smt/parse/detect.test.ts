@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { SUBSCRIPTION_FILE_NAME, intervalJson, monthlyBillingCsv, portalNormalCsv, zipBundle } from "../../../tests/fixtures/smt/generate";
+import {
+  SUBSCRIPTION_FILE_NAME,
+  intervalJson,
+  monthlyBillingCsv,
+  portalNormalCsv,
+  zipBundle,
+} from "../../../tests/fixtures/smt/generate";
 import { detectSmtFile, kindFromName } from "./detect";
 
 const head = (text: string | Buffer) => (typeof text === "string" ? Buffer.from(text) : text).subarray(0, 4096);
@@ -30,7 +36,10 @@ describe("detectSmtFile", () => {
 
   it("reads interval CSVs with a BOM, CRLF and an e-mail file name", () => {
     const text = `\uFEFF${portalNormalCsv().replace(/\n/g, "\r\n")}`;
-    expect(detectSmtFile(SUBSCRIPTION_FILE_NAME, head(text))).toMatchObject({ kind: "interval-csv", kindByName: "interval-csv" });
+    expect(detectSmtFile(SUBSCRIPTION_FILE_NAME, head(text))).toMatchObject({
+      kind: "interval-csv",
+      kindByName: "interval-csv",
+    });
   });
 
   it("lets content win over the name and says so", () => {
@@ -42,11 +51,16 @@ describe("detectSmtFile", () => {
   it("says what was expected for an unknown file", () => {
     const detection = detectSmtFile("IntervalData.csv", head("name,amount\nx,1\n"));
     expect(detection.kind).toBe("unknown");
-    expect(detection.reason).toMatch(/^The first line \("name,amount"\) is not a header this portal reads\. Expected an SMT 15-minute interval CSV/);
+    expect(detection.reason).toMatch(
+      /^The first line \("name,amount"\) is not a header this portal reads\. Expected an SMT 15-minute interval CSV/
+    );
   });
 
   it("asks for PGP deliveries to be decrypted first", () => {
-    const detection = detectSmtFile("DailyMeterUsage20260115093012.CSV.123456789.asc", head("-----BEGIN PGP MESSAGE-----\n\nhQEMA"));
+    const detection = detectSmtFile(
+      "DailyMeterUsage20260115093012.CSV.123456789.asc",
+      head("-----BEGIN PGP MESSAGE-----\n\nhQEMA")
+    );
     expect(detection.kind).toBe("unknown");
     expect(detection.reason).toContain("Decrypt it");
   });

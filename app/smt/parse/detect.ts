@@ -62,10 +62,12 @@ function kindFromContent(head: Buffer): { kind: SmtFileKind; reason: string } | 
   if (text.startsWith("-----BEGIN PGP")) {
     return {
       kind: "unknown",
-      reason: "The file is PGP-encrypted (an SMT SFTP delivery). Decrypt it with the CSP's key (gpg -d) and upload the ZIP inside.",
+      reason:
+        "The file is PGP-encrypted (an SMT SFTP delivery). Decrypt it with the CSP's key (gpg -d) and upload the ZIP inside.",
     };
   }
-  if (head[0] === 0x1f && head[1] === 0x8b) return { kind: "unknown", reason: `The file is gzip-compressed; unpack it first. ${EXPECTED}` };
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    return { kind: "unknown", reason: `The file is gzip-compressed; unpack it first. ${EXPECTED}` };
   if (head.includes(0)) return { kind: "unknown", reason: `The file is binary, not text. ${EXPECTED}` };
 
   const trimmed = text.trimStart();

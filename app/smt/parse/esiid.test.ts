@@ -3,8 +3,17 @@ import { normalizeEsiid, tdspForEsiid } from "./esiid";
 
 describe("normalizeEsiid", () => {
   it("strips Excel's apostrophe and formula guard", () => {
-    expect(normalizeEsiid("'10443720000000001")).toEqual({ ok: true, esiid: "10443720000000001", tdsp: "ONCOR_ELEC", knownFormat: true });
-    expect(normalizeEsiid(' ="1008901000000000000001" ')).toMatchObject({ ok: true, esiid: "1008901000000000000001", tdsp: "CENTERPOINT" });
+    expect(normalizeEsiid("'10443720000000001")).toEqual({
+      ok: true,
+      esiid: "10443720000000001",
+      tdsp: "ONCOR_ELEC",
+      knownFormat: true,
+    });
+    expect(normalizeEsiid(' ="1008901000000000000001" ')).toMatchObject({
+      ok: true,
+      esiid: "1008901000000000000001",
+      tdsp: "CENTERPOINT",
+    });
   });
 
   it("rejects scientific notation with a sentence saying Excel lost the digits", () => {
@@ -14,7 +23,12 @@ describe("normalizeEsiid", () => {
   });
 
   it("accepts digits in no known layout but flags them", () => {
-    expect(normalizeEsiid("10443720000000001001")).toEqual({ ok: true, esiid: "10443720000000001001", tdsp: null, knownFormat: false });
+    expect(normalizeEsiid("10443720000000001001")).toEqual({
+      ok: true,
+      esiid: "10443720000000001001",
+      tdsp: null,
+      knownFormat: false,
+    });
   });
 
   it("rejects blanks and non-digits", () => {

@@ -67,7 +67,8 @@ export class EsiidReader {
     if (!result) {
       const checked = normalizeEsiid(raw);
       result = checked.ok ? { esiid: checked.esiid } : { message: checked.message };
-      if (checked.ok && !checked.knownFormat) this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
+      if (checked.ok && !checked.knownFormat)
+        this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
       if (this.seen.size > 10_000) this.seen.clear();
       this.seen.set(raw, result);
     }

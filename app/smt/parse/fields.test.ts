@@ -24,8 +24,14 @@ describe("fields", () => {
   });
 
   it("reads revision stamps with or without seconds", () => {
-    expect(parseLocalDateTime("10/02/2025 06:21:01")).toEqual({ date: { year: 2025, month: 10, day: 2 }, secondOfDay: 22_861 });
-    expect(parseLocalDateTime("5/14/2025 6:22")).toEqual({ date: { year: 2025, month: 5, day: 14 }, secondOfDay: 22_920 });
+    expect(parseLocalDateTime("10/02/2025 06:21:01")).toEqual({
+      date: { year: 2025, month: 10, day: 2 },
+      secondOfDay: 22_861,
+    });
+    expect(parseLocalDateTime("5/14/2025 6:22")).toEqual({
+      date: { year: 2025, month: 5, day: 14 },
+      secondOfDay: 22_920,
+    });
     expect(parseLocalDateTime("5/14/2025")).toBeNull();
   });
 
@@ -41,7 +47,9 @@ describe("fields", () => {
   it("refuses text that is not a decimal or does not fit DECIMAL(12,4)", () => {
     expect(parseDecimal("1e-3", limits)).toHaveProperty("error");
     expect(parseDecimal(".", limits)).toHaveProperty("error");
-    expect(parseDecimal("0.12345", limits)).toEqual({ error: "0.12345 has more than 4 decimals and cannot be stored exactly" });
+    expect(parseDecimal("0.12345", limits)).toEqual({
+      error: "0.12345 has more than 4 decimals and cannot be stored exactly",
+    });
     expect(parseDecimal("123456789", limits)).toHaveProperty("error");
   });
 });

@@ -14,7 +14,6 @@ import {
   portalSolarCsv,
   portalSpringCsv,
   subscriptionCsv,
-  syntheticIntervalCsv,
   twelveMonthSolarCsv,
 } from "../../../tests/fixtures/smt/generate";
 import { parseIntervalCsv } from "./interval-csv";
@@ -66,7 +65,9 @@ describe("parseIntervalCsv", () => {
     const { rows, summary } = await parseText(portalSpringCsv("2026-03-08"));
     expect(rows).toHaveLength(92);
     expect(summary.rowsSkipped).toBe(4);
-    expect(summary.warnings).toEqual([{ line: 10, message: expect.stringContaining("DST spring-forward day 2026-03-08") }]);
+    expect(summary.warnings).toEqual([
+      { line: 10, message: expect.stringContaining("DST spring-forward day 2026-03-08") },
+    ]);
     expect(iso(byLine(rows, 9))).toBe("2026-03-08T07:45:00.000Z"); // 01:45 CST
     expect(iso(byLine(rows, 14))).toBe("2026-03-08T08:00:00.000Z"); // 03:00 CDT
     expect(byLine(rows, 10)).toBeUndefined();
@@ -112,7 +113,9 @@ describe("parseIntervalCsv", () => {
       const generation = rows.filter((row) => row.channel === "generation");
       expect(consumption).toHaveLength(288);
       expect(generation).toHaveLength(288);
-      expect(generation.map((row) => row.intervalStart.getTime())).toEqual(consumption.map((row) => row.intervalStart.getTime()));
+      expect(generation.map((row) => row.intervalStart.getTime())).toEqual(
+        consumption.map((row) => row.intervalStart.getTime())
+      );
       expect(generation[0].kwh).toBe("0.000"); // midnight: no export
       expect(new Set(rows.map((row) => `${row.channel}|${iso(row)}`)).size).toBe(576);
     });
@@ -120,7 +123,7 @@ describe("parseIntervalCsv", () => {
 
   it("accepts channel spellings regardless of case and spacing, SurplusGeneration included", async () => {
     const lines = dayLines("2025-06-01", { channel: "Surplus Generation" }).map((line, i) =>
-      line.replace(/Surplus Generation$/, i % 2 ? "SurplusGeneration" : "surplus generation"),
+      line.replace(/Surplus Generation$/, i % 2 ? "SurplusGeneration" : "surplus generation")
     );
     const { rows, summary } = await parseText(file(lines));
     expect(rows).toHaveLength(96);
@@ -227,7 +230,9 @@ describe("parseIntervalCsv", () => {
     lines[0] = lines[0].replace("'10443720000000001001", "1.0089010238159e+21");
     const { rows, summary } = await parseText(file(lines));
     expect(rows).toHaveLength(95);
-    expect(summary.warnings.filter((warning) => warning.message.includes("matches no known TDSP layout"))).toHaveLength(1);
+    expect(summary.warnings.filter((warning) => warning.message.includes("matches no known TDSP layout"))).toHaveLength(
+      1
+    );
     expect(summary.errors[0]).toEqual({ line: 2, message: expect.stringContaining("turned into a number") });
   });
 
@@ -247,7 +252,13 @@ describe("parseIntervalCsv", () => {
     for await (const batch of inBatches(run.rows, 5000)) count += batch.length;
     const summary = run.summary();
     expect(count).toBe(70_080);
-    expect(summary).toMatchObject({ rowsRead: 70_088, rowsSkipped: 8, firstDay: "2025-05-13", lastDay: "2026-05-12", errorCount: 0 });
+    expect(summary).toMatchObject({
+      rowsRead: 70_088,
+      rowsSkipped: 8,
+      firstDay: "2025-05-13",
+      lastDay: "2026-05-12",
+      errorCount: 0,
+    });
   });
 
   it("refuses to give a summary before the rows are read", () => {
@@ -259,7 +270,13 @@ describe("parseIntervalCsv", () => {
     // A child process with a 48 MB old space: 1M parsed rows held at once would need several hundred MB and crash
     // it, and V8's lazy collection in a shared test worker would make an in-process RSS figure meaningless.
     const bench = fileURLToPath(new URL("../../../tests/fixtures/smt/bench-interval-csv.ts", import.meta.url));
-    const { stdout } = await execFileAsync(process.execPath, ["--max-old-space-size=48", "--import", "tsx", bench, "1000000"]);
+    const { stdout } = await execFileAsync(process.execPath, [
+      "--max-old-space-size=48",
+      "--import",
+      "tsx",
+      bench,
+      "1000000",
+    ]);
     const result = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
     expect(result).toMatchObject({ rows: 1_000_000, errors: 0 });
     expect(result.parsed + result.skipped).toBe(1_000_000);

@@ -97,8 +97,8 @@ function layoutFor(lines: IntervalLine[], dayMinutes: number): Slot[] | null {
           (expected, index) =>
             lines[index].endSecond % DAY_SECONDS === expected.endSecond &&
             (lines[index].startSecond === expected.startSecond ||
-              lines[index].startSecond === expected.misprintedStartSecond),
-        ),
+              lines[index].startSecond === expected.misprintedStartSecond)
+        )
     ) ?? null
   );
 }
@@ -159,15 +159,22 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           } else if (line.kwh === null) {
             placeholders++;
           } else {
-            issues.error(line.line, `${where}: a reading is given for ${clock(line.startSecond)}, a time that does not exist on the DST spring-forward day.`);
+            issues.error(
+              line.line,
+              `${where}: a reading is given for ${clock(
+                line.startSecond
+              )}, a time that does not exist on the DST spring-forward day.`
+            );
           }
         });
         if (placeholders > 0) {
           ledger.skip(placeholders);
           issues.warnOnce(
             `spring:${open.day}`,
-            `DST spring-forward day ${formatLocalDate(open.date)}: the blank rows for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
-            lines[8]?.line,
+            `DST spring-forward day ${formatLocalDate(
+              open.date
+            )}: the blank rows for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
+            lines[8]?.line
           );
         }
         return placed;
@@ -175,12 +182,19 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
       return timestampsFromLabels(lines, open.date, dayMinutes, where);
     }
 
-    function timestampsFromLabels(lines: IntervalLine[], date: LocalDate, dayMinutes: number, where: string): [IntervalLine, Date][] {
+    function timestampsFromLabels(
+      lines: IntervalLine[],
+      date: LocalDate,
+      dayMinutes: number,
+      where: string
+    ): [IntervalLine, Date][] {
       const expectedRows = dayMinutes === 1500 ? 100 : 96;
       issues.warn(
-        `Day ${where} has ${lines.length} rows (lines ${lines[0].line}–${lines[lines.length - 1].line}) where SMT writes ${expectedRows}; ` +
+        `Day ${where} has ${lines.length} rows (lines ${lines[0].line}–${
+          lines[lines.length - 1].line
+        }) where SMT writes ${expectedRows}; ` +
           "its timestamps were taken from the time labels. Check that the file is complete.",
-        lines[0].line,
+        lines[0].line
       );
       const startOf = (line: IntervalLine) =>
         (line.startSecond + SLOT_SECONDS) % DAY_SECONDS === line.endSecond % DAY_SECONDS
@@ -199,14 +213,22 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           placed.push([line, instants[0]]);
         } else if (instants.length === 0) {
           if (line.kwh === null) ledger.skip();
-          else issues.error(line.line, `${where}: a reading is given for ${clock(startSecond)}, a time that does not exist on the DST spring-forward day.`);
+          else
+            issues.error(
+              line.line,
+              `${where}: a reading is given for ${clock(
+                startSecond
+              )}, a time that does not exist on the DST spring-forward day.`
+            );
         } else if (occurrences.get(startSecond) === instants.length) {
           placed.push([line, instants[occurrence]]);
         } else {
           ledger.skip();
           issues.warn(
-            `${where}: ${clock(startSecond)} occurs twice on the DST fall-back day and this partial day does not say which; the row was skipped.`,
-            line.line,
+            `${where}: ${clock(
+              startSecond
+            )} occurs twice on the DST fall-back day and this partial day does not say which; the row was skipped.`,
+            line.line
           );
         }
       }
@@ -214,47 +236,55 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     }
 
     try {
-      for await (const records of readCsvRecords(toReadable(source))) for (const { fields: record, line } of records) {
-        if (!columns) {
-          columns = readHeader(record);
-          columnCount = record.length;
-          if (columnCount > INTERVAL_CSV_HEADER.length) {
-            issues.warn(`The header has ${columnCount - INTERVAL_CSV_HEADER.length} column(s) beyond SMT's eight; they were ignored.`, line);
+      for await (const records of readCsvRecords(toReadable(source)))
+        for (const { fields: record, line } of records) {
+          if (!columns) {
+            columns = readHeader(record);
+            columnCount = record.length;
+            if (columnCount > INTERVAL_CSV_HEADER.length) {
+              issues.warn(
+                `The header has ${
+                  columnCount - INTERVAL_CSV_HEADER.length
+                } column(s) beyond SMT's eight; they were ignored.`,
+                line
+              );
+            }
+            continue;
           }
-          continue;
+          if (record.every((field) => field === "")) continue;
+          rowsRead++;
+          if (record.length !== columnCount) {
+            issues.error(line, `The row has ${record.length} fields; the header has ${columnCount}.`);
+            continue;
+          }
+          const parsed = fieldsReader.read(record, columns, line);
+          if (!parsed) continue;
+          const { esiid, channel, date, revisionAt } = parsed;
+          const key = `${esiid}|${channel}`;
+          const day = dayNumber(date);
+          let open = openDays.get(key);
+          if (open && open.day !== day) {
+            openDays.delete(key);
+            yield* settle(open);
+            open = undefined;
+          }
+          if (!open) {
+            open = { esiid, channel, date, day, revisions: new Map() };
+            openDays.set(key, open);
+          }
+          const revisionMs = revisionAt.getTime();
+          let lines = open.revisions.get(revisionMs);
+          if (!lines) open.revisions.set(revisionMs, (lines = []));
+          lines.push(parsed.intervalLine);
         }
-        if (record.every((field) => field === "")) continue;
-        rowsRead++;
-        if (record.length !== columnCount) {
-          issues.error(line, `The row has ${record.length} fields; the header has ${columnCount}.`);
-          continue;
-        }
-        const parsed = fieldsReader.read(record, columns, line);
-        if (!parsed) continue;
-        const { esiid, channel, date, revisionAt } = parsed;
-        const key = `${esiid}|${channel}`;
-        const day = dayNumber(date);
-        let open = openDays.get(key);
-        if (open && open.day !== day) {
-          openDays.delete(key);
-          yield* settle(open);
-          open = undefined;
-        }
-        if (!open) {
-          open = { esiid, channel, date, day, revisions: new Map() };
-          openDays.set(key, open);
-        }
-        const revisionMs = revisionAt.getTime();
-        let lines = open.revisions.get(revisionMs);
-        if (!lines) open.revisions.set(revisionMs, (lines = []));
-        lines.push(parsed.intervalLine);
-      }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
-      if (!columns) throw new HeaderError(`The file could not be read as CSV: ${error.message}.`, INTERVAL_CSV_HEADER, []);
+      if (!columns)
+        throw new HeaderError(`The file could not be read as CSV: ${error.message}.`, INTERVAL_CSV_HEADER, []);
       issues.error(error.line, `The file stops being valid CSV here (${error.message}); the rest was not read.`);
     }
-    if (!columns) throw new HeaderError("The file is empty; expected an SMT 15-minute interval CSV.", INTERVAL_CSV_HEADER, []);
+    if (!columns)
+      throw new HeaderError("The file is empty; expected an SMT 15-minute interval CSV.", INTERVAL_CSV_HEADER, []);
     for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield* settle(open);
   }
 
@@ -269,7 +299,7 @@ function readHeader(record: string[]): Record<Column, number> {
       `This is not an SMT 15-minute interval CSV: the first line should be "${INTERVAL_CSV_HEADER.join(",")}", ` +
         `but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing.`,
       INTERVAL_CSV_HEADER,
-      record,
+      record
     );
   }
   return Object.fromEntries(INTERVAL_CSV_HEADER.map((name) => [name, found.indexOf(name)])) as Record<Column, number>;
@@ -289,7 +319,7 @@ class IntervalFieldsReader {
   read(
     record: string[],
     columns: Record<Column, number>,
-    line: number,
+    line: number
   ): { esiid: string; channel: SmtChannel; date: LocalDate; revisionAt: Date; intervalLine: IntervalLine } | null {
     const esiid = this.esiids.read(record[columns.ESIID], line);
     if ("message" in esiid) return this.fail(line, esiid.message);
@@ -305,7 +335,8 @@ class IntervalFieldsReader {
     }
     const endText = record[columns.USAGE_END_TIME];
     const endSecond = this.clocks.get(endText, parseClock);
-    if (endSecond === null) return this.fail(line, `USAGE_END_TIME "${endText}" is not a time of day (expected HH:MM).`);
+    if (endSecond === null)
+      return this.fail(line, `USAGE_END_TIME "${endText}" is not a time of day (expected HH:MM).`);
     const kwhText = record[columns.USAGE_KWH];
     let kwh: string | null = null;
     if (kwhText !== "") {
@@ -323,7 +354,7 @@ class IntervalFieldsReader {
     if (!channel) {
       return this.fail(
         line,
-        `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`,
+        `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`
       );
     }
     return {
@@ -344,7 +375,10 @@ class IntervalFieldsReader {
 function parseRevision(text: string): Date | string {
   const local = parseLocalDateTime(text);
   if (!local) return `REVISION_DATE "${text}" is not a date and time (expected MM/DD/YYYY HH:MM:SS).`;
-  return chicagoToUtc(local.date, local.secondOfDay) ?? `REVISION_DATE "${text}" falls in the hour skipped by daylight saving time.`;
+  return (
+    chicagoToUtc(local.date, local.secondOfDay) ??
+    `REVISION_DATE "${text}" falls in the hour skipped by daylight saving time.`
+  );
 }
 
 /** A memo for values that repeat on every row; cleared when full so a pathological file cannot grow it. */

@@ -48,18 +48,25 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
     try {
       parsedJson = JSON.parse(payload.toString());
     } catch (error) {
-      throw new HeaderError(`The file is not valid JSON (${(error as Error).message}); expected an SMT interval payload.`, EXPECTED_SHAPE, []);
+      throw new HeaderError(
+        `The file is not valid JSON (${(error as Error).message}); expected an SMT interval payload.`,
+        EXPECTED_SHAPE,
+        []
+      );
     }
     const parsed = payloadSchema.safeParse(parsedJson);
     if (!parsed.success) {
       throw new HeaderError(
-        `This JSON is not an SMT interval payload: expected ${EXPECTED_SHAPE[0]} (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}).`,
+        `This JSON is not an SMT interval payload: expected ${EXPECTED_SHAPE[0]} (${parsed.error.issues[0]?.path.join(
+          "."
+        )}: ${parsed.error.issues[0]?.message}).`,
         EXPECTED_SHAPE,
-        parsedJson && typeof parsedJson === "object" ? Object.keys(parsedJson) : [],
+        parsedJson && typeof parsedJson === "object" ? Object.keys(parsedJson) : []
       );
     }
     const checkedEsiid = normalizeEsiid(parsed.data.data.esiid);
-    if (!checkedEsiid.ok) throw new HeaderError(`The payload's esiid cannot be used: ${checkedEsiid.message}`, EXPECTED_SHAPE, []);
+    if (!checkedEsiid.ok)
+      throw new HeaderError(`The payload's esiid cannot be used: ${checkedEsiid.message}`, EXPECTED_SHAPE, []);
     const esiid = checkedEsiid.esiid;
     if (!checkedEsiid.knownFormat) issues.warn(unknownEsiidWarning(esiid));
 
@@ -76,7 +83,8 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
       if (!date) return issues.error(line, `DT "${DT}" is not a date (expected MM/DD/YYYY).`);
       const revision = parseLocalDateTime(RevTS.trim());
       const revisionAt = revision && chicagoToUtc(revision.date, revision.secondOfDay);
-      if (!revisionAt) return issues.error(line, `RevTS "${RevTS}" is not a Central date and time (expected MM/DD/YYYY HH:MM:SS).`);
+      if (!revisionAt)
+        return issues.error(line, `RevTS "${RevTS}" is not a Central date and time (expected MM/DD/YYYY HH:MM:SS).`);
       const channel = parseChannel(RT.trim());
       if (!channel) return issues.error(line, `RT "${RT}" is not a known channel (expected C or G).`);
       const tokens = RD.split(",");
@@ -94,7 +102,8 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
         const instants = chicagoInstants(date, labelMinutes * 60);
         const where = `${formatLocalDate(date)} ${channel} slot ${slot}`;
         if (repeatedHour && instants.length < 2) {
-          if (token !== "") issues.error(line, `${where} holds "${token}", but slots 8–11 are only used on the DST fall-back day.`);
+          if (token !== "")
+            issues.error(line, `${where} holds "${token}", but slots 8–11 are only used on the DST fall-back day.`);
           return;
         }
         rowsRead++;
@@ -103,11 +112,16 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
             ledger.skip();
             issues.warnOnce(
               `spring:${dayNumber(date)}`,
-              `DST spring-forward day ${formatLocalDate(date)}: the blank slots for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
-              line,
+              `DST spring-forward day ${formatLocalDate(
+                date
+              )}: the blank slots for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
+              line
             );
           } else {
-            issues.error(line, `${where} holds "${token}" for 02:00–02:45 on the DST spring-forward day, a time that does not exist.`);
+            issues.error(
+              line,
+              `${where} holds "${token}" for 02:00–02:45 on the DST spring-forward day, a time that does not exist.`
+            );
           }
           return;
         }
@@ -138,7 +152,8 @@ function parseToken(token: string): { kwh: string | null; estimated: boolean } |
   const flagAt = token.lastIndexOf("-");
   const flag = flagAt > 0 || (flagAt === 0 && token.length === 2) ? token.slice(flagAt + 1).toUpperCase() : "";
   const kwhText = flag ? token.slice(0, flagAt) : token;
-  if (flag !== "" && flag !== "A" && flag !== "E") return { error: `"${token}" should end in -A (actual) or -E (estimated)` };
+  if (flag !== "" && flag !== "A" && flag !== "E")
+    return { error: `"${token}" should end in -A (actual) or -E (estimated)` };
   if (kwhText === "") return { kwh: null, estimated: false };
   const kwh = parseDecimal(kwhText, INTERVAL_KWH_LIMITS);
   return "error" in kwh ? kwh : { kwh: kwh.value, estimated: flag === "E" };

@@ -31,7 +31,10 @@ describe("IssueLog", () => {
 
 describe("parseRun", () => {
   it("lets rows be read once and the summary only afterwards", async () => {
-    const run = parseRun(() => numbers(3), () => "done");
+    const run = parseRun(
+      () => numbers(3),
+      () => "done"
+    );
     expect(() => run.summary()).toThrow();
     for await (const _ of run.rows);
     expect(run.summary()).toBe("done");

@@ -13,11 +13,7 @@ export interface ParseError {
 /** The file's header is not one this parser reads; `message` is the sentence for the operator (HTTP 422). */
 export class HeaderError extends Error {
   override readonly name = "HeaderError";
-  constructor(
-    message: string,
-    readonly expected: readonly string[],
-    readonly found: readonly string[],
-  ) {
+  constructor(message: string, readonly expected: readonly string[], readonly found: readonly string[]) {
     super(message);
   }
 }
@@ -48,7 +44,8 @@ export class IssueLog {
 
   warn(message: string, line?: number): void {
     this.warningCount++;
-    if (this.warnings.length < ISSUE_LIST_LIMIT) this.warnings.push(line === undefined ? { message } : { line, message });
+    if (this.warnings.length < ISSUE_LIST_LIMIT)
+      this.warnings.push(line === undefined ? { message } : { line, message });
   }
 
   /** Warns the first time `key` is seen, so a problem repeated on every row is reported once. */
@@ -64,7 +61,12 @@ export class IssueLog {
   }
 
   counts(): IssueCounts {
-    return { warnings: this.warnings, errors: this.errors, warningCount: this.warningCount, errorCount: this.errorCount };
+    return {
+      warnings: this.warnings,
+      errors: this.errors,
+      warningCount: this.warningCount,
+      errorCount: this.errorCount,
+    };
   }
 }
 
@@ -91,7 +93,7 @@ export async function* inBatches<Row>(rows: AsyncIterable<Row>, size: number): A
 /** Wraps a generator that fills `summary` as it runs, so `summary()` refuses to answer before the end. */
 export function parseRun<Row, Summary>(
   generate: () => AsyncGenerator<Row>,
-  buildSummary: () => Summary,
+  buildSummary: () => Summary
 ): ParseRun<Row, Summary> {
   let finished = false;
   let started = false;

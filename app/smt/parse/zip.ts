@@ -46,13 +46,20 @@ export interface CsvZip {
 export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {}): Promise<CsvZip> {
   const { maxEntries, maxEntryBytes, maxTotalBytes } = { ...DEFAULT_ZIP_LIMITS, ...limits };
   const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true }, (error, opened) =>
-      error || !opened ? reject(new ZipRejectedError(`The file is not a readable ZIP archive (${error?.message}).`)) : resolve(opened),
-    ),
+    yauzl.open(
+      zipPath,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true },
+      (error, opened) =>
+        error || !opened
+          ? reject(new ZipRejectedError(`The file is not a readable ZIP archive (${error?.message}).`))
+          : resolve(opened)
+    )
   );
   try {
     if (zipfile.entryCount > maxEntries) {
-      throw new ZipRejectedError(`The ZIP holds ${zipfile.entryCount} entries; at most ${maxEntries} are accepted. Upload the CSVs in smaller bundles.`);
+      throw new ZipRejectedError(
+        `The ZIP holds ${zipfile.entryCount} entries; at most ${maxEntries} are accepted. Upload the CSVs in smaller bundles.`
+      );
     }
     const all = await readDirectory(zipfile);
     const csvEntries: yauzl.Entry[] = [];
@@ -61,7 +68,9 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
     for (const entry of all) {
       const name = entry.fileName;
       if (unsafeName(name)) {
-        throw new ZipRejectedError(`The ZIP entry "${name}" has a path that points outside the archive; the ZIP was refused.`);
+        throw new ZipRejectedError(
+          `The ZIP entry "${name}" has a path that points outside the archive; the ZIP was refused.`
+        );
       }
       if (name.endsWith("/")) continue;
       if (!/\.csv$/i.test(name)) {
@@ -74,12 +83,14 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       }
       if (entry.uncompressedSize > maxEntryBytes) {
         throw new ZipRejectedError(
-          `The ZIP entry "${name}" would unpack to ${entry.uncompressedSize} bytes; at most ${maxEntryBytes} are accepted per file.`,
+          `The ZIP entry "${name}" would unpack to ${entry.uncompressedSize} bytes; at most ${maxEntryBytes} are accepted per file.`
         );
       }
       totalBytes += entry.uncompressedSize;
       if (totalBytes > maxTotalBytes) {
-        throw new ZipRejectedError(`The ZIP's CSVs would unpack to more than ${maxTotalBytes} bytes together; the ZIP was refused.`);
+        throw new ZipRejectedError(
+          `The ZIP's CSVs would unpack to more than ${maxTotalBytes} bytes together; the ZIP was refused.`
+        );
       }
       csvEntries.push(entry);
     }
@@ -90,7 +101,7 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       async *entries() {
         for (const entry of csvEntries) {
           const stream = await new Promise<Readable>((resolve, reject) =>
-            zipfile.openReadStream(entry, (error, opened) => (error || !opened ? reject(error) : resolve(opened))),
+            zipfile.openReadStream(entry, (error, opened) => (error || !opened ? reject(error) : resolve(opened)))
           );
           try {
             yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream };
@@ -116,7 +127,9 @@ function readDirectory(zipfile: yauzl.ZipFile): Promise<yauzl.Entry[]> {
     });
     zipfile.on("end", () => resolve(entries));
     // yauzl itself refuses absolute paths, `..` segments and backslashes in names.
-    zipfile.on("error", (error: Error) => reject(new ZipRejectedError(`The ZIP's directory cannot be read (${error.message}); the ZIP was refused.`)));
+    zipfile.on("error", (error: Error) =>
+      reject(new ZipRejectedError(`The ZIP's directory cannot be read (${error.message}); the ZIP was refused.`))
+    );
     zipfile.readEntry();
   });
 }
