@@ -1,13 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { recordAudit } from "~/audit/audit.server";
+import { recordAuditBestEffort } from "~/audit/audit.server";
 import { clearFailedLogins, clientKey, loginRetryAfter, recordFailedLogin } from "~/auth/login-throttle.server";
 import { assertSameOrigin, getOperator, safeRedirectPath, signIn } from "~/auth/operator.server";
 import { secretsMatch } from "~/auth/secrets.server";
 import { getEnv } from "~/env/env.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Operator portal" }];
+
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getOperator(request)) return redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
@@ -27,11 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const token = form.get("token");
   if (typeof token !== "string" || !secretsMatch(token, getEnv().adminToken)) {
     await recordFailedLogin(request);
-    await recordAudit({ actor: `client ${clientKey(request)}`, action: "login.failed" }).catch(() => {});
+    await recordAuditBestEffort({ actor: `client ${clientKey(request)}`, action: "login.failed" });
     return json({ error: "Sign-in failed." }, { status: 401 });
   }
   await clearFailedLogins(request);
-  await recordAudit({ actor: "operator", action: "login", details: { client: clientKey(request) } });
+  await recordAuditBestEffort({ actor: "operator", action: "login", details: { client: clientKey(request) } });
   return signIn(request, safeRedirectPath(form.get("redirectTo")));
 }
 

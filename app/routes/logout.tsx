@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form } from "@remix-run/react";
-import { recordAudit } from "~/audit/audit.server";
+import { recordAuditBestEffort } from "~/audit/audit.server";
 import { assertSameOrigin, getOperator, signOut } from "~/auth/operator.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -11,7 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  if (await getOperator(request)) await recordAudit({ actor: "operator", action: "logout" });
+  if (await getOperator(request)) await recordAuditBestEffort({ actor: "operator", action: "logout" });
   return signOut(request);
 }
 
