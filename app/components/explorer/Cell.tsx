@@ -1,0 +1,58 @@
+import { Link } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { bytesLabel, jsonPreview, localHint, prettyJson, utcLabel } from "~/explorer/format";
+import type { CellValue, ExplorerColumn } from "~/explorer/types";
+
+const SHORT_TEXT = 80;
+
+/** UTC as stored; the viewer's local time is added after hydration so server and browser agree on the markup. */
+export function UtcTime({ iso }: { iso: string }) {
+  const [hint, setHint] = useState("");
+  useEffect(() => setHint(localHint(iso)), [iso]);
+  return (
+    <time dateTime={iso} title={hint || undefined} className="mono">
+      {utcLabel(iso)}
+      {hint ? <span className="explorer-hint"> ({hint})</span> : null}
+    </time>
+  );
+}
+
+function LongText({ text, fullLength, fullHref }: { text: string; fullLength: number; fullHref?: string }) {
+  return (
+    <details className="explorer-expand">
+      <summary>
+        {text.slice(0, SHORT_TEXT)}… <span className="muted">({fullLength} chars)</span>
+      </summary>
+      <div className="explorer-longtext">{text}</div>
+      {fullLength > text.length && fullHref ? (
+        <Link to={fullHref}>Whole value on the row page</Link>
+      ) : null}
+    </details>
+  );
+}
+
+export function Cell({ column, value, href, rowHref }: { column: ExplorerColumn; value: CellValue; href?: string; rowHref?: string }) {
+  if (value === null) return <span className="muted">null</span>;
+  if (typeof value === "object") {
+    if ("masked" in value) return <span className="explorer-masked" title="Masked: the column name says it holds a secret">••••••</span>;
+    if ("bytes" in value) return <span className="mono">{bytesLabel(value.bytes)}</span>;
+    if ("json" in value) {
+      return (
+        <details className="explorer-expand">
+          <summary className="mono">{jsonPreview(value.json)}</summary>
+          <pre className="explorer-json">{prettyJson(value.json)}</pre>
+        </details>
+      );
+    }
+    return <LongText text={value.text} fullLength={value.truncatedFrom} fullHref={rowHref} />;
+  }
+  const content =
+    column.kind === "datetime" && typeof value === "string" ? (
+      <UtcTime iso={value} />
+    ) : typeof value === "string" && value.length > SHORT_TEXT ? (
+      <LongText text={value} fullLength={value.length} />
+    ) : (
+      <span className={column.kind === "text" || column.kind === "enum" ? undefined : "mono"}>{String(value)}</span>
+    );
+  return href ? <Link to={href}>{content}</Link> : content;
+}

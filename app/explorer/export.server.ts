@@ -1,0 +1,126 @@
+import type pg from "pg";
+import { quoteIdentifier } from "./models.server";
+import { asExplorerError, explorerPool, STATEMENT_TIMEOUT_MS } from "./pool.server";
+import { orderKeys, selectionFor, SqlParams, whereSql, type ModelLookup } from "./query.server";
+import type { CellValue, ExplorerColumn, ExplorerModel } from "./types";
+import type { ViewState } from "./view";
+
+export type ExportFormat = "csv" | "json";
+export const EXPORT_BATCH_ROWS = 2_000;
+
+export interface ExportRequest {
+  model: ExplorerModel;
+  view: ViewState;
+  lookup: ModelLookup;
+  format: ExportFormat;
+  columns: ExplorerColumn[];
+}
+
+export function exportQuery({ model, view, lookup, columns }: ExportRequest): { text: string; values: (string | null)[]; selection: ReturnType<typeof selectionFor> } {
+  const params = new SqlParams();
+  const conditions = whereSql(model, view, params, lookup);
+  const keys = orderKeys(model, view.sort);
+  const selection = selectionFor(columns, "export");
+  const text =
+    `SELECT ${selection.sql} FROM ${quoteIdentifier(model.table)} t` +
+    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
+    ` ORDER BY ${keys.map((c) => `t.${quoteIdentifier(c.dbName)} ${view.dir.toUpperCase()}`).join(", ")}`;
+  return { text, values: params.values, selection };
+}
+
+export function csvField(value: CellValue): string {
+  if (value === null) return "";
+  const text = typeof value === "object" ? ("masked" in value ? "[masked]" : JSON.stringify(value)) : String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** JSON export keeps BigInt and Decimal as exact strings and embeds stored JSON as-is (no re-parse). */
+export function jsonField(column: ExplorerColumn, value: CellValue): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return "masked" in value ? '"[masked]"' : JSON.stringify(value);
+  if (column.kind === "json") return String(value);
+  if (column.kind === "float" && JSON_NUMBER.test(String(value))) return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * Streams the whole filtered view through a server-side cursor, EXPORT_BATCH_ROWS per FETCH.
+ * `pull` runs only when the response has room, so memory stays flat however many rows match.
+ * The cursor is opened and the first batch fetched before this resolves, so a timeout or a bad
+ * view is an error the route can answer with a message instead of a broken download.
+ */
+export async function openExportStream(request: ExportRequest): Promise<ReadableStream<Uint8Array>> {
+  const { format, columns } = request;
+  const { text, values, selection } = exportQuery(request);
+  const encoder = new TextEncoder();
+  const client: pg.PoolClient = await explorerPool().connect();
+  let open = true;
+  let rowsWritten = 0;
+
+  const finish = async (commit: boolean) => {
+    if (!open) return;
+    open = false;
+    try {
+      await client.query(commit ? "COMMIT" : "ROLLBACK");
+    } finally {
+      client.release();
+    }
+  };
+  const fetchBatch = async () => {
+    try {
+      return (await client.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH_ROWS} FROM explorer_export`)).rows;
+    } catch (error) {
+      await finish(false).catch(() => {});
+      throw asExplorerError(error, STATEMENT_TIMEOUT_MS);
+    }
+  };
+  const encodeBatch = (rows: Record<string, unknown>[]) => {
+    let chunk = "";
+    for (const record of rows) {
+      const cells = selection.decode(record);
+      if (format === "csv") chunk += columns.map((c) => csvField(cells[c.name])).join(",") + "\r\n";
+      else chunk += (rowsWritten ? ",\n" : "") + `{${columns.map((c) => `${JSON.stringify(c.name)}:${jsonField(c, cells[c.name])}`).join(",")}}`;
+      rowsWritten += 1;
+    }
+    return encoder.encode(chunk);
+  };
+
+  try {
+    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    await client.query(`DECLARE explorer_export NO SCROLL CURSOR FOR ${text}`, values);
+  } catch (error) {
+    await finish(false).catch(() => {});
+    throw asExplorerError(error, STATEMENT_TIMEOUT_MS);
+  }
+  let pending: Record<string, unknown>[] | null = await fetchBatch();
+  const header = format === "csv" ? columns.map((c) => csvField(c.name)).join(",") + "\r\n" : "[\n";
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(header));
+      },
+      async pull(controller) {
+        try {
+          const rows = pending ?? (await fetchBatch());
+          pending = null;
+          if (rows.length === 0) {
+            await finish(true);
+            if (format === "json") controller.enqueue(encoder.encode(rowsWritten ? "\n]\n" : "]\n"));
+            controller.close();
+            return;
+          }
+          controller.enqueue(encodeBatch(rows));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await finish(false).catch(() => {});
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

@@ -1,0 +1,66 @@
+/** Display and filter families; derived from the Prisma field type and the PostgreSQL column type. */
+export type ColumnKind =
+  | "text"
+  | "int"
+  | "bigint"
+  | "float"
+  | "decimal"
+  | "boolean"
+  | "datetime"
+  | "date"
+  | "json"
+  | "bytes"
+  | "enum";
+
+export interface ExplorerColumn {
+  /** Prisma field name: what URLs and the UI use. */
+  name: string;
+  /** Database column name (the field's @map, else its name). */
+  dbName: string;
+  /** PostgreSQL type as format_type() spells it, quoted where needed: the cast for bound parameters. */
+  sqlType: string;
+  kind: ColumnKind;
+  nullable: boolean;
+  masked: boolean;
+  isPrimaryKey: boolean;
+  /** True when an index starts with this column, so sorting and range filters on it are cheap. */
+  leadsIndex: boolean;
+  enumValues: string[] | null;
+}
+
+export interface ExplorerRelation {
+  /** Prisma relation field name, e.g. `rawFile` or `intervals`. */
+  name: string;
+  targetModel: string;
+  kind: "toOne" | "toMany";
+  /** Pairs of (this model's field, target model's field), in foreign-key order. */
+  localFields: string[];
+  remoteFields: string[];
+}
+
+export interface ExplorerModel {
+  name: string;
+  table: string;
+  primaryKey: string[];
+  columns: ExplorerColumn[];
+  relations: ExplorerRelation[];
+}
+
+export type RowCount =
+  | { kind: "exact"; value: number }
+  | { kind: "estimate"; value: number }
+  /** The table was never analysed and holds more rows than the exact-count limit. */
+  | { kind: "atLeast"; value: number };
+
+/** One cell as it travels to the browser: exact strings for BigInt, Decimal and dates. */
+export type CellValue =
+  | null
+  | string
+  | number
+  | boolean
+  | { json: string }
+  | { bytes: { size: number; hexPreview: string } }
+  | { masked: true }
+  | { text: string; truncatedFrom: number };
+
+export type ExplorerRow = Record<string, CellValue>;
