@@ -1,0 +1,192 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
+
+/** Bytes kept from the start of every file: enough to detect its kind (app/smt/parse/detect.ts). */
+export const HEAD_BYTES = 4096;
+/** Multipart framing and the small text fields around a file. */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+const FIELD_MAX_BYTES = 16 * 1024;
+
+/** An upload refused before ingest; `status` is the HTTP answer and `message` the sentence for the sender. */
+export class UploadRejectedError extends Error {
+  override readonly name = "UploadRejectedError";
+  constructor(readonly status: 400 | 413 | 415, message: string) {
+    super(message);
+  }
+}
+
+export function tooLargeMessage(maxBytes: number): string {
+  return `The file is larger than the ${formatBytes(maxBytes)} upload limit (SMT_UPLOAD_MAX_BYTES). Split it, or raise the limit.`;
+}
+
+/** A file written to a temporary folder while its SHA-256, size and first bytes were taken on the way. */
+export interface SpooledFile {
+  path: string;
+  /** The sender's basename, made safe (see safeBasename); never used as a path. */
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  head: Buffer;
+}
+
+export interface SpooledUpload {
+  files: SpooledFile[];
+  fields: Record<string, string>;
+  /** Removes the temporary folder; call it in `finally`. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The last segment of a client-supplied name, reduced to letters, digits and `._-()` plus spaces, so it can be
+ * shown and used as the last segment of a storage key: no `..`, no slashes, no control characters.
+ */
+export function safeBasename(name: string | null | undefined, fallback = "upload.bin"): string {
+  const last = (name ?? "").split(/[\\/]/).pop() ?? "";
+  const cleaned = last
+    .replace(/[^A-Za-z0-9._() -]/g, "_")
+    .replace(/^[.\s]+/, "")
+    .trim()
+    .slice(-120);
+  return cleaned === "" || /^\.*$/.test(cleaned) ? fallback : cleaned;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Hashes, counts and keeps the head of the bytes flowing through; fails once they pass `maxBytes`. */
+class SpoolTap extends Transform {
+  readonly hash = createHash("sha256");
+  sizeBytes = 0;
+  private readonly headChunks: Buffer[] = [];
+  private headLength = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    this.sizeBytes += chunk.length;
+    if (this.sizeBytes > this.maxBytes) return callback(new UploadRejectedError(413, tooLargeMessage(this.maxBytes)));
+    this.hash.update(chunk);
+    if (this.headLength < HEAD_BYTES) {
+      const part = chunk.subarray(0, HEAD_BYTES - this.headLength);
+      this.headChunks.push(Buffer.from(part));
+      this.headLength += part.length;
+    }
+    callback(null, chunk);
+  }
+
+  head(): Buffer {
+    return Buffer.concat(this.headChunks);
+  }
+}
+
+/** Writes a stream to `filePath` with backpressure (pipeline), returning what the tap saw. */
+export async function spoolStream(
+  source: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  filePath: string,
+  meta: { filename: string; contentType: string; maxBytes: number }
+): Promise<SpooledFile> {
+  const tap = new SpoolTap(meta.maxBytes);
+  const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
+  await pipeline(input, tap, createWriteStream(filePath, { flags: "wx" }));
+  return {
+    path: filePath,
+    filename: meta.filename,
+    contentType: meta.contentType,
+    sizeBytes: tap.sizeBytes,
+    sha256: tap.hash.digest("hex"),
+    head: tap.head(),
+  };
+}
+
+export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "smt-upload-"));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of data) {
+    length += chunk.length;
+    if (length > FIELD_MAX_BYTES) throw new UploadRejectedError(400, "A form field is longer than 16 KiB.");
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+/**
+ * Streams a multipart request: every part named `fileField` goes to its own temporary file (never into memory:
+ * `request.formData()` would buffer it whole), other parts become short text fields.
+ */
+export async function spoolMultipart(
+  request: Request,
+  options: { maxFileBytes: number; maxFiles: number; fileField?: string }
+): Promise<SpooledUpload> {
+  const fileField = options.fileField ?? "file";
+  const declaredLength = Number(request.headers.get("content-length") ?? NaN);
+  if (declaredLength > options.maxFileBytes * options.maxFiles + MULTIPART_OVERHEAD_BYTES) {
+    throw new UploadRejectedError(413, tooLargeMessage(options.maxFileBytes));
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data;\s*boundary=/i.test(contentType)) {
+    throw new UploadRejectedError(415, "Send the file as multipart/form-data with the file in the field “file”.");
+  }
+
+  const spool = await makeSpoolDir();
+  const files: SpooledFile[] = [];
+  const fields: Record<string, string> = {};
+  const handler = async (part: UploadHandlerPart) => {
+    if (part.name === fileField && part.filename !== undefined) {
+      if (files.length >= options.maxFiles) {
+        throw new UploadRejectedError(
+          400,
+          `At most ${options.maxFiles} file${options.maxFiles === 1 ? "" : "s"} can be sent in one request.`
+        );
+      }
+      const filename = safeBasename(part.filename);
+      files.push(
+        await spoolStream(part.data, path.join(spool.dir, String(files.length)), {
+          filename,
+          contentType: part.contentType || "application/octet-stream",
+          maxBytes: options.maxFileBytes,
+        })
+      );
+      return undefined;
+    }
+    if (part.filename === undefined) fields[part.name] = await readField(part.data);
+    else for await (const _chunk of part.data); // a file in another field: read past it
+    return undefined;
+  };
+
+  try {
+    // Remix's parser trims the pathname off file names; safeBasename trims again in case it ever does not.
+    // The parser insists on an exact "multipart/form-data" type, so a charset parameter is dropped here.
+    await unstable_parseMultipartFormData(withExactMultipartType(request, contentType), handler);
+  } catch (error) {
+    await spool.cleanup();
+    if (error instanceof UploadRejectedError) throw error;
+    throw new UploadRejectedError(400, "The multipart body could not be read; send the file again.");
+  }
+  return { files, fields, cleanup: spool.cleanup };
+}
+
+function withExactMultipartType(request: Request, contentType: string): Request {
+  const boundary = contentType.match(/boundary=("?)([^";]+)\1/i)?.[2];
+  if (!boundary || contentType === `multipart/form-data; boundary=${boundary}`) return request;
+  const headers = new Headers(request.headers);
+  headers.set("content-type", `multipart/form-data; boundary=${boundary}`);
+  return new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+}
