@@ -1,10 +1,13 @@
+import { startErcotSchedule } from "~/ercot/schedule.server";
+
 declare global {
   // eslint-disable-next-line no-var
   var __backgroundJobsStarted: boolean | undefined;
 }
 
-/** Starts in-process background jobs once per server process (the ERCOT schedule registers here). */
+/** Starts in-process background jobs once per server process. */
 export function startBackgroundJobs() {
   if (globalThis.__backgroundJobsStarted) return;
   globalThis.__backgroundJobsStarted = true;
+  startErcotSchedule();
 }
