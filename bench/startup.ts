@@ -11,7 +11,7 @@ const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-bench-start-"));
 chmodSync(dataDir, 0o711);
 
-function cleanEnv(extra: NodeJS.ProcessEnv) {
+function cleanEnv(extra: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, HOST: "127.0.0.1", ...extra };
   for (const name of ["DATABASE_URL", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"]) if (!(name in extra)) delete env[name];
   return env;

@@ -47,7 +47,7 @@ async function buildIfStale() {
 
 async function main() {
   const database = await resolveDatabase(log);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORTAL_DATABASE_MODE: database.mode };
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, PORTAL_DATABASE_MODE: database.mode };
   if (!env.ADMIN_TOKEN?.trim() && database.mode === "embedded") env.ADMIN_TOKEN = await embeddedAdminToken();
   const stopDatabase = async () => database.stop?.().catch(() => {});
 
@@ -66,7 +66,7 @@ async function main() {
   }
 
   const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const server = spawn(process.execPath, [serveCli, "build/index.js"], { stdio: "inherit", env: { NODE_ENV: "production", ...env } });
+  const server = spawn(process.execPath, [serveCli, "build/index.js"], { stdio: "inherit", env: { ...env, NODE_ENV: env.NODE_ENV ?? "production" } as NodeJS.ProcessEnv });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

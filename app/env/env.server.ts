@@ -202,7 +202,10 @@ export class EnvError extends Error {
 }
 
 /** Resolve aliases into canonical names, remembering which alias supplied each value. */
-export function resolveAliases(source: NodeJS.ProcessEnv) {
+/** process.env, or any record of variables (tests, the launcher). */
+export type EnvSource = Record<string, string | undefined>;
+
+export function resolveAliases(source: EnvSource) {
   const values: Record<string, string | undefined> = { ...source };
   const aliasUsed: Record<string, string> = {};
   for (const [canonical, aliases] of Object.entries(ALIASES)) {
@@ -217,7 +220,7 @@ export function resolveAliases(source: NodeJS.ProcessEnv) {
 }
 
 /** Validates the environment; throws one EnvError listing every bad variable. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: EnvSource = process.env): Env {
   const { values, aliasUsed } = resolveAliases(source);
   const result = schema.safeParse(values);
   if (!result.success) {
@@ -232,7 +235,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 /** Per-variable validity, for the health panels (never throws). */
-export function inspectEnv(source: NodeJS.ProcessEnv = process.env) {
+export function inspectEnv(source: EnvSource = process.env) {
   const { values, aliasUsed } = resolveAliases(source);
   const result = schema.safeParse(values);
   const invalid = new Map<string, string>();
