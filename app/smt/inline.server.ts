@@ -2,7 +2,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { z } from "zod";
-import { UploadRejectedError, formatBytes, makeSpoolDir, safeBasename, spoolStream, tooLargeMessage, type SpooledFile } from "./upload.server";
+import { UploadRejectedError, drainBody, formatBytes, makeSpoolDir, safeBasename, spoolStream, tooLargeMessage, type SpooledFile } from "./upload.server";
 
 /**
  * The JSON body field droplets already send (docs/DEPLOY_SMT_INGEST.md): a base64 file inline. Kept near 4 MB
@@ -53,7 +53,10 @@ export function inlineTooLargeMessage(): string {
 /** Reads at most INLINE_BODY_MAX_BYTES of the body; more is a 413 that points to multipart. */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > INLINE_BODY_MAX_BYTES) throw new UploadRejectedError(413, inlineTooLargeMessage());
+  if (declared > INLINE_BODY_MAX_BYTES) {
+    await drainBody(request, declared);
+    throw new UploadRejectedError(413, inlineTooLargeMessage());
+  }
   const chunks: Buffer[] = [];
   let length = 0;
   if (request.body) {

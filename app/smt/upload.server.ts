@@ -9,8 +9,13 @@ import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-
 
 /** Bytes kept from the start of every file: enough to detect its kind (app/smt/parse/detect.ts). */
 export const HEAD_BYTES = 4096;
-/** Multipart framing and the small text fields around a file. */
-const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+/** Multipart framing and the small text fields around each file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/**
+ * An oversized part is read on (and dropped) for up to this much more, so the sender gets the 413 instead of a
+ * reset connection; a body without Content-Length that goes on beyond it is cut off.
+ */
+const DRAIN_MAX_BYTES = 256 * 1024 * 1024;
 const FIELD_MAX_BYTES = 16 * 1024;
 
 /** An upload refused before ingest; `status` is the HTTP answer and `message` the sentence for the sender. */
@@ -64,10 +69,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Hashes, counts and keeps the head of the bytes flowing through; fails once they pass `maxBytes`. */
+/** Hashes, counts and keeps the head of the bytes flowing through; past `maxBytes` it drops them (`overflow`). */
 class SpoolTap extends Transform {
   readonly hash = createHash("sha256");
   sizeBytes = 0;
+  overflow = false;
   private readonly headChunks: Buffer[] = [];
   private headLength = 0;
 
@@ -77,7 +83,13 @@ class SpoolTap extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
     this.sizeBytes += chunk.length;
-    if (this.sizeBytes > this.maxBytes) return callback(new UploadRejectedError(413, tooLargeMessage(this.maxBytes)));
+    if (this.sizeBytes > this.maxBytes) {
+      this.overflow = true;
+      if (this.sizeBytes > this.maxBytes + DRAIN_MAX_BYTES) {
+        return callback(new UploadRejectedError(413, tooLargeMessage(this.maxBytes)));
+      }
+      return callback();
+    }
     this.hash.update(chunk);
     if (this.headLength < HEAD_BYTES) {
       const part = chunk.subarray(0, HEAD_BYTES - this.headLength);
@@ -101,6 +113,7 @@ export async function spoolStream(
   const tap = new SpoolTap(meta.maxBytes);
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
   await pipeline(input, tap, createWriteStream(filePath, { flags: "wx" }));
+  if (tap.overflow) throw new UploadRejectedError(413, tooLargeMessage(meta.maxBytes));
   return {
     path: filePath,
     filename: meta.filename,
@@ -109,6 +122,15 @@ export async function spoolStream(
     sha256: tap.hash.digest("hex"),
     head: tap.head(),
   };
+}
+
+/**
+ * Reads a refused body to its end without keeping it, when it is not absurdly large: a server that answers
+ * before the body is read resets the connection, and many clients then lose the answer.
+ */
+export async function drainBody(request: Request, declaredLength: number): Promise<void> {
+  if (!request.body || !(declaredLength <= DRAIN_MAX_BYTES)) return;
+  for await (const _chunk of request.body as unknown as AsyncIterable<Uint8Array>);
 }
 
 export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -137,7 +159,8 @@ export async function spoolMultipart(
 ): Promise<SpooledUpload> {
   const fileField = options.fileField ?? "file";
   const declaredLength = Number(request.headers.get("content-length") ?? NaN);
-  if (declaredLength > options.maxFileBytes * options.maxFiles + MULTIPART_OVERHEAD_BYTES) {
+  if (declaredLength > (options.maxFileBytes + MULTIPART_OVERHEAD_BYTES) * options.maxFiles) {
+    await drainBody(request, declaredLength);
     throw new UploadRejectedError(413, tooLargeMessage(options.maxFileBytes));
   }
   const contentType = request.headers.get("content-type") ?? "";
