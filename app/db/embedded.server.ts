@@ -36,8 +36,9 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(preferred: number): Promise<number> {
-  if (await portIsFree(preferred)) return preferred;
+/** `preferred` when it is free, otherwise any free loopback port. */
+export async function freePort(preferred?: number): Promise<number> {
+  if (preferred !== undefined && (await portIsFree(preferred))) return preferred;
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);

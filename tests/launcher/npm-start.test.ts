@@ -37,6 +37,15 @@ async function waitForLogin(port: number, child: ChildProcess, output: () => str
   throw new Error(`npm start did not serve /login:\n${output()}`);
 }
 
+function signIn(port: number, token: string) {
+  return fetch(`http://127.0.0.1:${port}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ token }),
+    headers: { origin: `http://127.0.0.1:${port}` },
+    redirect: "manual",
+  });
+}
+
 function stop(child: ChildProcess, signal: NodeJS.Signals) {
   return new Promise<number | null>((resolve) => {
     child.once("exit", (code) => resolve(code));
@@ -61,13 +70,7 @@ describe("npm start with no configuration", () => {
     expect(run.output()).toMatch(/Database: embedded PostgreSQL at postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/portal/);
     expect(statSync(path.join(dataDir, "admin-token")).mode & 0o777).toBe(0o600);
 
-    const signIn = await fetch(`http://127.0.0.1:${port}/login`, {
-      method: "POST",
-      body: new URLSearchParams({ token }),
-      headers: { origin: `http://127.0.0.1:${port}` },
-      redirect: "manual",
-    });
-    expect(signIn.status).toBe(302);
+    expect((await signIn(port, token)).status).toBe(302);
 
     expect(await stop(run.child, "SIGTERM")).toBe(0);
     expect(run.output()).toContain("Stopped.");
@@ -88,13 +91,7 @@ describe("npm start with no configuration", () => {
       expect(run.output()).not.toContain("shown only this once");
       expect(run.output()).not.toContain(":54329/");
       expect(run.output()).not.toMatch(/Applying \d+ migration/);
-      const signIn = await fetch(`http://127.0.0.1:${port}/login`, {
-        method: "POST",
-        body: new URLSearchParams({ token }),
-        headers: { origin: `http://127.0.0.1:${port}` },
-        redirect: "manual",
-      });
-      expect(signIn.status).toBe(302);
+      expect((await signIn(port, token)).status).toBe(302);
       // Both runs' sign-ins are in the audit log: the first run's data survived the restart.
       const databasePort = run.output().match(/@127\.0\.0\.1:(\d+)\/portal/)![1];
       const password = readFileSync(path.join(dataDir, "postgres-password"), "utf8").trim();

