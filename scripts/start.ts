@@ -40,7 +40,7 @@ async function buildIfStale() {
   log("Building the app…");
   const remixCli = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
   const code = await new Promise<number>((resolve) =>
-    spawn(process.execPath, [remixCli, "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } }).on("exit", (c) => resolve(c ?? 1)),
+    spawn(process.execPath, [remixCli, "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" } }).on("exit", (c) => resolve(c ?? 1)),
   );
   if (code !== 0) throw new Error("The build failed (see above).");
 }
