@@ -10,7 +10,8 @@ export function utcLabel(iso: string): string {
 export function localHint(iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "medium", timeZoneName: "short" });
+  // timeStyle "long" includes the zone name (dateStyle/timeStyle cannot be combined with timeZoneName).
+  return date.toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "long" });
 }
 
 export function byteSize(size: number): string {
