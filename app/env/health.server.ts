@@ -1,5 +1,6 @@
 import { maskDatabaseUrl } from "~/db/embedded.server";
 import { db } from "~/db/prisma.server";
+import { lastRun, scheduleStatus } from "~/ercot/runs.server";
 import { storage } from "~/storage/index.server";
 import { ALIASES, ERCOT_DEFAULTS, SECRET_VARIABLES, getEnv, inspectEnv } from "./env.server";
 
@@ -137,17 +138,34 @@ function ercotPanels(): HealthPanel[] {
   ];
 }
 
-function cronPanel(): HealthPanel {
+/** Schedule settings plus the last run and the missed-run state (up → ok, late → warn, down → error once a run has ever succeeded). */
+async function cronPanel(): Promise<HealthPanel> {
   const env = getEnv();
   const variables = describeVariables(["CRON_SECRET", "ERCOT_SCHEDULE_ENABLED"], {
     ERCOT_SCHEDULE_ENABLED: env.ercot.scheduleEnabled ? "true (embedded default)" : "false",
   });
-  const mode = env.ercot.scheduleEnabled ? "embedded scheduler, daily 12:00 UTC" : "external scheduler";
-  const status: PanelStatus = env.cronSecret ? "ok" : env.ercot.scheduleEnabled ? "warn" : "error";
-  const detail = env.cronSecret
-    ? "External pings must send Authorization: Bearer <CRON_SECRET>."
-    : "CRON_SECRET is not set: external cron pings are refused.";
-  return { id: "cron", title: "Cron", status: worstOf(variables, status), mode, detail, variables };
+  const mode = env.ercot.scheduleEnabled ? "embedded scheduler, daily 12:00 UTC (+14:00 catch-up)" : "external scheduler";
+  let status: PanelStatus = env.cronSecret ? "ok" : env.ercot.scheduleEnabled ? "warn" : "error";
+  const notes = [
+    env.cronSecret
+      ? "External pings must send Authorization: Bearer <CRON_SECRET>."
+      : "CRON_SECRET is not set: external cron pings are refused.",
+  ];
+  try {
+    const [schedule, last] = await withTimeout(Promise.all([scheduleStatus(), lastRun()]), "PostgreSQL");
+    const scheduleHealth: PanelStatus =
+      schedule.state === "up" ? "ok" : schedule.state === "late" || schedule.lastSuccessAt === null ? "warn" : "error";
+    status = [status, scheduleHealth].includes("error") ? "error" : [status, scheduleHealth].includes("warn") ? "warn" : "ok";
+    notes.unshift(
+      `Schedule ${schedule.state}: ${schedule.message}`,
+      last
+        ? `Last run #${last.id} (${last.trigger}) ${last.status}, started ${last.startedAt.replace("T", " ").slice(0, 16)} UTC.`
+        : "No run yet.",
+    );
+  } catch (error) {
+    notes.unshift(`Run history unavailable: ${reason(error)}`);
+  }
+  return { id: "cron", title: "Cron", status: worstOf(variables, status), mode, detail: notes.join(" "), variables };
 }
 
 function smtPanel(): HealthPanel {
@@ -164,6 +182,6 @@ function smtPanel(): HealthPanel {
 }
 
 export async function collectHealth(): Promise<HealthReport> {
-  const panels = [await databasePanel(), await storagePanel(), ...ercotPanels(), cronPanel(), smtPanel()];
+  const panels = [await databasePanel(), await storagePanel(), ...ercotPanels(), await cronPanel(), smtPanel()];
   return { ok: panels.every((panel) => panel.status !== "error"), checkedAt: new Date().toISOString(), panels };
 }

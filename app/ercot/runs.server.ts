@@ -120,9 +120,10 @@ export function scheduleStatusAt(now: Date, lastSuccessAt: Date | null, pattern 
   const missed = owed.findIndex((due) => lastSuccessAt !== null && lastSuccessAt >= due);
   const state: ScheduleState = missed === 0 ? "up" : missed === 1 ? "late" : "down";
   const at = (instant: Date) => `${instant.toISOString().replace("T", " ").slice(0, 16)} UTC`;
-  const since = lastSuccessAt ? `The last successful run finished at ${at(lastSuccessAt)}.` : "No run has succeeded yet.";
-  const message =
-    state === "up"
+  const since = `The last successful run finished at ${at(lastSuccessAt ?? now)}.`;
+  const message = !lastSuccessAt
+    ? "No run has succeeded yet. Press Run now, or check the scheduler (cron/README.md) and CRON_SECRET."
+    : state === "up"
       ? `${since} The schedule is being kept.`
       : state === "late"
         ? `${since} The run due at ${at(owed[0])} has not succeeded; check the latest run's errors or press Run now.`

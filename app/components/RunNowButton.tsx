@@ -1,0 +1,91 @@
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import type { RunView } from "~/ercot/runs.server";
+import { formatBytes } from "./ercot-format";
+
+const POLL_MS = 750;
+
+interface StartAnswer {
+  ok: boolean;
+  runId?: number | null;
+  error?: string;
+}
+
+/**
+ * Starts a run (the route's action, audited) and follows it: while a run is active the button is disabled
+ * and progress is polled from /api/admin/ercot/progress; when the run ends the page data is revalidated.
+ */
+export function RunNowButton({ active }: { active: RunView | null }) {
+  const start = useFetcher<StartAnswer>();
+  const poll = useFetcher<{ active: RunView | null }>();
+  const revalidator = useRevalidator();
+  const polled = poll.data ? poll.data.active : undefined;
+  const current = polled === undefined ? active : polled;
+  const starting = start.state !== "idle";
+  const justStarted = start.data?.ok === true && polled === undefined;
+  const following = Boolean(current) || justStarted;
+  const wasFollowing = useRef(false);
+
+  useEffect(() => {
+    if (!following) return;
+    const timer = setInterval(() => {
+      if (poll.state === "idle") poll.load("/api/admin/ercot/progress");
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [following, poll]);
+
+  useEffect(() => {
+    if (following) wasFollowing.current = true;
+    else if (wasFollowing.current) {
+      wasFollowing.current = false;
+      revalidator.revalidate();
+    }
+  }, [following, revalidator]);
+
+  const progress = current?.progress;
+  const filePercent =
+    progress?.currentSize && progress.currentFile ? Math.min(100, Math.round((progress.currentBytes / progress.currentSize) * 100)) : null;
+
+  return (
+    <div className="ercot-run-now">
+      <start.Form method="post" className="row">
+        <input type="hidden" name="intent" value="run" />
+        <button type="submit" disabled={starting || following}>
+          {starting ? "Starting…" : following ? "Run in progress" : "Run now"}
+        </button>
+        {start.data && !start.data.ok ? (
+          <span role="alert" className="error-text">
+            {start.data.error}
+          </span>
+        ) : null}
+      </start.Form>
+      {current ? (
+        <div className="ercot-progress" role="status" aria-live="polite" data-run-id={current.id}>
+          <strong>Run #{current.id}</strong> ({current.trigger}):{" "}
+          {progress ? (
+            <>
+              <span data-testid="ercot-files">
+                {progress.filesDone} of {progress.filesTotal} files
+              </span>{" "}
+              · <span data-testid="ercot-bytes">{formatBytes(progress.bytes)}</span>
+              {progress.currentFile ? (
+                <>
+                  {" "}
+                  · now <span className="mono">{progress.currentFile}</span>
+                  {filePercent !== null ? ` (${filePercent}%)` : null}
+                </>
+              ) : null}
+              <progress max={Math.max(progress.filesTotal, 1)} value={progress.filesDone} aria-label="Files done" />
+            </>
+          ) : (
+            "listing ERCOT's files…"
+          )}
+        </div>
+      ) : justStarted ? (
+        <div className="ercot-progress" role="status">
+          Run #{start.data?.runId} started…
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requireOperator } from "~/auth/operator.server";
+import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "~/components/ercot-format";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { getRun } from "~/ercot/runs.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `ERCOT run #${data?.run.id ?? ""} · Operator portal` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireOperator(request);
+  const runId = Number(params.runId);
+  const found = Number.isInteger(runId) && runId > 0 ? await getRun(runId) : null;
+  if (!found) throw json({ error: `There is no ERCOT run #${params.runId}.` }, { status: 404 });
+  return json(found);
+}
+
+export default function ErcotRunDetails() {
+  const { run, files } = useLoaderData<typeof loader>();
+  const results = run.summary?.results ?? [];
+  return (
+    <section className="card ercot-run" aria-labelledby="run-title">
+      <h2 id="run-title">
+        Run #{run.id} <span className={`badge ${RUN_STATUS_BADGE[run.status]}`}>{run.status}</span>
+      </h2>
+      <p>
+        {run.trigger} · started {formatInstant(run.startedAt)} · {formatDuration(run.durationMs)} · {formatBytes(run.bytes)}
+        {run.summary ? ` · ${run.summary.listed} listed, ${run.summary.selected} selected` : null}
+      </p>
+      {run.error ? <p className="error-text">{run.error}</p> : null}
+      {run.summary?.attempts.length ? (
+        <p className="muted">
+          Sources asked:{" "}
+          {run.summary.attempts.map((attempt, index) => (
+            <span key={attempt.source}>
+              {index > 0 ? " → " : ""}
+              <strong>{attempt.source}</strong>
+              {attempt.error ? ` (failed: ${attempt.error})` : " (answered)"}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      <h3>Files in this run</h3>
+      {files.length === 0 ? (
+        <p className="muted">This run downloaded no file{results.length ? "; everything it selected was already stored" : ""}.</p>
+      ) : (
+        <table className="data" aria-label="Files">
+          <thead>
+            <tr>
+              <th>TDSP</th>
+              <th>Status</th>
+              <th>File</th>
+              <th>Storage key</th>
+              <th>Size</th>
+              <th>SHA-256</th>
+              <th>Source</th>
+              <th>Published</th>
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((file) => (
+              <tr key={file.id} data-doc-id={file.docId}>
+                <td>{file.tdsp}</td>
+                <td>
+                  <span className={`badge ${file.status === "stored" ? "ok" : "error"}`}>{file.status}</span>
+                </td>
+                <td className="mono">
+                  {file.status === "stored" ? <a href={`/admin/ercot/files/${file.id}`}>{file.filename}</a> : file.filename}
+                  <div className="muted">DocID {file.docId}</div>
+                  {file.error ? <div className="error-text">{file.error}</div> : null}
+                </td>
+                <td className="mono">{file.storageKey}</td>
+                <td>{formatBytes(file.sizeBytes)}</td>
+                <td className="mono">{file.sha256 ? `${file.sha256.slice(0, 12)}…` : "—"}</td>
+                <td>{file.source}</td>
+                <td className="mono">{formatInstant(file.publishedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {results.some((result) => "skipped" in result) ? (
+        <p className="muted">
+          Already stored, skipped:{" "}
+          {results
+            .filter((result) => "skipped" in result)
+            .map((result) => `${result.tdsp} ${result.kind}${"duplicateOf" in result && result.duplicateOf ? ` (same bytes as DocID ${result.duplicateOf})` : ""}`)
+            .join(", ")}
+          .
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,60 @@
+import { expect, test } from "./fixtures";
+
+async function setFakeScenario(fakeErcotUrl: string, scenario: Record<string, unknown>) {
+  const response = await fetch(`${fakeErcotUrl}/__fake/scenario`, { method: "POST", body: JSON.stringify(scenario) });
+  if (!response.ok) throw new Error(`The fake ERCOT refused the scenario: ${await response.text()}`);
+}
+
+test.afterEach(async ({ portal }) => {
+  await setFakeScenario(portal.fakeErcotUrl, { name: "normal" });
+});
+
+test("Run now shows live progress, then the new run in the history with its files", async ({ adminPage: page, portal }, testInfo) => {
+  // Downloads trickle so the progress is there to be seen.
+  await setFakeScenario(portal.fakeErcotUrl, { slowBody: { chunkBytes: 2048, intervalMs: 40 } });
+  await page.goto(`${portal.baseUrl}/admin/ercot`);
+  await expect(page.getByRole("heading", { name: "ERCOT ingest" })).toBeVisible();
+  const runsBefore = await page.locator("table.ercot-runs tbody tr").count();
+
+  const button = page.getByRole("button", { name: "Run now" });
+  await expect(button).toBeEnabled();
+  await button.click();
+
+  const progress = page.locator(".ercot-progress[data-run-id]");
+  await expect(progress).toContainText(/\d+ of 10 files/);
+  await expect(page.getByRole("button", { name: "Run in progress" })).toBeDisabled();
+  await expect(progress).toContainText(/now ext\.00000203\./);
+  await page.screenshot({ path: testInfo.outputPath("ercot-progress.png"), fullPage: true });
+  const runId = await progress.getAttribute("data-run-id");
+
+  // When the run ends the page revalidates: the button comes back and the run is in the history.
+  await expect(page.getByRole("button", { name: "Run now" })).toBeEnabled({ timeout: 45_000 });
+  const row = page.locator(`table.ercot-runs tbody tr[data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute("data-status", "succeeded");
+  await expect(row).toContainText("manual");
+  await expect(row).toContainText("10 stored");
+  await expect(row).toContainText("scrape");
+  expect(await page.locator("table.ercot-runs tbody tr").count()).toBe(runsBefore + 1);
+  await page.screenshot({ path: testInfo.outputPath("ercot-history.png"), fullPage: true });
+
+  await row.getByRole("link", { name: `#${runId}` }).click();
+  const files = page.getByRole("table", { name: "Files" });
+  await expect(files.locator("tbody tr")).toHaveCount(10);
+  await expect(files).toContainText(/ercot\/\d{4}-\d{2}-\d{2}\/ext\.00000203\./);
+  const downloadLink = files.locator("tbody tr").first().getByRole("link");
+  const [download] = await Promise.all([page.waitForEvent("download"), downloadLink.click()]);
+  expect(download.suggestedFilename()).toMatch(/^ext\.00000203\..+\.zip$/);
+  const saved = testInfo.outputPath("downloaded.zip");
+  await download.saveAs(saved);
+  const { readFile } = await import("node:fs/promises");
+  expect((await readFile(saved)).subarray(0, 4).toString("latin1")).toBe("PK\x03\x04");
+});
+
+test("the dashboard shows the last run and the missed-run state", async ({ adminPage: page, portal }) => {
+  await page.goto(`${portal.baseUrl}/admin`);
+  const overview = page.locator('[data-panel="ercot-ingest"]');
+  await expect(overview).toContainText(/Last run #\d+ \(manual\)/);
+  // A manual run today is not a scheduled one owed yet, so any of the three states can be right here.
+  await expect(overview.locator("[data-schedule-state]")).toHaveText(/^(up|late|down)$/);
+  await expect(page.locator('[data-panel="cron"]')).toContainText(/Last run #\d+/);
+});
