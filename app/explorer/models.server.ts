@@ -211,6 +211,20 @@ export const EXACT_COUNT_LIMIT = 10_000;
  * EXACT_COUNT_LIMIT + 1 rows when the estimate says the table is small (or was never analysed).
  */
 export async function rowCounts(models: ExplorerModel[]): Promise<Map<string, RowCount>> {
+  const url = getEnv().databaseUrl ?? "";
+  const now = Date.now();
+  const fresh = models.map((m) => countCache.get(`${url}|${m.name}`)).filter((c) => c && now - c.at < COUNT_TTL_MS);
+  if (fresh.length === models.length) return new Map(models.map((m, i) => [m.name, fresh[i]!.count]));
+  const counts = await readRowCounts(models);
+  for (const [name, count] of counts) countCache.set(`${url}|${name}`, { at: now, count });
+  return counts;
+}
+
+// A page request needs the size class of its table, not a to-the-row count: reuse it for a few seconds.
+const COUNT_TTL_MS = 5_000;
+const countCache = new Map<string, { at: number; count: RowCount }>();
+
+async function readRowCounts(models: ExplorerModel[]): Promise<Map<string, RowCount>> {
   const { rows } = await readOnly((client) => client.query<{ table: string; estimate: number }>(
     `SELECT c.relname::text AS "table", c.reltuples::float8 AS estimate
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
