@@ -53,6 +53,7 @@ export interface IngestResult {
   /** One sentence for the operator. */
   message: string;
   rawFileId: number;
+  receivedAt: string;
   filename: string;
   sha256: string;
   sizeBytes: number;
@@ -582,6 +583,7 @@ export function resultFromRow(row: SmtRawFile, duplicate: boolean): IngestResult
         ? (errors.items?.[0]?.message ?? "The file could not be read.")
         : `Read ${row.rowsParsed} rows: ${row.rowsInserted} inserted, ${row.rowsUpdated} updated, ${row.rowsSkipped} skipped.`,
     rawFileId: row.id,
+    receivedAt: row.receivedAt.toISOString(),
     filename: row.filename,
     sha256: row.sha256,
     sizeBytes: Number(row.sizeBytes),

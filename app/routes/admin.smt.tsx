@@ -1,0 +1,260 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
+import { recordAudit } from "~/audit/audit.server";
+import { requireOperator } from "~/auth/operator.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { UploadDropzone } from "~/components/UploadDropzone";
+import { UsageChart } from "~/components/UsageChart";
+import { getEnv } from "~/env/env.server";
+import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
+import { UploadRejectedError, formatBytes, spoolMultipart } from "~/smt/upload.server";
+import { dailyUsageByEsiid } from "~/smt/usage.server";
+
+export const meta: MetaFunction = () => [{ title: "SMT · Operator portal" }];
+
+const MAX_FILES_PER_UPLOAD = 20;
+
+/** IngestResult holds only JSON values, so it reaches the browser unchanged. */
+interface UploadAnswer {
+  error: string | null;
+  results: IngestResult[];
+}
+
+// Flat routes nest /admin/smt/support under this file; it then renders only its child and loads nothing here.
+const isSmtPage = (request: Request) => new URL(request.url).pathname.replace(/\/$/, "") === "/admin/smt";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireOperator(request);
+  if (!isSmtPage(request)) return json({ recent: [], usage: [], uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+  const [recent, usage] = await Promise.all([recentSmtFiles(20), dailyUsageByEsiid()]);
+  return json({ recent, usage, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const operator = await requireOperator(request);
+  let upload;
+  try {
+    upload = await spoolMultipart(request, { maxFileBytes: getEnv().smt.uploadMaxBytes, maxFiles: MAX_FILES_PER_UPLOAD });
+  } catch (error) {
+    if (error instanceof UploadRejectedError) return json<UploadAnswer>({ error: error.message, results: [] }, { status: error.status });
+    throw error;
+  }
+  try {
+    if (upload.files.length === 0) return json<UploadAnswer>({ error: "Choose or drop at least one file.", results: [] }, { status: 400 });
+    const results: IngestResult[] = [];
+    for (const file of upload.files) {
+      const result = await ingestSmtFile({ file, source: "upload" });
+      results.push(result);
+      if (!result.duplicate) {
+        await recordAudit({
+          actor: operator.actor,
+          action: "smt.upload",
+          target: result.filename,
+          details: { rawFileId: result.rawFileId, sha256: result.sha256, status: result.status, rows: result.rowsParsed },
+        });
+      }
+    }
+    return json<UploadAnswer>({ error: null, results });
+  } finally {
+    await upload.cleanup();
+  }
+}
+
+export default function SmtRoute() {
+  const outlet = useOutlet();
+  return outlet ?? <SmtPage />;
+}
+
+function SmtPage() {
+  const { recent, usage, uploadMaxBytes } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as UploadAnswer | undefined;
+  const navigation = useNavigation();
+  const uploading = navigation.state === "submitting";
+
+  return (
+    <div className="smt-page">
+      <h1>Smart Meter Texas</h1>
+      <p className="muted">
+        Files sent by the droplet arrive through <span className="mono">POST /api/admin/smt/pull</span>. Contacts and smoke
+        tests: <Link to="/admin/smt/support">SMT support reference</Link>.
+      </p>
+
+      <section className="card smt-upload">
+        <h2>Upload files</h2>
+        <Form method="post" action="/admin/smt" encType="multipart/form-data">
+          <UploadDropzone name="file" maxBytes={uploadMaxBytes} accept=".csv,.CSV,.json,.zip" />
+          <div className="row">
+            <button type="submit" disabled={uploading}>
+              {uploading ? "Uploading…" : "Upload"}
+            </button>
+            <span className="muted">
+              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatBytes(uploadMaxBytes)} each. A file already received
+              (same SHA-256) is not read again.
+            </span>
+          </div>
+        </Form>
+        {answer?.error ? (
+          <p role="alert" className="error-text">
+            {answer.error}
+          </p>
+        ) : null}
+      </section>
+
+      {answer?.results.length ? (
+        <section aria-label="Upload results" className="smt-results">
+          {answer.results.map((result) => (
+            <ResultCard key={`${result.rawFileId}-${result.filename}`} result={result} />
+          ))}
+        </section>
+      ) : null}
+
+      <section className="card">
+        <h2>Daily usage</h2>
+        {usage.length === 0 ? <p className="muted">No intervals stored yet.</p> : null}
+        {usage.map((meter) => (
+          <div key={meter.esiid} className="smt-usage">
+            <h3>
+              ESIID <span className="mono">{meter.esiid}</span>
+            </h3>
+            <p className="muted">
+              Last {meter.days.length} days with data: {meter.totalConsumptionKwh.toFixed(1)} kWh consumed
+              {meter.totalGenerationKwh > 0 ? `, ${meter.totalGenerationKwh.toFixed(1)} kWh surplus generation` : ""}.
+            </p>
+            <UsageChart esiid={meter.esiid} days={meter.days} />
+          </div>
+        ))}
+      </section>
+
+      <section className="card">
+        <h2>Recent files</h2>
+        {recent.length === 0 ? (
+          <p className="muted">No SMT files received yet.</p>
+        ) : (
+          <table className="data" aria-label="Recent SMT files">
+            <thead>
+              <tr>
+                <th>Received</th>
+                <th>File</th>
+                <th>Kind</th>
+                <th>Status</th>
+                <th>Parsed</th>
+                <th>Inserted</th>
+                <th>Updated</th>
+                <th>Skipped</th>
+                <th>Days</th>
+                <th>Issues</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.map((file) => (
+                <tr key={file.rawFileId} data-status={file.status}>
+                  <td className="mono">{file.receivedAt.replace("T", " ").slice(0, 16)} UTC</td>
+                  <td className="mono">{file.filename}</td>
+                  <td>{file.kind}</td>
+                  <td>
+                    <StatusBadge status={file.status} />
+                  </td>
+                  <td>{file.rowsParsed}</td>
+                  <td>{file.rowsInserted}</td>
+                  <td>{file.rowsUpdated}</td>
+                  <td>{file.rowsSkipped}</td>
+                  <td>{file.firstDay ? `${file.firstDay} – ${file.lastDay}` : ""}</td>
+                  <td>
+                    {file.errorCount ? <span className="error-text">{file.errorCount} errors </span> : null}
+                    {file.warningCount ? <span>{file.warningCount} warnings</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function StatusBadge({ status }: { status: string }) {
+  const tone = status === "parsed" ? "ok" : status === "failed" ? "error" : "off";
+  return <span className={`badge ${tone}`}>{status}</span>;
+}
+
+function where(issue: IngestIssue): string {
+  return [issue.entry, issue.line ? `line ${issue.line}` : null].filter(Boolean).join(", ");
+}
+
+function ResultCard({ result }: { result: IngestResult }) {
+  return (
+    <article className="card smt-result" data-status={result.status} aria-label={`Result for ${result.filename}`}>
+      <header className="row">
+        <h3 className="mono">{result.filename}</h3>
+        <StatusBadge status={result.status} />
+        {result.duplicate ? <span className="badge default">duplicate</span> : null}
+        <span className="muted">
+          {result.kind} · {formatBytes(result.sizeBytes)}
+        </span>
+      </header>
+      <p>{result.message}</p>
+      <dl className="smt-counts">
+        <div>
+          <dt>Parsed</dt>
+          <dd data-count="parsed">{result.rowsParsed}</dd>
+        </div>
+        <div>
+          <dt>Inserted</dt>
+          <dd data-count="inserted">{result.rowsInserted}</dd>
+        </div>
+        <div>
+          <dt>Updated</dt>
+          <dd data-count="updated">{result.rowsUpdated}</dd>
+        </div>
+        <div>
+          <dt>Skipped</dt>
+          <dd data-count="skipped">{result.rowsSkipped}</dd>
+        </div>
+        <div>
+          <dt>Days</dt>
+          <dd>{result.firstDay ? `${result.firstDay} – ${result.lastDay}` : "—"}</dd>
+        </div>
+        <div>
+          <dt>ESIIDs</dt>
+          <dd className="mono">{result.esiids.join(", ") || "—"}</dd>
+        </div>
+      </dl>
+      {result.errors.length > 0 ? (
+        <details open className="smt-issues errors">
+          <summary>
+            {result.errorCount} error{result.errorCount === 1 ? "" : "s"}
+          </summary>
+          <ul>
+            {result.errors.map((issue, index) => (
+              <li key={index}>
+                {where(issue) ? <span className="mono">{where(issue)}: </span> : null}
+                {issue.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {result.warnings.length > 0 ? (
+        <details open className="smt-issues warnings">
+          <summary>
+            {result.warningCount} warning{result.warningCount === 1 ? "" : "s"}
+          </summary>
+          <ul>
+            {result.warnings.map((issue, index) => (
+              <li key={index}>
+                {where(issue) ? <span className="mono">{where(issue)}: </span> : null}
+                {issue.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

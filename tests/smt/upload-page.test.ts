@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db/prisma.server";
+import { ONCOR_ESIID, portalNormalCsv, portalSolarCsv } from "../fixtures/smt/generate";
+import { TEST_ADMIN_TOKEN } from "../support/per-file-database";
+import { signInCookie, startPortal, type RunningPortal } from "../support/portal-server";
+
+let portal: RunningPortal;
+let cookie: string;
+beforeAll(async () => {
+  portal = await startPortal({ env: { SMT_UPLOAD_MAX_BYTES: String(1024 * 1024) } });
+  cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
+});
+afterAll(async () => {
+  await portal?.stop();
+});
+
+function files(entries: [string, string][]) {
+  const form = new FormData();
+  for (const [name, text] of entries) form.append("file", new Blob([text], { type: "text/csv" }), name);
+  return form;
+}
+
+const upload = (body: FormData, headers: Record<string, string> = { cookie, origin: "" }) =>
+  fetch(`${portal.baseUrl}/admin/smt`, { method: "POST", body, headers: { ...headers, origin: headers.origin || portal.baseUrl }, redirect: "manual" });
+
+describe("/admin/smt", () => {
+  it("sends anonymous visitors and uploads to sign-in", async () => {
+    expect((await fetch(`${portal.baseUrl}/admin/smt`, { redirect: "manual" })).status).toBe(302);
+    const response = await upload(files([["IntervalData.csv", portalNormalCsv()]]), { cookie: "" });
+    expect(response.status).toBe(302);
+    expect(await db().smtRawFile.count()).toBe(0);
+  });
+
+  it("ingests several files in one post and shows a result for each, audited", async () => {
+    const response = await upload(
+      files([
+        ["IntervalData.csv", portalNormalCsv("2025-10-01", 2)],
+        ["solar.csv", portalSolarCsv("block-per-day", "2025-09-20", 1)],
+        ["wrong.csv", "A,B\n1,2\n"],
+      ])
+    );
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('aria-label="Result for IntervalData.csv"');
+    expect(html).toContain('aria-label="Result for solar.csv"');
+    expect(html).toMatch(/aria-label="Result for wrong.csv"[^>]*>|data-status="failed"/);
+    expect(html).toContain("Expected an SMT 15-minute interval CSV");
+    expect(await db().smtRawFile.count({ where: { source: "upload" } })).toBe(3);
+    expect(await db().auditEvent.count({ where: { action: "smt.upload" } })).toBe(3);
+  });
+
+  it("shows recent files and a usage chart per ESIID with consumption and generation apart", async () => {
+    const response = await fetch(`${portal.baseUrl}/admin/smt`, { headers: { cookie } });
+    const html = await response.text();
+    expect(html).toContain('aria-label="Recent SMT files"');
+    expect(html).toContain(`data-esiid="${ONCOR_ESIID}"`);
+    expect(html).toContain('class="generation"');
+    expect(html).toContain('class="consumption"');
+  });
+
+  it("answers 413 with a sentence when a file is over SMT_UPLOAD_MAX_BYTES", async () => {
+    const response = await upload(files([["big.csv", "x".repeat(2 * 1024 * 1024)]]));
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain("upload limit (SMT_UPLOAD_MAX_BYTES)");
+  });
+
+  it("refuses a cross-site upload and records nothing", async () => {
+    const before = await db().smtRawFile.count();
+    const response = await upload(files([["IntervalData.csv", portalNormalCsv("2025-01-01", 1)]]), { cookie, origin: "https://evil.example" });
+    // Remix itself aborts an action whose Origin does not match the host (500) before requireOperator's 403.
+    expect(response.status).toBeGreaterThanOrEqual(403);
+    expect(await db().smtRawFile.count()).toBe(before);
+  });
+});
+
+describe("/admin/smt/support", () => {
+  it("renders the contacts from docs/smt-support.md next to the bash snippet and the smoke tests", async () => {
+    const response = await fetch(`${portal.baseUrl}/admin/smt/support`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    for (const text of [
+      "support@smartmetertexas.com",
+      "1-844-217-8595",
+      "rt-smartmeterservicedesk@randstadusa.com",
+      "Intellipath Solutions LLC / DBA IntelliWatt",
+      "134642921",
+      "80514",
+      "Do NOT use personal phone numbers",
+      "Do NOT reference deprecated SMT operational addresses",
+      "scripts/admin/test_webhook.sh",
+      "scripts/admin/smt_inline_post_test.ps1",
+      "content_b64",
+    ]) {
+      expect(html, text).toContain(text);
+    }
+    expect(html).not.toContain('aria-label="Upload results"');
+  });
+});
