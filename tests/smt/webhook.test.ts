@@ -31,7 +31,7 @@ const withSecret = (headers: Record<string, string> = {}) => ({ "x-intelliwatt-s
 function multipart(filename: string, content: string | Buffer, fields: Record<string, string> = {}) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append("file", new Blob([content], { type: "text/csv" }), filename);
+  form.append("file", new Blob([typeof content === "string" ? content : new Uint8Array(content)], { type: "text/csv" }), filename);
   return form;
 }
 
@@ -59,7 +59,8 @@ async function text(stream: NodeJS.ReadableStream): Promise<string> {
 
 describe("POST /api/admin/smt/pull", () => {
   it("answers 401 to a missing or wrong secret, whatever the body", async () => {
-    for (const headers of [{}, { "x-intelliwatt-secret": "wrong-secret-0123456789abcdef" }, { "x-smt-secret": "" }]) {
+    const attempts: Record<string, string>[] = [{}, { "x-intelliwatt-secret": "wrong-secret-0123456789abcdef" }, { "x-smt-secret": "" }];
+    for (const headers of attempts) {
       const response = await pull({ headers, body: JSON.stringify({ mode: "ping" }) });
       expect(response.status).toBe(401);
       const body = await response.json();
