@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
 import { TEST_CRON_SECRET } from "../support/per-file-database";
@@ -58,6 +59,18 @@ describe("cron route authentication", () => {
     expect((await call(`/api/admin/ercot/cron/health?token=${TEST_CRON_SECRET}`)).status).toBe(200);
     expect((await call(`/api/admin/ercot/cron?token=${TEST_CRON_SECRET}`)).status).toBe(200);
     expect((await call("/api/admin/ercot/cron", { method: "POST", headers: bearer(TEST_CRON_SECRET) })).status).toBe(200);
+  });
+});
+
+describe("the shipped ping script (cron/ercot-ping.sh)", () => {
+  it("calls the route with the bearer secret taken from its environment", () => {
+    const env = { PATH: process.env.PATH, PORTAL_BASE_URL: portal.baseUrl, CRON_SECRET: TEST_CRON_SECRET };
+    const health = spawnSync("sh", ["cron/ercot-ping.sh", "/api/admin/ercot/cron/health"], { env, encoding: "utf8" });
+    expect(health.status, health.stderr).toBe(0);
+    expect(JSON.parse(health.stdout)).toMatchObject({ ok: true, missing: [] });
+    const refused = spawnSync("sh", ["cron/ercot-ping.sh"], { env: { ...env, CRON_SECRET: "wrong-secret-0123456789abcdef" }, encoding: "utf8" });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout).toContain("Unauthorized");
   });
 });
 
