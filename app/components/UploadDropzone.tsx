@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from "react";
 
-function formatSize(bytes: number): string {
+/** Also used by the SMT page: upload.server's formatBytes cannot reach the browser. */
+export function formatSize(bytes: number): string {
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} bytes`;

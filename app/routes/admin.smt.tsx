@@ -4,11 +4,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } fr
 import { recordAudit } from "~/audit/audit.server";
 import { requireOperator } from "~/auth/operator.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { UploadDropzone } from "~/components/UploadDropzone";
+import { UploadDropzone, formatSize } from "~/components/UploadDropzone";
 import { UsageChart } from "~/components/UsageChart";
 import { getEnv } from "~/env/env.server";
 import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
-import { UploadRejectedError, formatBytes, spoolMultipart } from "~/smt/upload.server";
+import { UploadRejectedError, spoolMultipart } from "~/smt/upload.server";
 import { dailyUsageByEsiid } from "~/smt/usage.server";
 
 export const meta: MetaFunction = () => [{ title: "SMT · Operator portal" }];
@@ -89,7 +89,7 @@ function SmtPage() {
               {uploading ? "Uploading…" : "Upload"}
             </button>
             <span className="muted">
-              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatBytes(uploadMaxBytes)} each. A file already received
+              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatSize(uploadMaxBytes)} each. A file already received
               (same SHA-256) is not read again.
             </span>
           </div>
@@ -191,7 +191,7 @@ function ResultCard({ result }: { result: IngestResult }) {
         <StatusBadge status={result.status} />
         {result.duplicate ? <span className="badge default">duplicate</span> : null}
         <span className="muted">
-          {result.kind} · {formatBytes(result.sizeBytes)}
+          {result.kind} · {formatSize(result.sizeBytes)}
         </span>
       </header>
       <p>{result.message}</p>

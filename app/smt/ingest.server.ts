@@ -519,7 +519,7 @@ class FileOutcome {
     if (status === "failed") {
       const first = this.errors[0];
       return (
-        `${this.errorCount} row${plural(this.errorCount)} could not be read (first: ${first?.line ? `line ${first.line}: ` : ""}${first?.message}); ` +
+        `${this.errorCount} row${plural(this.errorCount)} could not be read (first: ${first?.line ? `line ${first.line}: ` : ""}${first?.message.replace(/\.$/, "")}); ` +
         "no rows from this file were written. The raw file is kept; fix the file and upload it again."
       );
     }
