@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,13 +81,14 @@ function config(overrides: Record<string, string> = {}) {
 function run(script: string, args: string[] = [], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     // Only what the scripts need: the config file must be where their settings come from.
-    const child = spawn("bash", [script, ...args], {
+    const child: ChildProcessWithoutNullStreams = spawn("bash", [script, ...args], {
       env: {
         PATH: `${bin}:${process.env.PATH}`,
         HOME: root,
         SMT_CONFIG_FILE: configFile,
         FAKE_SFTP_ROOT: remote,
         FAKE_SFTP_LOG: sftpLog,
+        NODE_ENV: "test",
         ...env,
       },
     });
