@@ -50,8 +50,11 @@ test("an operator drops SMT files, reads each result and sees the usage chart", 
 
 test("the SMT support reference shows the contacts, the rules and the smoke tests", async ({ adminPage: page, portal }, testInfo) => {
   await page.goto(`${portal.baseUrl}/admin/smt`);
+  // Click only once hydrated: an early click can land on markup React is about to replace.
+  await page.waitForLoadState("networkidle");
   await page.getByRole("link", { name: "SMT support reference" }).click();
   await expect(page).toHaveURL(/\/admin\/smt\/support$/);
+  await page.waitForLoadState("networkidle");
   const contacts = page.getByRole("region", { name: "SMT support contacts" });
   await expect(contacts).toContainText("support@smartmetertexas.com");
   await expect(contacts).toContainText("DUNS: 134642921");
