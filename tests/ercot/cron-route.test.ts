@@ -64,7 +64,7 @@ describe("cron route authentication", () => {
 
 describe("the shipped ping script (cron/ercot-ping.sh)", () => {
   it("calls the route with the bearer secret taken from its environment", () => {
-    const env = { NODE_ENV: "test", PATH: process.env.PATH, PORTAL_BASE_URL: portal.baseUrl, CRON_SECRET: TEST_CRON_SECRET };
+    const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH, PORTAL_BASE_URL: portal.baseUrl, CRON_SECRET: TEST_CRON_SECRET };
     const health = spawnSync("sh", ["cron/ercot-ping.sh", "/api/admin/ercot/cron/health"], { env, encoding: "utf8" });
     expect(health.status, health.stderr).toBe(0);
     expect(JSON.parse(health.stdout)).toMatchObject({ ok: true, missing: [] });
