@@ -100,6 +100,7 @@ const schema = z
     ERCOT_EWS_CA: pem("CA certificate"),
     ERCOT_EWS_USERID: optionalText,
     ERCOT_SCHEDULE_ENABLED: booleanFlag,
+    ERCOT_RUN_LEASE_SECONDS: positiveInteger,
     INTELLIWATT_WEBHOOK_SECRET: secret(16),
     SMT_UPLOAD_MAX_BYTES: positiveInteger,
   })
@@ -176,6 +177,8 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
         caPem: unescapeNewlines(raw.ERCOT_EWS_CA),
         userId: raw.ERCOT_EWS_USERID,
       },
+      /** A running row whose lease (renewed while the run lives) has passed belongs to a dead process. */
+      runLeaseSeconds: Number(raw.ERCOT_RUN_LEASE_SECONDS ?? 120),
       scheduleEnabled:
         raw.ERCOT_SCHEDULE_ENABLED === undefined ? databaseMode === "embedded" : isTrue(raw.ERCOT_SCHEDULE_ENABLED),
     },

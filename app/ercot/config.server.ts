@@ -37,15 +37,8 @@ export interface RunLeaseSettings {
   tickMs: number;
 }
 
-export const DEFAULT_LEASE_SECONDS = 120;
-
-/**
- * ERCOT_RUN_LEASE_SECONDS shortens the lease (tests, impatient operators). It is read here rather than in
- * env.server.ts because only the ingest uses it; an unusable value falls back to the default.
- */
-export function runLeaseSettings(source: NodeJS.ProcessEnv = process.env): RunLeaseSettings {
-  const raw = Number(source.ERCOT_RUN_LEASE_SECONDS);
-  const leaseMs = Number.isFinite(raw) && raw >= 1 ? raw * 1000 : DEFAULT_LEASE_SECONDS * 1000;
+export function runLeaseSettings(): RunLeaseSettings {
+  const leaseMs = getEnv().ercot.runLeaseSeconds * 1000;
   // At least four renewals per lease, and progress at most every half second.
   return { leaseMs, tickMs: Math.min(500, Math.floor(leaseMs / 4)) };
 }
