@@ -19,13 +19,17 @@ export interface EsiidUsage {
 
 /**
  * Daily kWh per ESIID for the usage chart: the last `days` Central days with data, consumption and surplus
- * generation kept apart. ESIIDs are found with a loose index scan on the primary key (esiid first), so the
- * page stays quick on a table of millions of intervals.
+ * generation kept apart. ESIIDs of the most recently received files come first, so a fresh upload is always
+ * charted; the rest are found with a loose index scan on the primary key (esiid first), which stays quick on a
+ * table of millions of intervals.
  */
 export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: number } = {}): Promise<EsiidUsage[]> {
   const maxEsiids = options.maxEsiids ?? 12;
   const days = options.days ?? 60;
-  const esiids = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+  const recent = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+    SELECT "esiid" FROM "SmtRawFile" WHERE "esiid" IS NOT NULL AND "status" = 'parsed'
+    GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);
+  const stored = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
     WITH RECURSIVE found AS (
       (SELECT "esiid" FROM "SmtInterval" ORDER BY "esiid" LIMIT 1)
       UNION ALL
@@ -33,9 +37,10 @@ export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: nu
       FROM found WHERE found."esiid" IS NOT NULL
     )
     SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`);
+  const esiids = [...new Set([...recent, ...stored].map((row) => row.esiid))].slice(0, maxEsiids);
 
   const usage: EsiidUsage[] = [];
-  for (const { esiid } of esiids) {
+  for (const esiid of esiids) {
     const rows = await db().$queryRaw<{ day: string; consumption: string | null; generation: string | null; missing: bigint }[]>(
       Prisma.sql`
       WITH latest AS (SELECT max("intervalStart") AS at FROM "SmtInterval" WHERE "esiid" = ${esiid})

@@ -14,8 +14,9 @@ const SOLAR_EVERY = 3;
 export const DEMO_START = "2025-06-01T05:00:00Z";
 
 export function demoEsiids(): string[] {
-  const oncor = Array.from({ length: ONCOR_METERS }, (_, i) => `1044372${String(i + 1).padStart(10, "0")}`);
-  const centerPoint = Array.from({ length: CENTERPOINT_METERS }, (_, i) => `1008901${String(i + 1).padStart(15, "0")}`);
+  // A range of their own ("…9…" after the TDSP prefix), so demo meters never collide with real or fixture ESIIDs.
+  const oncor = Array.from({ length: ONCOR_METERS }, (_, i) => `10443729${String(i + 1).padStart(9, "0")}`);
+  const centerPoint = Array.from({ length: CENTERPOINT_METERS }, (_, i) => `10089019${String(i + 1).padStart(14, "0")}`);
   return [...oncor, ...centerPoint];
 }
 

@@ -33,6 +33,7 @@ test("an operator filters, sorts, pages, follows a relation and exports CSV", as
   await expect(page).toHaveURL(/sort=kwh/);
   await page.getByRole("link", { name: "kwh ▲" }).click();
   await expect(page).toHaveURL(/sort=kwh&dir=desc/);
+  await expect(page.getByRole("link", { name: "kwh ▼" })).toBeVisible();
 
   const firstRow = page.locator("table.explorer-table tbody tr").first();
   const firstPageText = (await firstRow.textContent())!;

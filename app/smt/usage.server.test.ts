@@ -1,0 +1,37 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dailyUsageByEsiid } from "./usage.server";
+
+let client: pg.Client;
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+
+async function storeFile(esiid: string, receivedAt: string, day: string) {
+  const { rows } = await client.query(
+    `INSERT INTO "SmtRawFile" (sha256, filename, "sizeBytes", "storageKey", source, status, esiid, "receivedAt")
+     VALUES (md5($1 || $2), 'IntervalData.csv', 1, 'smt/raw/x', 'upload', 'parsed', $1, $2::timestamptz AT TIME ZONE 'UTC') RETURNING id`,
+    [esiid, receivedAt],
+  );
+  await client.query(
+    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
+     SELECT $1, 'consumption', $2::timestamp + i * interval '15 minutes', 0.25, $3 FROM generate_series(0, 95) i`,
+    [esiid, `${day} 05:00`, rows[0].id],
+  );
+}
+
+describe("daily usage for the chart", () => {
+  it("charts the ESIIDs of the newest files first, even when many others sort before them", async () => {
+    for (let i = 0; i < 14; i++) await storeFile(`10089010${String(i).padStart(14, "0")}`, "2026-01-01T00:00:00Z", "2025-12-01");
+    await storeFile("10443720000000099", "2026-02-01T00:00:00Z", "2026-01-15");
+
+    const usage = await dailyUsageByEsiid({ maxEsiids: 12 });
+    expect(usage).toHaveLength(12);
+    expect(usage[0].esiid).toBe("10443720000000099");
+    expect(usage[0].days).toEqual([{ day: "2026-01-14", consumptionKwh: 1, generationKwh: 0, missing: 0 }, { day: "2026-01-15", consumptionKwh: 23, generationKwh: 0, missing: 0 }]);
+  });
+});
