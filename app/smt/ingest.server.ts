@@ -10,7 +10,7 @@ import { poolConfigFromUrl } from "~/db/pg-catalog-client";
 import { getEnv } from "~/env/env.server";
 import { storage } from "~/storage/index.server";
 import { parseBillingCsv, type BillingRead, type BillingSummary } from "./parse/billing-csv";
-import { chicagoDayLengthMinutes, formatLocalDate } from "./parse/chicago-time";
+import { chicagoDayLengthMinutes, formatLocalDate } from "~/time/chicago";
 import { detectSmtFile, type SmtFileKind } from "./parse/detect";
 import { normalizeEsiid, unknownEsiidWarning } from "./parse/esiid";
 import type { IntervalRow, IntervalSummary } from "./parse/interval";

@@ -1,6 +1,6 @@
+import { chicagoInstants, chicagoOffsetMinutes } from "../../time/chicago";
+
 /** ERCOT speaks America/Chicago wall-clock time, with or without an offset. */
-const CENTRAL_TIME_ZONE = "America/Chicago";
-const CDT_OFFSET_MINUTES = -300;
 const CST_OFFSET_MINUTES = -360;
 
 export interface WallClock {
@@ -13,29 +13,16 @@ export interface WallClock {
   millisecond: number;
 }
 
-const centralFormatter = new Intl.DateTimeFormat("en-US", {
-  timeZone: CENTRAL_TIME_ZONE,
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
-
 export function toCentralWallClock(instant: Date): WallClock {
-  const parts = Object.fromEntries(
-    centralFormatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
-  ) as Record<string, number>;
+  const local = new Date(instant.getTime() + chicagoOffsetMinutes(instant) * 60_000);
   return {
-    year: parts.year,
-    month: parts.month,
-    day: parts.day,
-    hour: parts.hour,
-    minute: parts.minute,
-    second: parts.second,
-    millisecond: instant.getUTCMilliseconds(),
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    millisecond: local.getUTCMilliseconds(),
   };
 }
 
@@ -43,15 +30,12 @@ function wallClockAsUtcMs(wall: WallClock): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
 }
 
-export function centralOffsetMinutes(instant: Date): number {
-  return Math.round((wallClockAsUtcMs(toCentralWallClock(instant)) - instant.getTime()) / 60_000);
-}
+export const centralOffsetMinutes = chicagoOffsetMinutes;
 
 /** Offsets that give this wall-clock time in Central: two in the repeated fall-back hour, none in the spring-forward gap. */
 export function validCentralOffsets(wall: WallClock): number[] {
-  return [CDT_OFFSET_MINUTES, CST_OFFSET_MINUTES].filter(
-    (offset) => centralOffsetMinutes(new Date(wallClockAsUtcMs(wall) - offset * 60_000)) === offset,
-  );
+  const secondOfDay = wall.hour * 3600 + wall.minute * 60 + wall.second;
+  return chicagoInstants({ year: wall.year, month: wall.month, day: wall.day }, secondOfDay).map(chicagoOffsetMinutes);
 }
 
 /** The instant of a Central wall-clock time; the earlier one when the hour repeats. */

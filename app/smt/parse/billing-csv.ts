@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { formatLocalDate, type LocalDate } from "./chicago-time";
+import { formatLocalDate, type LocalDate } from "../../time/chicago";
 import { CsvSyntaxError, readCsvRecords } from "./csv-records";
 import { EsiidReader } from "./esiid";
 import { parseDecimal, parseLocalDate, parseLocalDateTime, type DecimalLimits } from "./fields";

@@ -1,4 +1,4 @@
-import type { LocalDate } from "./chicago-time";
+import type { LocalDate } from "../../time/chicago";
 
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

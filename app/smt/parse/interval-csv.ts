@@ -5,7 +5,7 @@ import {
   chicagoToUtc,
   formatLocalDate,
   type LocalDate,
-} from "./chicago-time";
+} from "../../time/chicago";
 import { CsvSyntaxError, readCsvRecords } from "./csv-records";
 import { parseClock, parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
 import { EsiidReader } from "./esiid";

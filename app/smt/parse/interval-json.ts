@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { chicagoInstants, chicagoToUtc, formatLocalDate, type LocalDate } from "./chicago-time";
+import { chicagoInstants, chicagoToUtc, formatLocalDate, type LocalDate } from "../../time/chicago";
 import { normalizeEsiid, unknownEsiidWarning } from "./esiid";
 import { parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
 import {

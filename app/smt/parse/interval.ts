@@ -1,4 +1,4 @@
-import { formatLocalDate, type LocalDate } from "./chicago-time";
+import { formatLocalDate, type LocalDate } from "../../time/chicago";
 import type { DecimalLimits } from "./fields";
 import type { IssueCounts, IssueLog } from "./types";
 

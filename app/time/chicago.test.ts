@@ -7,7 +7,7 @@ import {
   chicagoOffsetMinutes,
   chicagoToUtc,
   formatLocalDate,
-} from "./chicago-time";
+} from "./chicago";
 
 const day = (text: string) => {
   const [year, month, dayOfMonth] = text.split("-").map(Number);
@@ -29,7 +29,7 @@ function intlOffsetMinutes(instant: Date): number {
   return (Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute) - instant.getTime()) / 60_000;
 }
 
-describe("chicago-time", () => {
+describe("America/Chicago time", () => {
   it.each([
     ["2025-03-09", 1380],
     ["2026-03-08", 1380],
