@@ -221,40 +221,31 @@ function ResultCard({ result }: { result: IngestResult }) {
           <dd className="mono">{result.esiids.join(", ") || "—"}</dd>
         </div>
       </dl>
-      {result.errors.length > 0 ? (
-        <details open className="smt-issues errors">
-          <summary>
-            {result.errorCount} error{result.errorCount === 1 ? "" : "s"}
-          </summary>
-          <ul>
-            {result.errors.map((issue, index) => (
-              <li key={index}>
-                {where(issue) ? <span className="mono">{where(issue)}: </span> : null}
-                {issue.message}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
-      {result.warnings.length > 0 ? (
-        <details open className="smt-issues warnings">
-          <summary>
-            {result.warningCount} warning{result.warningCount === 1 ? "" : "s"}
-          </summary>
-          <ul>
-            {result.warnings.map((issue, index) => (
-              <li key={index}>
-                {where(issue) ? <span className="mono">{where(issue)}: </span> : null}
-                {issue.message}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      <IssueList kind="errors" issues={result.errors} count={result.errorCount} />
+      <IssueList kind="warnings" issues={result.warnings} count={result.warningCount} />
     </article>
   );
 }
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
+}
+
+function IssueList({ kind, issues, count }: { kind: "errors" | "warnings"; issues: Parameters<typeof where>[0][]; count: number }) {
+  if (issues.length === 0) return null;
+  return (
+    <details open className={`smt-issues ${kind}`}>
+      <summary>
+        {count} {count === 1 ? kind.slice(0, -1) : kind}
+      </summary>
+      <ul>
+        {issues.map((issue, index) => (
+          <li key={index}>
+            {where(issue) ? <span className="mono">{where(issue)}: </span> : null}
+            {issue.message}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
