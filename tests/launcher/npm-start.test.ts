@@ -16,7 +16,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function launch(port: number) {
   const env: Record<string, string | undefined> = { ...process.env, PORTAL_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
   for (const name of ["DATABASE_URL", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"]) delete env[name];
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
