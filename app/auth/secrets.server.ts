@@ -19,7 +19,7 @@ export function bearerToken(request: Request): string | null {
   return match ? match[1].trim() : null;
 }
 
-/** "abcd…(32 chars)" style display for a secret-bearing value: never the value itself. */
+/** "•••••••• (32 chars)": how a secret is shown, never the value itself. */
 export function maskSecret(value: string | undefined): string {
   if (!value) return "";
   return `•••••••• (${value.length} chars)`;

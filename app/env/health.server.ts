@@ -1,3 +1,4 @@
+import { maskSecret } from "~/auth/secrets.server";
 import { maskDatabaseUrl } from "~/db/embedded.server";
 import { db } from "~/db/prisma.server";
 import { lastRun, scheduleStatus } from "~/ercot/runs.server";
@@ -41,7 +42,7 @@ function describeVariables(names: string[], defaults: Record<string, string> = {
       return defaults[name] ? { name, state: "default", display: defaults[name], note } : { name, state: "missing", display: "", note };
     }
     if (name === "DATABASE_URL") return { name, state: "set", display: maskDatabaseUrl(value), note };
-    return { name, state: "set", display: SECRET_VARIABLES.has(name) ? `•••••••• (${value.length} chars)` : value, note };
+    return { name, state: "set", display: SECRET_VARIABLES.has(name) ? maskSecret(value) : value, note };
   });
 }
 

@@ -1,3 +1,6 @@
+// The documented defaults (client id, scope, product, report type 203…) live in one place: the env module.
+import { ERCOT_DEFAULTS } from "../env/env.server";
+
 /** Everything the ERCOT sources need, as plain values (the env module maps process.env onto this). */
 export interface ErcotSourcesConfig {
   reportTypeId: string;
@@ -51,17 +54,8 @@ export interface ErcotSourcesConfig {
 export type EwsSignatureAlgorithm = "rsa-sha1" | "rsa-sha256";
 export type EwsDigestAlgorithm = "sha1" | "sha256";
 
-export const DEFAULT_REPORT_TYPE_ID = "203";
-export const DEFAULT_PAGE_URL = "https://www.ercot.com/mp/data-products/data-product-details?id=ZP15-612";
-export const DEFAULT_TOKEN_URL =
-  "https://ercotb2c.b2clogin.com/ercotb2c.onmicrosoft.com/B2C_1_PUBAPI-ROPC-FLOW/oauth2/v2.0/token";
-export const DEFAULT_CLIENT_ID = "fec253ea-0d06-4272-a5e6-b478baeecd70";
-export const DEFAULT_SCOPE = "openid fec253ea-0d06-4272-a5e6-b478baeecd70 offline_access";
-export const DEFAULT_PRODUCT_ID = "ZP15-612";
-export const DEFAULT_API_BASE_URL = "https://api.ercot.com";
 export const DEFAULT_API_REQUESTS_PER_MINUTE = 30;
 export const DEFAULT_API_PAGE_SIZE = 1000;
-export const DEFAULT_EWS_REPORT_TYPE = "203";
 export const DEFAULT_EWS_SIGNATURE_ALGORITHM: EwsSignatureAlgorithm = "rsa-sha1";
 export const DEFAULT_EWS_DIGEST_ALGORITHM: EwsDigestAlgorithm = "sha1";
 export const DEFAULT_EWS_LOOKBACK_HOURS = 7 * 24;
@@ -79,18 +73,18 @@ export function withErcotDefaults(partial: {
   retry?: ErcotSourcesConfig["retry"];
 }): ErcotSourcesConfig {
   return {
-    reportTypeId: partial.reportTypeId ?? DEFAULT_REPORT_TYPE_ID,
-    pageUrl: partial.pageUrl ?? DEFAULT_PAGE_URL,
+    reportTypeId: partial.reportTypeId ?? ERCOT_DEFAULTS.ERCOT_EWS_REPORTTYPE,
+    pageUrl: partial.pageUrl ?? ERCOT_DEFAULTS.ERCOT_PAGE_URL,
     api: {
-      tokenUrl: DEFAULT_TOKEN_URL,
-      clientId: DEFAULT_CLIENT_ID,
-      scope: DEFAULT_SCOPE,
-      productId: DEFAULT_PRODUCT_ID,
-      apiBaseUrl: DEFAULT_API_BASE_URL,
+      tokenUrl: ERCOT_DEFAULTS.ERCOT_TOKEN_URL,
+      clientId: ERCOT_DEFAULTS.ERCOT_CLIENT_ID,
+      scope: ERCOT_DEFAULTS.ERCOT_SCOPE,
+      productId: ERCOT_DEFAULTS.ERCOT_PRODUCT_ID,
+      apiBaseUrl: ERCOT_DEFAULTS.ERCOT_API_BASE,
       ...partial.api,
     },
     ews: {
-      reportType: DEFAULT_EWS_REPORT_TYPE,
+      reportType: ERCOT_DEFAULTS.ERCOT_EWS_REPORTTYPE,
       signatureAlgorithm: DEFAULT_EWS_SIGNATURE_ALGORITHM,
       digestAlgorithm: DEFAULT_EWS_DIGEST_ALGORITHM,
       ...partial.ews,

@@ -199,10 +199,6 @@ export async function listModels(): Promise<ExplorerModel[]> {
   return cache.models;
 }
 
-export async function findModel(name: string): Promise<ExplorerModel | undefined> {
-  return (await listModels()).find((model) => model.name === name);
-}
-
 /** Below this many rows a count is exact and cheap; above it the planner's estimate is used. */
 export const EXACT_COUNT_LIMIT = 10_000;
 

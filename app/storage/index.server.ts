@@ -18,7 +18,3 @@ export function storage(): Storage {
       : new LocalStorage(path.resolve(process.env.PORTAL_DATA_DIR ?? ".data", "objects"));
   return cached;
 }
-
-export function resetStorageCache() {
-  cached = undefined;
-}
