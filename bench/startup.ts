@@ -2,14 +2,13 @@
 // next to a bare `remix-serve build/index.js` (same database) as the baseline for the launcher's overhead.
 //   npx tsx bench/startup.ts [--runs 5]
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../tests/support/test-database";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-bench-start-"));
-chmodSync(dataDir, 0o711);
 
 function cleanEnv(extra: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, HOST: "127.0.0.1", ...extra };

