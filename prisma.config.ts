@@ -9,7 +9,10 @@ export default defineConfig({
   engine: "js",
   adapter: async () => {
     const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error("DATABASE_URL is not set: run this through `npm run db:*`, which starts embedded PostgreSQL when needed.");
+    if (!databaseUrl)
+      throw new Error(
+        "DATABASE_URL is not set: run this through `npm run db:*`, which starts embedded PostgreSQL when needed.",
+      );
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const factory: any = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), Client: CatalogTypesClient } as any);
     // adapter-pg 6.19 splits migration scripts on every ";", which breaks DO $$ … $$ blocks:

@@ -38,7 +38,12 @@ export default function handleRequest(
           responseHeaders.set("Content-Type", "text/html");
           responseHeaders.set("X-Frame-Options", "DENY");
           responseHeaders.set("Referrer-Policy", "same-origin");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          resolve(
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
+          );
           pipe(body);
         },
         onShellError(error: unknown) {

@@ -1,7 +1,6 @@
 import { startErcotSchedule } from "~/ercot/schedule.server";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __backgroundJobsStarted: boolean | undefined;
 }
 

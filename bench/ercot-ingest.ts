@@ -36,7 +36,14 @@ async function childIngest(): Promise<ChildReport> {
   const outcome = await runIngest({ trigger: "manual" });
   const ms = performance.now() - started;
   if ("running" in outcome) throw new Error("Another run held the lock.");
-  return { ms, bytes: outcome.summary.bytes, peakRssMiB: peakRssMiB(), startRssMiB, status: outcome.status, error: outcome.error };
+  return {
+    ms,
+    bytes: outcome.summary.bytes,
+    peakRssMiB: peakRssMiB(),
+    startRssMiB,
+    status: outcome.status,
+    error: outcome.error,
+  };
 }
 
 /** Child: the same download piped into a bare lib-storage Upload with the portal's part settings. */
@@ -68,14 +75,22 @@ async function childLibStorage(url: string): Promise<ChildReport> {
 
 function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/ercot-ingest.ts", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/ercot-ingest.ts", ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("exit", (code) => {
-      const line = stdout.trim().split("\n").reverse().find((candidate) => candidate.startsWith("{"));
-      if (code !== 0 || !line) return reject(new Error(`bench child ${args.join(" ")} failed (${code}):\n${stdout}\n${stderr}`));
+      const line = stdout
+        .trim()
+        .split("\n")
+        .reverse()
+        .find((candidate) => candidate.startsWith("{"));
+      if (code !== 0 || !line)
+        return reject(new Error(`bench child ${args.join(" ")} failed (${code}):\n${stdout}\n${stderr}`));
       resolve(JSON.parse(line) as ChildReport);
     });
   });
@@ -97,7 +112,11 @@ function curlToFile(url: string, file: string): Promise<ChildReport> {
 }
 
 /** Repeats a measurement: the fastest time (least disturbed by other load), the highest peak RSS. */
-async function best(repeat: number, measure: () => Promise<ChildReport>, between?: () => Promise<void> | void): Promise<ChildReport> {
+async function best(
+  repeat: number,
+  measure: () => Promise<ChildReport>,
+  between?: () => Promise<void> | void,
+): Promise<ChildReport> {
   const reports: ChildReport[] = [];
   for (let index = 0; index < repeat; index++) {
     reports.push(await measure());
@@ -130,7 +149,11 @@ async function main() {
   // Same disk as the repository (not tmpfs), for both curl's file and local storage.
   const workDir = mkdtempSync(path.join(process.cwd(), ".bench-ercot-"));
   console.log("Starting PostgreSQL, s3rver and the fake ERCOT…");
-  const [postgres, s3, fake] = await Promise.all([startTestPostgres(), startTestS3("bench-ercot"), startFakeErcot({ empty: true })]);
+  const [postgres, s3, fake] = await Promise.all([
+    startTestPostgres(),
+    startTestS3("bench-ercot"),
+    startFakeErcot({ empty: true }),
+  ]);
   const rows: Row[] = [];
   try {
     for (const sizeMiB of sizes) {
@@ -161,7 +184,16 @@ async function main() {
       };
 
       const curlFile = path.join(workDir, "curl.zip");
-      rows.push({ sizeMiB, target: "local", method: "curl -o (baseline)", report: await best(repeat, () => curlToFile(url, curlFile), () => rmSync(curlFile, { force: true })) });
+      rows.push({
+        sizeMiB,
+        target: "local",
+        method: "curl -o (baseline)",
+        report: await best(
+          repeat,
+          () => curlToFile(url, curlFile),
+          () => rmSync(curlFile, { force: true }),
+        ),
+      });
       console.log("  curl done");
 
       // A fresh database per ingest, or the file would be skipped as already stored.
@@ -177,15 +209,29 @@ async function main() {
         sizeMiB,
         target: "local",
         method: "portal ingest",
-        report: await best(repeat, () => ingestInto({}), () => rmSync(path.join(workDir, "portal"), { recursive: true, force: true })),
+        report: await best(
+          repeat,
+          () => ingestInto({}),
+          () => rmSync(path.join(workDir, "portal"), { recursive: true, force: true }),
+        ),
       });
       console.log("  local ingest done");
 
       const libEnv = baseEnv(postgres.adminUrl, s3Env(s3.s3));
-      rows.push({ sizeMiB, target: "s3rver", method: "lib-storage Upload (baseline)", report: await best(repeat, () => runChild(["--child", "lib-storage", url], libEnv)) });
+      rows.push({
+        sizeMiB,
+        target: "s3rver",
+        method: "lib-storage Upload (baseline)",
+        report: await best(repeat, () => runChild(["--child", "lib-storage", url], libEnv)),
+      });
       console.log("  lib-storage done");
 
-      rows.push({ sizeMiB, target: "s3rver", method: "portal ingest", report: await best(repeat, () => ingestInto(s3Env(s3.s3))) });
+      rows.push({
+        sizeMiB,
+        target: "s3rver",
+        method: "portal ingest",
+        report: await best(repeat, () => ingestInto(s3Env(s3.s3))),
+      });
       console.log("  s3 ingest done");
     }
   } finally {
@@ -195,13 +241,22 @@ async function main() {
 
   const mbps = (report: ChildReport) => report.bytes / MiB / (report.ms / 1000);
   console.log(`\nERCOT ingest bench — ${os.cpus().length} cores, Node ${process.version}\n`);
-  console.log("| size | target | method | seconds | MiB/s | RSS before transfer (MiB) | peak RSS (MiB) | vs baseline |");
+  console.log(
+    "| size | target | method | seconds | MiB/s | RSS before transfer (MiB) | peak RSS (MiB) | vs baseline |",
+  );
   console.log("|---:|---|---|---:|---:|---:|---:|---:|");
   for (const row of rows) {
-    const baseline = rows.find((candidate) => candidate.sizeMiB === row.sizeMiB && candidate.target === row.target && candidate.method.includes("baseline"));
-    const ratio = row.method.includes("baseline") || !baseline ? "" : `${Math.round((mbps(row.report) / mbps(baseline.report)) * 100)}%`;
+    const baseline = rows.find(
+      (candidate) =>
+        candidate.sizeMiB === row.sizeMiB && candidate.target === row.target && candidate.method.includes("baseline"),
+    );
+    const ratio =
+      row.method.includes("baseline") || !baseline
+        ? ""
+        : `${Math.round((mbps(row.report) / mbps(baseline.report)) * 100)}%`;
     const mib = (value: number) => (Number.isNaN(value) ? "—" : value.toFixed(0));
-    const failed = row.report.status && row.report.status !== "succeeded" ? ` (${row.report.status}: ${row.report.error})` : "";
+    const failed =
+      row.report.status && row.report.status !== "succeeded" ? ` (${row.report.status}: ${row.report.error})` : "";
     console.log(
       `| ${row.sizeMiB} MiB | ${row.target} | ${row.method}${failed} | ${(row.report.ms / 1000).toFixed(2)} | ${mbps(row.report).toFixed(0)} | ${mib(row.report.startRssMiB)} | ${mib(row.report.peakRssMiB)} | ${ratio} |`,
     );
@@ -216,12 +271,19 @@ async function main() {
     const large = ingests.find((row) => row.target === target && row.sizeMiB === sizes[sizes.length - 1]);
     if (small && large && small !== large) {
       const spread = Math.abs(large.report.peakRssMiB - small.report.peakRssMiB) / small.report.peakRssMiB;
-      console.log(`- ${target}: RSS ${sizes[0]} MiB vs ${sizes[sizes.length - 1]} MiB within 20%: ${spread <= 0.2 ? "met" : "MISSED"} (${(spread * 100).toFixed(0)}%)`);
+      console.log(
+        `- ${target}: RSS ${sizes[0]} MiB vs ${sizes[sizes.length - 1]} MiB within 20%: ${spread <= 0.2 ? "met" : "MISSED"} (${(spread * 100).toFixed(0)}%)`,
+      );
     }
     for (const row of ingests.filter((candidate) => candidate.target === target)) {
-      const baseline = rows.find((candidate) => candidate.sizeMiB === row.sizeMiB && candidate.target === target && candidate.method.includes("baseline"))!;
+      const baseline = rows.find(
+        (candidate) =>
+          candidate.sizeMiB === row.sizeMiB && candidate.target === target && candidate.method.includes("baseline"),
+      )!;
       const ratio = mbps(row.report) / mbps(baseline.report);
-      console.log(`- ${target} ${row.sizeMiB} MiB: throughput ≥ 70% of baseline: ${ratio >= 0.7 ? "met" : "MISSED"} (${(ratio * 100).toFixed(0)}%)`);
+      console.log(
+        `- ${target} ${row.sizeMiB} MiB: throughput ≥ 70% of baseline: ${ratio >= 0.7 ? "met" : "MISSED"} (${(ratio * 100).toFixed(0)}%)`,
+      );
     }
   }
 }

@@ -32,7 +32,9 @@ async function main() {
   try {
     if ((await pendingMigrations(database.url)).length) await runPrismaCli(["migrate", "deploy"], database.url);
     await raw.connect();
-    const { rows: [{ n }] } = await raw.query(`SELECT count(*)::int AS n FROM "SmtInterval"`);
+    const {
+      rows: [{ n }],
+    } = await raw.query(`SELECT count(*)::int AS n FROM "SmtInterval"`);
     if (n < ROWS) {
       console.log(`SmtInterval has ${n} rows; seeding to ${ROWS}…`);
       await seedDemo(raw, ROWS);
@@ -57,7 +59,9 @@ async function main() {
     const lookup = (name: string) => models.find((m) => m.name === name);
     const model = lookup("SmtInterval")!;
 
-    const { rows: [deep] } = await raw.query(
+    const {
+      rows: [deep],
+    } = await raw.query(
       `SELECT esiid, channel::text, to_char("intervalStart", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM "SmtInterval" ORDER BY esiid, channel, "intervalStart" OFFSET 900000 LIMIT 1`,
     );
     const deepCursor = encodeToken([deep.esiid, deep.channel, deep.at]);
@@ -78,13 +82,19 @@ async function main() {
       return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof pg.Client.prototype.query;
 
-    console.log(`\nSmtInterval, ${ROWS.toLocaleString("en-US")} rows; ${RUNS} requests each after ${WARMUP} warm-up; milliseconds.`);
+    console.log(
+      `\nSmtInterval, ${ROWS.toLocaleString("en-US")} rows; ${RUNS} requests each after ${WARMUP} warm-up; milliseconds.`,
+    );
     console.log("case".padEnd(42) + "loader p50  p95   | raw pg p50  p95   | rows");
     for (const c of cases) {
       const url = `http://bench.local/admin/database/SmtInterval?${c.search}`;
       let rowsSeen = 0;
       const loaderTimes = await time(RUNS, async () => {
-        const response = (await loader({ request: new Request(url, { headers: { cookie } }), params: { model: "SmtInterval" }, context: {} })) as Response;
+        const response = (await loader({
+          request: new Request(url, { headers: { cookie } }),
+          params: { model: "SmtInterval" },
+          context: {},
+        })) as Response;
         const body = (await response.json()) as { page: { rows: unknown[] } | null; timeout: string | null };
         if (body.timeout) throw new Error(body.timeout);
         rowsSeen = body.page?.rows.length ?? 0;
@@ -98,7 +108,9 @@ async function main() {
       );
     }
     pg.Client.prototype.query = originalQuery;
-    console.log(`\ncount(*) statements sent by the loader: ${countQueries.size ? [...countQueries].join("\n  ") : "none"}`);
+    console.log(
+      `\ncount(*) statements sent by the loader: ${countQueries.size ? [...countQueries].join("\n  ") : "none"}`,
+    );
     await closeExplorerPool();
     return 0;
   } finally {
@@ -107,7 +119,10 @@ async function main() {
   }
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

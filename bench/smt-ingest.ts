@@ -100,14 +100,17 @@ async function measure(label: string, csvPath: string) {
   for await (const batch of inBatches(parsed.rows, 5000)) {
     rows += batch.length;
     const text = batch
-      .map((row) => `${row.esiid}\t${row.channel}\t${row.intervalStart.toISOString()}\t${row.kwh ?? "\\N"}\t${row.estimated ? "t" : "f"}\t${row.revisionAt.toISOString()}\n`)
+      .map(
+        (row) =>
+          `${row.esiid}\t${row.channel}\t${row.intervalStart.toISOString()}\t${row.kwh ?? "\\N"}\t${row.estimated ? "t" : "f"}\t${row.revisionAt.toISOString()}\n`,
+      )
       .join("");
     if (!tsv.write(text)) await new Promise<void>((resolve) => tsv.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve) => tsv.end(() => resolve()));
   await client.query(`DROP TABLE IF EXISTS copy_bench`);
   await client.query(
-    `CREATE TABLE copy_bench (esiid text, channel text, interval_start timestamp(3), kwh numeric(12,4), estimated boolean, revision_at timestamp(3))`
+    `CREATE TABLE copy_bench (esiid text, channel text, interval_start timestamp(3), kwh numeric(12,4), estimated boolean, revision_at timestamp(3))`,
   );
   const copyAt = performance.now();
   await pipeline(createReadStream(tsvPath), client.query(copyFrom("COPY copy_bench FROM STDIN")));
@@ -148,19 +151,32 @@ async function measureUpload(kind: "interval" | "unreadable") {
   const port = await freePort();
   const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
   const portal = spawn(process.execPath, [serveCli, "build/index.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", ERCOT_SCHEDULE_ENABLED: "false" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ERCOT_SCHEDULE_ENABLED: "false",
+    },
     stdio: "ignore",
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${portal.pid}/status`, "utf8"))![1]) / 1024;
   try {
     for (let ready = false; !ready; await new Promise((resolve) => setTimeout(resolve, 100))) {
-      ready = await fetch(`${baseUrl}/login`).then((response) => response.ok, () => false);
+      ready = await fetch(`${baseUrl}/login`).then(
+        (response) => response.ok,
+        () => false,
+      );
     }
     // Warm up the route and the database pool with a small post, then let the heap settle.
     const warm = new FormData();
     warm.append("file", new Blob(["ESIID,USAGE_DATE\n"]), "warm.csv");
-    await fetch(`${baseUrl}/api/admin/smt/pull`, { method: "POST", headers: { "x-intelliwatt-secret": WEBHOOK_SECRET }, body: warm });
+    await fetch(`${baseUrl}/api/admin/smt/pull`, {
+      method: "POST",
+      headers: { "x-intelliwatt-secret": WEBHOOK_SECRET },
+      body: warm,
+    });
     await new Promise<void>((resolve) => setTimeout(resolve, 1000));
     const idle = rssMiB();
 

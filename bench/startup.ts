@@ -12,13 +12,17 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-bench-start-"));
 
 function cleanEnv(extra: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, HOST: "127.0.0.1", ...extra };
-  for (const name of ["DATABASE_URL", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"]) if (!(name in extra)) delete env[name];
+  for (const name of ["DATABASE_URL", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"])
+    if (!(name in extra)) delete env[name];
   return env;
 }
 
 async function timeToLogin(command: string[], env: NodeJS.ProcessEnv, port: number) {
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, command, { env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, command, {
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c) => (output += c));
   child.stderr!.on("data", (c) => (output += c));
@@ -32,7 +36,11 @@ async function timeToLogin(command: string[], env: NodeJS.ProcessEnv, port: numb
     await new Promise((r) => setTimeout(r, 20));
   }
   const elapsed = performance.now() - started;
-  return { elapsed, output, stop: () => new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.kill("SIGTERM"))) };
+  return {
+    elapsed,
+    output,
+    stop: () => new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.kill("SIGTERM"))),
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -62,7 +70,11 @@ async function main() {
   });
   const bareTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const run = await timeToLogin(["node_modules/@remix-run/serve/dist/cli.js", "build/index.js"], bareEnv, await freePort());
+    const run = await timeToLogin(
+      ["node_modules/@remix-run/serve/dist/cli.js", "build/index.js"],
+      bareEnv,
+      await freePort(),
+    );
     bareTimes.push(run.elapsed);
     await run.stop();
   }
@@ -70,7 +82,9 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
 
   const row = (label: string, times: number[]) =>
-    console.log(`${label.padEnd(44)} median ${(median(times) / 1000).toFixed(2)} s   min ${(Math.min(...times) / 1000).toFixed(2)} s   max ${(Math.max(...times) / 1000).toFixed(2)} s`);
+    console.log(
+      `${label.padEnd(44)} median ${(median(times) / 1000).toFixed(2)} s   min ${(Math.min(...times) / 1000).toFixed(2)} s   max ${(Math.max(...times) / 1000).toFixed(2)} s`,
+    );
   console.log(`\nTime to first 200 from /login, ${runs} runs each (target: npm start under 3 s)`);
   row("npm start (embedded PostgreSQL, initialised)", launcherTimes);
   row("baseline: bare remix-serve build/index.js", bareTimes);

@@ -21,7 +21,8 @@ describe("the ERCOT job table", () => {
       const next = new Cron(pattern, { timezone: "UTC", paused: true }).nextRun(new Date("2026-01-01T00:00:00Z"))!;
       return { hour: (next.getUTCHours() + offsetHours + 24) % 24, minute: next.getUTCMinutes() };
     };
-    const after = (time: { hour: number; minute: number }) => time.hour * 60 + time.minute > latestPosting.hour * 60 + latestPosting.minute;
+    const after = (time: { hour: number; minute: number }) =>
+      time.hour * 60 + time.minute > latestPosting.hour * 60 + latestPosting.minute;
     for (const job of ERCOT_JOBS) expect(after(centralHour(job.pattern, -5)), `${job.name} in CDT`).toBe(true);
     // In CST the primary run is at 06:00, the edge of the posting window; the catch-up is what is safe.
     expect(after(centralHour(ERCOT_JOBS[1].pattern, -6))).toBe(true);
@@ -31,10 +32,14 @@ describe("the ERCOT job table", () => {
     const vercel = JSON.parse(read("vercel.json")) as { crons: { path: string; schedule: string }[] };
     expect(vercel.crons).toEqual(ERCOT_JOBS.map((job) => ({ path: ERCOT_CRON_PATH, schedule: job.pattern })));
     const timer = read("systemd/ercot-ingest.timer");
-    expect([...timer.matchAll(/^OnCalendar=\*-\*-\* (\d\d:\d\d):00 UTC$/gm)].map((match) => match[1])).toEqual(ERCOT_JOBS.map((job) => clock(job.pattern)));
+    expect([...timer.matchAll(/^OnCalendar=\*-\*-\* (\d\d:\d\d):00 UTC$/gm)].map((match) => match[1])).toEqual(
+      ERCOT_JOBS.map((job) => clock(job.pattern)),
+    );
     const crontab = read("crontab");
     expect(crontab).toMatch(/^CRON_TZ=UTC$/m);
-    expect([...crontab.matchAll(/^(\d+ \d+ \* \* \*) /gm)].map((match) => match[1])).toEqual(ERCOT_JOBS.map((job) => job.pattern));
+    expect([...crontab.matchAll(/^(\d+ \d+ \* \* \*) /gm)].map((match) => match[1])).toEqual(
+      ERCOT_JOBS.map((job) => job.pattern),
+    );
   });
 
   it("keeps the secret off every command line", () => {

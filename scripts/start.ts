@@ -21,7 +21,9 @@ async function embeddedAdminToken(): Promise<string> {
   log("──────────────────────────────────────────────────────────────");
   log("No ADMIN_TOKEN was set, so one was generated (shown only this once):");
   log(`    ${token}`);
-  log(`Sign in at http://localhost:${process.env.PORT ?? 3000}/login with it. It is kept in .data/admin-token (mode 0600).`);
+  log(
+    `Sign in at http://localhost:${process.env.PORT ?? 3000}/login with it. It is kept in .data/admin-token (mode 0600).`,
+  );
   log("──────────────────────────────────────────────────────────────");
   return token;
 }
@@ -40,14 +42,21 @@ async function buildIfStale() {
   log("Building the app…");
   const remixCli = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
   const code = await new Promise<number>((resolve) =>
-    spawn(process.execPath, [remixCli, "build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" } }).on("exit", (c) => resolve(c ?? 1)),
+    spawn(process.execPath, [remixCli, "build"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, NODE_ENV: "production", VITE_CJS_IGNORE_WARNING: "true" },
+    }).on("exit", (c) => resolve(c ?? 1)),
   );
   if (code !== 0) throw new Error("The build failed (see above).");
 }
 
 async function main() {
   const database = await resolveDatabase(log);
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, PORTAL_DATABASE_MODE: database.mode };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PORTAL_DATABASE_MODE: database.mode,
+  };
   if (!env.ADMIN_TOKEN?.trim() && database.mode === "embedded") env.ADMIN_TOKEN = await embeddedAdminToken();
   const stopDatabase = async () => database.stop?.().catch(() => {});
 
@@ -56,17 +65,25 @@ async function main() {
     const pending = await pendingMigrations(database.url);
     if (pending.length) {
       log(`Applying ${pending.length} migration(s): ${pending.join(", ")}`);
-      if ((await runPrismaCli(["migrate", "deploy"], database.url)) !== 0) throw new Error("prisma migrate deploy failed (see above). Runbook: docs/runbook.md");
+      if ((await runPrismaCli(["migrate", "deploy"], database.url)) !== 0)
+        throw new Error("prisma migrate deploy failed (see above). Runbook: docs/runbook.md");
     }
     await buildIfStale();
   } catch (error) {
     await stopDatabase();
-    console.error(error instanceof EnvError ? error.message : `[portal] Start-up failed: ${error instanceof Error ? error.message : error}`);
+    console.error(
+      error instanceof EnvError
+        ? error.message
+        : `[portal] Start-up failed: ${error instanceof Error ? error.message : error}`,
+    );
     process.exit(1);
   }
 
   const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const server = spawn(process.execPath, [serveCli, "build/index.js"], { stdio: "inherit", env: { ...env, NODE_ENV: env.NODE_ENV ?? "production" } as NodeJS.ProcessEnv });
+  const server = spawn(process.execPath, [serveCli, "build/index.js"], {
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: env.NODE_ENV ?? "production" } as NodeJS.ProcessEnv,
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

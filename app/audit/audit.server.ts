@@ -16,6 +16,8 @@ export async function recordAudit(entry: AuditEntry) {
 /** For sign-in and sign-out: the operator must still get in to see a database outage on the dashboard. */
 export async function recordAuditBestEffort(entry: AuditEntry) {
   await recordAudit(entry).catch((error: unknown) => {
-    console.error(`Audit event ${entry.action} not recorded: ${error instanceof Error ? error.message.split("\n")[0] : error}`);
+    console.error(
+      `Audit event ${entry.action} not recorded: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+    );
   });
 }

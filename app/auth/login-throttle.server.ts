@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 
 // Per client: 5 failures per 15 minutes. Overall: 50 per 15 minutes, because the client key comes
 // from headers a caller can vary.

@@ -9,7 +9,11 @@ function isApiRequest(request: Request) {
 
 /** The host the browser used, honouring one proxy hop. */
 function requestHost(request: Request) {
-  return request.headers.get("x-forwarded-host")?.split(",")[0].trim() || request.headers.get("host") || new URL(request.url).host;
+  return (
+    request.headers.get("x-forwarded-host")?.split(",")[0].trim() ||
+    request.headers.get("host") ||
+    new URL(request.url).host
+  );
 }
 
 /**
@@ -29,7 +33,10 @@ export function assertSameOrigin(request: Request) {
     }
   }
   if (crossSite) {
-    throw json({ ok: false, error: "Cross-site request refused: submit the form from the portal itself." }, { status: 403 });
+    throw json(
+      { ok: false, error: "Cross-site request refused: submit the form from the portal itself." },
+      { status: 403 },
+    );
   }
 }
 
@@ -68,6 +75,7 @@ export async function signOut(request: Request) {
 
 /** Only same-site relative paths, so /login?redirectTo= can't send operators elsewhere. */
 export function safeRedirectPath(target: FormDataEntryValue | string | null, fallback = "/admin") {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\"))
+    return fallback;
   return target;
 }

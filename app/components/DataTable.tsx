@@ -1,5 +1,11 @@
 import { Link } from "@remix-run/react";
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from "@tanstack/react-table";
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type VisibilityState,
+} from "@tanstack/react-table";
 import { useMemo } from "react";
 import { Cell } from "~/components/explorer/Cell";
 import type { PageRow, RelationLink } from "~/explorer/query.server";
@@ -55,7 +61,11 @@ export function DataTable({ model, rows, visible, sort }: DataTableProps) {
               </>
             );
             return sort && isSortable(column) ? (
-              <Link to={sort.href(column.name)} className="explorer-sort" aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}>
+              <Link
+                to={sort.href(column.name)}
+                className="explorer-sort"
+                aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
+              >
                 {label}
               </Link>
             ) : (

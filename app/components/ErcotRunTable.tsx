@@ -22,7 +22,8 @@ export function ErcotRunTable({ runs }: { runs: RunView[] }) {
       </thead>
       <tbody>
         {runs.map((run) => {
-          const fellBack = run.summary?.attempts.filter((attempt) => attempt.error).map((attempt) => attempt.source) ?? [];
+          const fellBack =
+            run.summary?.attempts.filter((attempt) => attempt.error).map((attempt) => attempt.source) ?? [];
           return (
             <tr key={run.id} data-run-id={run.id} data-status={run.status}>
               <td>

@@ -22,7 +22,9 @@ export function GeneralErrorBoundary() {
   return (
     <div className="card" role="alert" style={{ maxWidth: 640, margin: "2rem auto" }}>
       <h1>{status === 404 ? "Page not found" : status >= 500 ? "Something went wrong" : `Error ${status}`}</h1>
-      <p>{detail ?? MESSAGES[status] ?? "The portal could not complete this request. The details are in the server log."}</p>
+      <p>
+        {detail ?? MESSAGES[status] ?? "The portal could not complete this request. The details are in the server log."}
+      </p>
       <p className="muted">Status {status}</p>
       <p>
         <Link to="/admin">Back to the dashboard</Link>

@@ -44,7 +44,9 @@ export function RunNowButton({ active }: { active: RunView | null }) {
 
   const progress = current?.progress;
   const filePercent =
-    progress?.currentSize && progress.currentFile ? Math.min(100, Math.round((progress.currentBytes / progress.currentSize) * 100)) : null;
+    progress?.currentSize && progress.currentFile
+      ? Math.min(100, Math.round((progress.currentBytes / progress.currentSize) * 100))
+      : null;
 
   return (
     <div className="ercot-run-now">

@@ -53,7 +53,9 @@ export function UploadDropzone({ name, maxBytes, accept }: { name: string; maxBy
           {files.map((file) => (
             <li key={`${file.name}-${file.size}`}>
               <span className="mono">{file.name}</span> <span className="muted">{formatSize(file.size)}</span>
-              {file.size > maxBytes ? <span className="error-text"> — over the {formatSize(maxBytes)} limit</span> : null}
+              {file.size > maxBytes ? (
+                <span className="error-text"> — over the {formatSize(maxBytes)} limit</span>
+              ) : null}
             </li>
           ))}
         </ul>

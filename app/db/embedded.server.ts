@@ -44,7 +44,8 @@ export async function letPostgresUserReach(target: string, log: (line: string) =
     }
     if (dir === path.dirname(dir)) break;
   }
-  if (opened.length) log(`Let the postgres user traverse ${opened.join(", ")} (chmod o+x): PostgreSQL will not run as root.`);
+  if (opened.length)
+    log(`Let the postgres user traverse ${opened.join(", ")} (chmod o+x): PostgreSQL will not run as root.`);
 }
 
 /** Where npm put the PostgreSQL binaries. */
@@ -113,7 +114,8 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
   await letPostgresUserReach(POSTGRES_BINARIES_DIR, log);
   const clusterDir = path.join(DATA_DIR, "postgres");
   const password = await readOrCreateSecret(path.join(DATA_DIR, "postgres-password"));
-  const urlFor = (port: number) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  const urlFor = (port: number) =>
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
 
   const reusedPort = await runningClusterPort(clusterDir);
   if (reusedPort) return { url: urlFor(reusedPort) };
@@ -137,7 +139,9 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
   try {
     await cluster.start();
   } catch (error) {
-    throw new Error(`Embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ""}. Check .data/postgres/log or set DATABASE_URL.`);
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ""}. Check .data/postgres/log or set DATABASE_URL.`,
+    );
   }
   const url = urlFor(port);
   await ensureDatabase(url);

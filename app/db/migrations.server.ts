@@ -8,7 +8,10 @@ export const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 
 export async function migrationNames(): Promise<string[]> {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 export interface MigrationRecord {
@@ -28,7 +31,9 @@ export async function withClient<T>(databaseUrl: string, work: (client: pg.Clien
 }
 
 export async function migrationRecords(client: pg.Client): Promise<MigrationRecord[]> {
-  const { rows: [table] } = await client.query(`SELECT to_regclass('public._prisma_migrations') AS name`);
+  const {
+    rows: [table],
+  } = await client.query(`SELECT to_regclass('public._prisma_migrations') AS name`);
   if (!table.name) return [];
   const { rows } = await client.query<MigrationRecord>(
     `SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at`,
@@ -38,8 +43,12 @@ export async function migrationRecords(client: pg.Client): Promise<MigrationReco
 
 /** Migrations on disk not yet successfully applied: a cheap check so start-up skips the schema engine. */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const applied = await withClient(databaseUrl, async (client) =>
-    new Set((await migrationRecords(client)).filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name)),
+  const applied = await withClient(
+    databaseUrl,
+    async (client) =>
+      new Set(
+        (await migrationRecords(client)).filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name),
+      ),
   );
   return (await migrationNames()).filter((name) => !applied.has(name));
 }

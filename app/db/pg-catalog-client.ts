@@ -21,7 +21,10 @@ export class CatalogTypesClient extends pg.Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const pending = (super.query as any)(...args);
     if (callback) {
-      pending.then((r: unknown) => callback(null, reportCatalogTypesAsText(r)), (e: unknown) => callback(e));
+      pending.then(
+        (r: unknown) => callback(null, reportCatalogTypesAsText(r)),
+        (e: unknown) => callback(e),
+      );
       return undefined;
     }
     return pending && typeof pending.then === "function" ? pending.then(reportCatalogTypesAsText) : pending;

@@ -4,13 +4,13 @@ import { getEnv } from "~/env/env.server";
 import { CatalogTypesClient, poolConfigFromUrl } from "./pg-catalog-client";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __prisma: PrismaClient | undefined;
 }
 
 function createClient() {
   const { databaseUrl } = getEnv();
-  if (!databaseUrl) throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
+  if (!databaseUrl)
+    throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const adapter = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), Client: CatalogTypesClient, max: 10 } as any);
   return new PrismaClient({ adapter });

@@ -22,7 +22,9 @@ describe("environment validation", () => {
     }
     expect(caught).toBeInstanceOf(EnvError);
     const names = (caught as EnvError).problems.map((p) => p.variable);
-    expect(names).toEqual(expect.arrayContaining(["ADMIN_TOKEN", "CRON_SECRET", "S3_ENDPOINT", "S3_FORCE_PATH_STYLE", "S3_BUCKET"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["ADMIN_TOKEN", "CRON_SECRET", "S3_ENDPOINT", "S3_FORCE_PATH_STYLE", "S3_BUCKET"]),
+    );
     expect((caught as EnvError).message).toContain("S3_ENDPOINT must be an http(s) URL");
   });
 
@@ -48,7 +50,10 @@ describe("environment validation", () => {
     });
     expect(env.storage).toMatchObject({ driver: "s3", bucket: "intelliwatt", region: "nyc3", forcePathStyle: true });
     expect(env.smt.webhookSecret).toBe("w".repeat(20));
-    expect(env.aliasUsed).toMatchObject({ S3_BUCKET: "DO_SPACES_BUCKET", INTELLIWATT_WEBHOOK_SECRET: "DROPLET_WEBHOOK_SECRET" });
+    expect(env.aliasUsed).toMatchObject({
+      S3_BUCKET: "DO_SPACES_BUCKET",
+      INTELLIWATT_WEBHOOK_SECRET: "DROPLET_WEBHOOK_SECRET",
+    });
   });
 
   it("accepts PEM variables written with literal \\n", () => {
@@ -68,6 +73,8 @@ describe("environment validation", () => {
   it("turns the embedded scheduler on by default only with embedded PostgreSQL", () => {
     expect(parseEnv({ ...base, PORTAL_DATABASE_MODE: "embedded" }).ercot.scheduleEnabled).toBe(true);
     expect(parseEnv({ ...base, PORTAL_DATABASE_MODE: "external" }).ercot.scheduleEnabled).toBe(false);
-    expect(parseEnv({ ...base, PORTAL_DATABASE_MODE: "external", ERCOT_SCHEDULE_ENABLED: "true" }).ercot.scheduleEnabled).toBe(true);
+    expect(
+      parseEnv({ ...base, PORTAL_DATABASE_MODE: "external", ERCOT_SCHEDULE_ENABLED: "true" }).ercot.scheduleEnabled,
+    ).toBe(true);
   });
 });

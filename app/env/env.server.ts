@@ -106,12 +106,21 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (!env.ADMIN_TOKEN) {
-      ctx.addIssue({ code: "custom", path: ["ADMIN_TOKEN"], message: "is required (npm start generates one only with embedded PostgreSQL)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_TOKEN"],
+        message: "is required (npm start generates one only with embedded PostgreSQL)",
+      });
     }
     const s3Set = [env.S3_ENDPOINT, env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY].some(Boolean);
     if (s3Set) {
       for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required once any S3_* / DO_SPACES_* variable is set" });
+        if (!env[name])
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "is required once any S3_* / DO_SPACES_* variable is set",
+          });
       }
     }
     if (env.ERCOT_EWS_CERT && !env.ERCOT_EWS_KEY) {
@@ -122,7 +131,12 @@ const schema = z
     }
     if (env.ERCOT_SUBSCRIPTION_KEY && (!env.ERCOT_USERNAME || !env.ERCOT_PASSWORD)) {
       for (const name of ["ERCOT_USERNAME", "ERCOT_PASSWORD"] as const) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required with ERCOT_SUBSCRIPTION_KEY (the API needs a fresh id_token)" });
+        if (!env[name])
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "is required with ERCOT_SUBSCRIPTION_KEY (the API needs a fresh id_token)",
+          });
       }
     }
   });
@@ -230,7 +244,10 @@ export function parseEnv(source: EnvSource = process.env): Env {
     throw new EnvError(
       result.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? "environment");
-        return { variable: aliasUsed[variable] ? `${variable} (from ${aliasUsed[variable]})` : variable, message: issue.message };
+        return {
+          variable: aliasUsed[variable] ? `${variable} (from ${aliasUsed[variable]})` : variable,
+          message: issue.message,
+        };
       }),
     );
   }

@@ -36,10 +36,22 @@ function describeVariables(names: string[], defaults: Record<string, string> = {
   const { values, aliasUsed, invalid } = inspectEnv();
   return names.map((name) => {
     const value = values[name]?.trim();
-    const note = aliasUsed[name] ? `from ${aliasUsed[name]}` : ALIASES[name] ? `alias ${ALIASES[name].join(", ")}` : undefined;
-    if (invalid.has(name)) return { name, state: "invalid", display: value && !SECRET_VARIABLES.has(name) ? value : "", note: invalid.get(name) };
+    const note = aliasUsed[name]
+      ? `from ${aliasUsed[name]}`
+      : ALIASES[name]
+        ? `alias ${ALIASES[name].join(", ")}`
+        : undefined;
+    if (invalid.has(name))
+      return {
+        name,
+        state: "invalid",
+        display: value && !SECRET_VARIABLES.has(name) ? value : "",
+        note: invalid.get(name),
+      };
     if (!value) {
-      return defaults[name] ? { name, state: "default", display: defaults[name], note } : { name, state: "missing", display: "", note };
+      return defaults[name]
+        ? { name, state: "default", display: defaults[name], note }
+        : { name, state: "missing", display: "", note };
     }
     if (name === "DATABASE_URL") return { name, state: "set", display: maskDatabaseUrl(value), note };
     return { name, state: "set", display: SECRET_VARIABLES.has(name) ? maskSecret(value) : value, note };
@@ -53,7 +65,10 @@ function worstOf(variables: VariableState[], fallback: PanelStatus): PanelStatus
 async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
+      PROBE_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -65,7 +80,10 @@ async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 function reason(error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
   // Driver errors can echo the connection string; never show it.
-  return message.replace(/postgres(ql)?:\/\/[^\s"']+/g, (url) => maskDatabaseUrl(url)).split("\n")[0].slice(0, 300);
+  return message
+    .replace(/postgres(ql)?:\/\/[^\s"']+/g, (url) => maskDatabaseUrl(url))
+    .split("\n")[0]
+    .slice(0, 300);
 }
 
 async function databasePanel(): Promise<HealthPanel> {
@@ -77,9 +95,23 @@ async function databasePanel(): Promise<HealthPanel> {
       db().$queryRaw<{ version: string }[]>`SELECT current_setting('server_version') AS version`,
       "PostgreSQL",
     );
-    return { id: "database", title: "Database", status: "ok", mode, detail: `PostgreSQL ${row.version} reachable`, variables };
+    return {
+      id: "database",
+      title: "Database",
+      status: "ok",
+      mode,
+      detail: `PostgreSQL ${row.version} reachable`,
+      variables,
+    };
   } catch (error) {
-    return { id: "database", title: "Database", status: "error", mode, detail: `Unreachable: ${reason(error)}`, variables };
+    return {
+      id: "database",
+      title: "Database",
+      status: "error",
+      mode,
+      detail: `Unreachable: ${reason(error)}`,
+      variables,
+    };
   }
 }
 
@@ -91,21 +123,53 @@ async function storagePanel(): Promise<HealthPanel> {
   try {
     const store = storage();
     await withTimeout(store.head("health/probe"), "Storage");
-    return { id: "storage", title: "Storage", status: worstOf(variables, "ok"), mode: store.description, detail: "Reachable", variables };
+    return {
+      id: "storage",
+      title: "Storage",
+      status: worstOf(variables, "ok"),
+      mode: store.description,
+      detail: "Reachable",
+      variables,
+    };
   } catch (error) {
-    return { id: "storage", title: "Storage", status: "error", mode: getEnv().storage.driver === "s3" ? "S3-compatible storage" : "local storage", detail: `Unreachable: ${reason(error)}`, variables };
+    return {
+      id: "storage",
+      title: "Storage",
+      status: "error",
+      mode: getEnv().storage.driver === "s3" ? "S3-compatible storage" : "local storage",
+      detail: `Unreachable: ${reason(error)}`,
+      variables,
+    };
   }
 }
 
 function ercotPanels(): HealthPanel[] {
   const env = getEnv();
   const ews = describeVariables(
-    ["ERCOT_EWS_BASE", "ERCOT_EWS_REPORTTYPE", "ERCOT_EWS_PFX", "ERCOT_EWS_PFX_PASS", "ERCOT_EWS_CERT", "ERCOT_EWS_KEY", "ERCOT_EWS_CA"],
+    [
+      "ERCOT_EWS_BASE",
+      "ERCOT_EWS_REPORTTYPE",
+      "ERCOT_EWS_PFX",
+      "ERCOT_EWS_PFX_PASS",
+      "ERCOT_EWS_CERT",
+      "ERCOT_EWS_KEY",
+      "ERCOT_EWS_CA",
+    ],
     { ERCOT_EWS_REPORTTYPE: ERCOT_DEFAULTS.ERCOT_EWS_REPORTTYPE },
   );
-  const ewsConfigured = Boolean(env.ercot.ews.baseUrl && (env.ercot.ews.pfxBase64 || (env.ercot.ews.certPem && env.ercot.ews.keyPem)));
+  const ewsConfigured = Boolean(
+    env.ercot.ews.baseUrl && (env.ercot.ews.pfxBase64 || (env.ercot.ews.certPem && env.ercot.ews.keyPem)),
+  );
   const api = describeVariables(
-    ["ERCOT_SUBSCRIPTION_KEY", "ERCOT_USERNAME", "ERCOT_PASSWORD", "ERCOT_TOKEN_URL", "ERCOT_CLIENT_ID", "ERCOT_SCOPE", "ERCOT_PRODUCT_ID"],
+    [
+      "ERCOT_SUBSCRIPTION_KEY",
+      "ERCOT_USERNAME",
+      "ERCOT_PASSWORD",
+      "ERCOT_TOKEN_URL",
+      "ERCOT_CLIENT_ID",
+      "ERCOT_SCOPE",
+      "ERCOT_PRODUCT_ID",
+    ],
     ERCOT_DEFAULTS,
   );
   const apiConfigured = Boolean(env.ercot.api.subscriptionKey && env.ercot.api.username && env.ercot.api.password);
@@ -117,7 +181,9 @@ function ercotPanels(): HealthPanel[] {
       title: "ERCOT EWS (mutual TLS)",
       status: worstOf(ews, ewsConfigured ? "ok" : "off"),
       mode: ewsConfigured ? "EWS preferred" : "not configured",
-      detail: ewsConfigured ? "Used first; falls back to the Public API, then scraping." : "Set ERCOT_EWS_BASE and a certificate (PFX or PEM) to enable.",
+      detail: ewsConfigured
+        ? "Used first; falls back to the Public API, then scraping."
+        : "Set ERCOT_EWS_BASE and a certificate (PFX or PEM) to enable.",
       variables: ews,
     },
     {
@@ -125,7 +191,9 @@ function ercotPanels(): HealthPanel[] {
       title: "ERCOT Public API",
       status: worstOf(api, apiConfigured ? "ok" : "off"),
       mode: apiConfigured ? (ewsConfigured ? "fallback after EWS" : "Public API preferred") : "not configured",
-      detail: apiConfigured ? "A fresh id_token is requested on every run." : "Set ERCOT_SUBSCRIPTION_KEY, ERCOT_USERNAME and ERCOT_PASSWORD to enable.",
+      detail: apiConfigured
+        ? "A fresh id_token is requested on every run."
+        : "Set ERCOT_SUBSCRIPTION_KEY, ERCOT_USERNAME and ERCOT_PASSWORD to enable.",
       variables: api,
     },
     {
@@ -145,7 +213,9 @@ async function cronPanel(): Promise<HealthPanel> {
   const variables = describeVariables(["CRON_SECRET", "ERCOT_SCHEDULE_ENABLED"], {
     ERCOT_SCHEDULE_ENABLED: env.ercot.scheduleEnabled ? "true (embedded default)" : "false",
   });
-  const mode = env.ercot.scheduleEnabled ? "embedded scheduler, daily 12:00 UTC (+14:00 catch-up)" : "external scheduler";
+  const mode = env.ercot.scheduleEnabled
+    ? "embedded scheduler, daily 12:00 UTC (+14:00 catch-up)"
+    : "external scheduler";
   let status: PanelStatus = env.cronSecret ? "ok" : env.ercot.scheduleEnabled ? "warn" : "error";
   const notes = [
     env.cronSecret
@@ -156,7 +226,11 @@ async function cronPanel(): Promise<HealthPanel> {
     const [schedule, last] = await withTimeout(Promise.all([scheduleStatus(), lastRun()]), "PostgreSQL");
     const scheduleHealth: PanelStatus =
       schedule.state === "up" ? "ok" : schedule.state === "late" || schedule.lastSuccessAt === null ? "warn" : "error";
-    status = [status, scheduleHealth].includes("error") ? "error" : [status, scheduleHealth].includes("warn") ? "warn" : "ok";
+    status = [status, scheduleHealth].includes("error")
+      ? "error"
+      : [status, scheduleHealth].includes("warn")
+        ? "warn"
+        : "ok";
     notes.unshift(
       `Schedule ${schedule.state}: ${schedule.message}`,
       last

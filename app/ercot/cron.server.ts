@@ -43,7 +43,9 @@ export function cronReadiness() {
   const env = getEnv();
   return {
     sources: [
-      ...(env.ercot.ews.baseUrl && (env.ercot.ews.pfxBase64 || (env.ercot.ews.certPem && env.ercot.ews.keyPem)) ? ["ews"] : []),
+      ...(env.ercot.ews.baseUrl && (env.ercot.ews.pfxBase64 || (env.ercot.ews.certPem && env.ercot.ews.keyPem))
+        ? ["ews"]
+        : []),
       ...(env.ercot.api.subscriptionKey && env.ercot.api.username && env.ercot.api.password ? ["api"] : []),
       "scrape",
     ],

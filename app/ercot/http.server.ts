@@ -124,11 +124,7 @@ export interface SendOptions {
 }
 
 /** One HTTP exchange; network failures become ErcotHttpError, statuses are left to the caller. */
-export async function sendRequest(
-  action: string,
-  url: string,
-  options: SendOptions,
-): Promise<Dispatcher.ResponseData> {
+export async function sendRequest(action: string, url: string, options: SendOptions): Promise<Dispatcher.ResponseData> {
   try {
     return await request(url, {
       dispatcher: options.agent,
@@ -160,7 +156,10 @@ export async function readText(body: Dispatcher.ResponseData["body"], limitBytes
 
 /** A short, log-safe excerpt of an error body. */
 export function excerpt(text: string, length = 160): string {
-  const flattened = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const flattened = text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return flattened.length > length ? `${flattened.slice(0, length)}…` : flattened;
 }
 

@@ -74,13 +74,25 @@ export async function beginIngest(options: IngestOptions): Promise<IngestStart> 
 }
 
 /** A whole run, awaited (cron pings, the schedule, tests). */
-export async function runIngest(options: IngestOptions): Promise<IngestOutcome | { running: true; runId: number | null }> {
+export async function runIngest(
+  options: IngestOptions,
+): Promise<IngestOutcome | { running: true; runId: number | null }> {
   const start = await beginIngest(options);
   return start.running ? start : start.done;
 }
 
 function emptySummary(): RunSummary {
-  return { source: null, attempts: [], listed: 0, selected: 0, stored: 0, skipped: 0, failed: 0, bytes: 0, results: [] };
+  return {
+    source: null,
+    attempts: [],
+    listed: 0,
+    selected: 0,
+    stored: 0,
+    skipped: 0,
+    failed: 0,
+    bytes: 0,
+    results: [],
+  };
 }
 
 function messageOf(error: unknown): string {
@@ -92,7 +104,14 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   const config = options.config ?? ercotSourcesConfig();
   const sources = options.sources ?? createErcotSources(config, options.sourceDependencies);
   const store = options.storage ?? defaultStorage();
-  const progress: RunProgress = { filesDone: 0, filesTotal: 0, bytes: 0, currentFile: null, currentBytes: 0, currentSize: null };
+  const progress: RunProgress = {
+    filesDone: 0,
+    filesTotal: 0,
+    bytes: 0,
+    currentFile: null,
+    currentBytes: 0,
+    currentSize: null,
+  };
   let runError: string | null = null;
   try {
     const listing = await listWithFallback(sources, lease.signal);
@@ -135,7 +154,8 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
         : summary.stored + summary.skipped > 0
           ? "partial"
           : "failed";
-  if (runError === null && summary.failed > 0) runError = `${summary.failed} of ${summary.selected} files could not be stored; see the files below.`;
+  if (runError === null && summary.failed > 0)
+    runError = `${summary.failed} of ${summary.selected} files could not be stored; see the files below.`;
   try {
     await lease.finish(status, summary as unknown as Prisma.InputJsonValue, runError);
   } catch (error) {
@@ -180,15 +200,36 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
     if (duplicate) {
       // A repost with the bytes we already have: keep one copy, and remember this DocID so reruns skip it.
       if (duplicate.storageKey !== key) await store.delete(key);
-      await upsertFile(document.docId, { ...row, status: "stored", storageKey: duplicate.storageKey, sizeBytes: stored.sizeBytes, sha256: stored.sha256, error: null });
+      await upsertFile(document.docId, {
+        ...row,
+        status: "stored",
+        storageKey: duplicate.storageKey,
+        sizeBytes: stored.sizeBytes,
+        sha256: stored.sha256,
+        error: null,
+      });
       return { ...base, skipped: true, duplicateOf: duplicate.docId };
     }
-    await upsertFile(document.docId, { ...row, status: "stored", storageKey: key, sizeBytes: stored.sizeBytes, sha256: stored.sha256, error: null });
+    await upsertFile(document.docId, {
+      ...row,
+      status: "stored",
+      storageKey: key,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      error: null,
+    });
     return { ...base, key, bytes: stored.sizeBytes };
   } catch (error) {
     const message = messageOf(lease.signal.aborted ? lease.signal.reason : error);
-    await upsertFile(document.docId, { ...row, status: "failed", storageKey: key, sizeBytes: null, sha256: null, error: message }).catch(
-      (recordError: unknown) => console.error(`ERCOT file ${document.docId} failure not recorded: ${messageOf(recordError).split("\n")[0]}`),
+    await upsertFile(document.docId, {
+      ...row,
+      status: "failed",
+      storageKey: key,
+      sizeBytes: null,
+      sha256: null,
+      error: message,
+    }).catch((recordError: unknown) =>
+      console.error(`ERCOT file ${document.docId} failure not recorded: ${messageOf(recordError).split("\n")[0]}`),
     );
     if (lease.signal.aborted) throw lease.signal.reason;
     return { ...base, error: message };
@@ -218,7 +259,9 @@ async function downloadAndStore(document: ErcotDocument, key: string, context: F
       return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
     } catch (error) {
       if (attempt >= policy.attempts || lease.signal.aborted || !isRetryable(error)) throw error;
-      await sleep(Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)), undefined, { signal: lease.signal });
+      await sleep(Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)), undefined, {
+        signal: lease.signal,
+      });
     } finally {
       download.body.destroy();
       verifier.destroy();

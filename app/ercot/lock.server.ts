@@ -97,7 +97,9 @@ async function whoHoldsTheLock(client: pg.Client): Promise<{ runId: number } | {
 }
 
 async function tryLock(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(x'${INGEST_LOCK_KEY}'::bigint) AS locked`);
+  const { rows } = await client.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_lock(x'${INGEST_LOCK_KEY}'::bigint) AS locked`,
+  );
   return rows[0].locked;
 }
 
@@ -151,7 +153,9 @@ function holdLease(client: pg.Client, runId: number, lockBackendPid: number, set
   const lose = (reason: string) => {
     if (!controller.signal.aborted) controller.abort(new Error(reason));
   };
-  client.on("error", () => lose("The run lost its database connection, so it stopped; the next run will pick up the rest."));
+  client.on("error", () =>
+    lose("The run lost its database connection, so it stopped; the next run will pick up the rest."),
+  );
   client.on("end", () => {
     if (!finished) lose("The run lost its database connection, so it stopped; the next run will pick up the rest.");
   });

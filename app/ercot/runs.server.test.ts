@@ -21,7 +21,10 @@ describe("missed-run indicator against the 12:00 UTC schedule", () => {
 
   it("is down after two missed runs, or when nothing ever succeeded", () => {
     expect(scheduleStatusAt(at("2026-06-03T15:00:00Z"), at("2026-06-01T12:01:00Z")).state).toBe("down");
-    expect(scheduleStatusAt(at("2026-06-03T15:00:00Z"), null)).toMatchObject({ state: "down", message: expect.stringContaining("No run has succeeded yet") });
+    expect(scheduleStatusAt(at("2026-06-03T15:00:00Z"), null)).toMatchObject({
+      state: "down",
+      message: expect.stringContaining("No run has succeeded yet"),
+    });
   });
 
   it("gives the next scheduled time", () => {

@@ -66,7 +66,10 @@ export async function getRun(runId: number) {
   await sweepAbandonedRuns();
   const run = await db().ingestRun.findUnique({ where: { id: runId } });
   if (!run) return null;
-  const files = await db().ercotIngest.findMany({ where: { runId }, orderBy: [{ tdsp: "asc" }, { publishedAt: "desc" }] });
+  const files = await db().ercotIngest.findMany({
+    where: { runId },
+    orderBy: [{ tdsp: "asc" }, { publishedAt: "desc" }],
+  });
   return {
     run: toView(run),
     files: files.map((file) => ({
@@ -110,7 +113,11 @@ export const LATE_GRACE_MS = 2 * 3600_000;
  * (one more than LATE_GRACE_MS ago). Late: the last owed time was missed but the one before was met.
  * Down: two owed times in a row were missed, or nothing ever succeeded.
  */
-export function scheduleStatusAt(now: Date, lastSuccessAt: Date | null, pattern = ERCOT_JOBS[0].pattern): ScheduleStatus {
+export function scheduleStatusAt(
+  now: Date,
+  lastSuccessAt: Date | null,
+  pattern = ERCOT_JOBS[0].pattern,
+): ScheduleStatus {
   const job = new Cron(pattern, { timezone: "UTC", paused: true });
   const recent = job.previousRuns(3, now);
   const nextDue = job.nextRun(now);

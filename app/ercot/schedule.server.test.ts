@@ -21,7 +21,10 @@ describe("the embedded ERCOT scheduler", () => {
     const jobs = startErcotSchedule();
     expect(jobs.map((job) => job.name)).toEqual(["ercot-daily", "ercot-catch-up"]);
     const from = new Date("2026-06-03T00:00:00Z");
-    expect(jobs.map((job) => job.nextRun(from)?.toISOString())).toEqual(["2026-06-03T12:00:00.000Z", "2026-06-03T14:00:00.000Z"]);
+    expect(jobs.map((job) => job.nextRun(from)?.toISOString())).toEqual([
+      "2026-06-03T12:00:00.000Z",
+      "2026-06-03T14:00:00.000Z",
+    ]);
     expect(startErcotSchedule()).toBe(jobs);
   });
 });

@@ -4,7 +4,6 @@ import { ERCOT_JOBS } from "../../cron/schedule";
 import { runIngest } from "./ingest.server";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __ercotSchedule: Cron[] | undefined;
 }
 
@@ -29,7 +28,9 @@ export function startErcotSchedule(): Cron[] {
             );
           }
         } catch (error) {
-          console.error(`ERCOT ${job.name} could not start: ${error instanceof Error ? error.message.split("\n")[0] : error}`);
+          console.error(
+            `ERCOT ${job.name} could not start: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+          );
         }
       }),
   );

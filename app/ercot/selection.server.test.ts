@@ -28,12 +28,18 @@ describe("which files a run takes", () => {
   });
 
   it("prefers a repost (newer publish time) over the original", () => {
-    const picked = selectNewest([doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"), doc("TNMP", "DAILY", "20", "2026-06-03T13:52:19Z")]);
+    const picked = selectNewest([
+      doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"),
+      doc("TNMP", "DAILY", "20", "2026-06-03T13:52:19Z"),
+    ]);
     expect(picked.map((document) => document.docId)).toEqual(["20"]);
   });
 
   it("breaks a shared PublishDate second by DocID", () => {
-    const picked = selectNewest([doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"), doc("TNMP", "DAILY", "11", "2026-06-03T10:52:19Z")]);
+    const picked = selectNewest([
+      doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"),
+      doc("TNMP", "DAILY", "11", "2026-06-03T10:52:19Z"),
+    ]);
     expect(picked.map((document) => document.docId)).toEqual(["11"]);
   });
 });
@@ -41,12 +47,20 @@ describe("which files a run takes", () => {
 describe("storage keys", () => {
   it("uses the publish date in America/Chicago, across midnight UTC and both offsets", () => {
     const name = "ext.00000203.0000000000000000.20260114.233000000.TNMP_________DAILY.zip";
-    expect(storageKeyFor({ publishedAt: new Date("2026-01-15T05:30:00Z"), constructedName: name })).toBe(`ercot/2026-01-14/${name}`);
-    expect(storageKeyFor({ publishedAt: new Date("2026-07-15T04:30:00Z"), constructedName: name })).toBe(`ercot/2026-07-14/${name}`);
-    expect(storageKeyFor({ publishedAt: new Date("2026-07-15T05:30:00Z"), constructedName: name })).toBe(`ercot/2026-07-15/${name}`);
+    expect(storageKeyFor({ publishedAt: new Date("2026-01-15T05:30:00Z"), constructedName: name })).toBe(
+      `ercot/2026-01-14/${name}`,
+    );
+    expect(storageKeyFor({ publishedAt: new Date("2026-07-15T04:30:00Z"), constructedName: name })).toBe(
+      `ercot/2026-07-14/${name}`,
+    );
+    expect(storageKeyFor({ publishedAt: new Date("2026-07-15T05:30:00Z"), constructedName: name })).toBe(
+      `ercot/2026-07-15/${name}`,
+    );
   });
 
   it("never lets a listed name escape its folder", () => {
-    expect(storageKeyFor({ publishedAt: new Date("2026-06-03T10:52:19Z"), constructedName: "../../etc/passwd" })).toBe("ercot/2026-06-03/.._.._etc_passwd");
+    expect(storageKeyFor({ publishedAt: new Date("2026-06-03T10:52:19Z"), constructedName: "../../etc/passwd" })).toBe(
+      "ercot/2026-06-03/.._.._etc_passwd",
+    );
   });
 });

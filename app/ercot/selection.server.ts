@@ -16,7 +16,8 @@ export function selectNewest(documents: readonly ErcotDocument[]): ErcotDocument
     if (
       !current ||
       document.publishedAt.getTime() > current.publishedAt.getTime() ||
-      (document.publishedAt.getTime() === current.publishedAt.getTime() && Number(document.docId) > Number(current.docId))
+      (document.publishedAt.getTime() === current.publishedAt.getTime() &&
+        Number(document.docId) > Number(current.docId))
     ) {
       newest.set(slot, document);
     }

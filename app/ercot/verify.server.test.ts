@@ -4,12 +4,17 @@ import { describe, expect, it } from "vitest";
 import { createZipVerifier, ZipVerificationError } from "./verify.server";
 
 const zipBytes = (size: number) => Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(size - 4, 7)]);
-const document = (contentSize: number | null) => ({ friendlyName: "ONCOR_ELEC___DAILY", docId: "1234254360", contentSize });
+const document = (contentSize: number | null) => ({
+  friendlyName: "ONCOR_ELEC___DAILY",
+  docId: "1234254360",
+  contentSize,
+});
 
 /** Feeds `bytes` in chunks of `chunkSize` through the verifier. */
 function verify(bytes: Buffer, contentSize: number | null, chunkSize = 3, onBytes?: (total: number) => void) {
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) chunks.push(bytes.subarray(offset, offset + chunkSize));
+  for (let offset = 0; offset < bytes.length; offset += chunkSize)
+    chunks.push(bytes.subarray(offset, offset + chunkSize));
   return text(Readable.from(chunks).pipe(createZipVerifier(document(contentSize), onBytes)));
 }
 

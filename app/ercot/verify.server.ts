@@ -16,7 +16,10 @@ export class ZipVerificationError extends Error {
  * Passes bytes through while checking them: the first four must be the zip signature, and the total must
  * equal the listed ContentSize (when the source gave one). Holds at most the first four bytes.
  */
-export function createZipVerifier(document: Pick<ErcotDocument, "friendlyName" | "docId" | "contentSize">, onBytes?: (total: number) => void) {
+export function createZipVerifier(
+  document: Pick<ErcotDocument, "friendlyName" | "docId" | "contentSize">,
+  onBytes?: (total: number) => void,
+) {
   let received = 0;
   let head = Buffer.alloc(0);
   const label = `${document.friendlyName} (DocID ${document.docId})`;
@@ -25,13 +28,19 @@ export function createZipVerifier(document: Pick<ErcotDocument, "friendlyName" |
       if (head.length < ZIP_MAGIC.length) {
         head = Buffer.concat([head, chunk.subarray(0, ZIP_MAGIC.length - head.length)]);
         if (!ZIP_MAGIC.subarray(0, head.length).equals(head)) {
-          return callback(new ZipVerificationError(`${label} is not a zip file (it does not start with PK\\x03\\x04); it was not kept.`));
+          return callback(
+            new ZipVerificationError(
+              `${label} is not a zip file (it does not start with PK\\x03\\x04); it was not kept.`,
+            ),
+          );
         }
       }
       received += chunk.length;
       if (document.contentSize !== null && received > document.contentSize) {
         return callback(
-          new ZipVerificationError(`${label} is larger than the ${document.contentSize} bytes ERCOT listed; it was not kept.`),
+          new ZipVerificationError(
+            `${label} is larger than the ${document.contentSize} bytes ERCOT listed; it was not kept.`,
+          ),
         );
       }
       onBytes?.(received);
@@ -39,7 +48,9 @@ export function createZipVerifier(document: Pick<ErcotDocument, "friendlyName" |
     },
     flush(callback: TransformCallback) {
       if (head.length < ZIP_MAGIC.length) {
-        return callback(new ZipVerificationError(`${label} arrived empty or cut short (${received} bytes); it was not kept.`));
+        return callback(
+          new ZipVerificationError(`${label} arrived empty or cut short (${received} bytes); it was not kept.`),
+        );
       }
       if (document.contentSize !== null && received !== document.contentSize) {
         return callback(

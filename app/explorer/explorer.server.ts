@@ -2,7 +2,15 @@
 import { openExportStream, type ExportFormat } from "./export.server";
 import { listModels, rowCounts } from "./models.server";
 import { ExplorerTimeoutError } from "./pool.server";
-import { decodeToken, queryPage, queryRow, toManyFilters, type ModelLookup, type PageResult, type RowResult } from "./query.server";
+import {
+  decodeToken,
+  queryPage,
+  queryRow,
+  toManyFilters,
+  type ModelLookup,
+  type PageResult,
+  type RowResult,
+} from "./query.server";
 import type { ExplorerModel, RowCount } from "./types";
 import { parseView, type ParsedView, type ViewState } from "./view";
 
@@ -15,7 +23,9 @@ export async function modelOverview(): Promise<{ model: ExplorerModel; count: Ro
   return models.map((model) => ({ model, count: counts.get(model.name) ?? null }));
 }
 
-async function modelContext(name: string): Promise<{ model: ExplorerModel; lookup: ModelLookup; related: ExplorerModel[] } | null> {
+async function modelContext(
+  name: string,
+): Promise<{ model: ExplorerModel; lookup: ModelLookup; related: ExplorerModel[] } | null> {
   const models = await listModels();
   const model = models.find((m) => m.name === name);
   if (!model) return null;
@@ -52,10 +62,28 @@ export async function tableView(modelName: string, searchParams: URLSearchParams
   const columns = view.visible ? model.columns.filter((c) => view.visible!.includes(c.name)) : model.columns;
   try {
     const page = await queryPage({ model, view, paging, lookup, columns });
-    return { kind: "table", model, related, view, count, page, problems: [...parsed.problems, ...page.problems], timeout: null };
+    return {
+      kind: "table",
+      model,
+      related,
+      view,
+      count,
+      page,
+      problems: [...parsed.problems, ...page.problems],
+      timeout: null,
+    };
   } catch (error) {
     if (!(error instanceof ExplorerTimeoutError)) throw error;
-    return { kind: "table", model, related, view, count, page: null, problems: parsed.problems, timeout: error.message };
+    return {
+      kind: "table",
+      model,
+      related,
+      view,
+      count,
+      page: null,
+      problems: parsed.problems,
+      timeout: error.message,
+    };
   }
 }
 
@@ -68,7 +96,13 @@ export type RowView =
       model: ExplorerModel;
       pk: string;
       row: RowResult;
-      toMany: { relation: string; targetModel: ExplorerModel; filters: [string, string][]; page: PageResult | null; timeout: string | null }[];
+      toMany: {
+        relation: string;
+        targetModel: ExplorerModel;
+        filters: [string, string][];
+        page: PageResult | null;
+        timeout: string | null;
+      }[];
     };
 
 /** One row, its to-one relations, and one keyset page of each to-many relation (`<relation>.after|before`). */
@@ -95,9 +129,17 @@ export async function rowView(modelName: string, pk: string, searchParams: URLSe
       page: 1,
       pageSize: RELATED_PAGE_SIZE,
     };
-    const entry = { relation: relation.name, targetModel: target, filters: filters.map((f): [string, string] => [f.field, f.value]) };
+    const entry = {
+      relation: relation.name,
+      targetModel: target,
+      filters: filters.map((f): [string, string] => [f.field, f.value]),
+    };
     try {
-      toMany.push({ ...entry, page: await queryPage({ model: target, view, paging: "keyset", lookup }), timeout: null });
+      toMany.push({
+        ...entry,
+        page: await queryPage({ model: target, view, paging: "keyset", lookup }),
+        timeout: null,
+      });
     } catch (error) {
       if (!(error instanceof ExplorerTimeoutError)) throw error;
       toMany.push({ ...entry, page: null, timeout: error.message });
@@ -105,7 +147,6 @@ export async function rowView(modelName: string, pk: string, searchParams: URLSe
   }
   return { kind: "row", model, pk, row, toMany };
 }
-
 
 /** The view's rows (all pages, view order) as a stream; null when the model does not exist. */
 export async function exportView(

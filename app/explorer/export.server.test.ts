@@ -38,17 +38,25 @@ afterAll(closeExplorerPool);
 describe("export", () => {
   it("writes CSV with quoting, exact BigInt and hex Bytes", async () => {
     const csv = await exportText("SmtRawFile", "col=id&col=filename&col=sizeBytes&col=head&col=warnings", "csv");
-    expect(csv).toBe('id,filename,sizeBytes,head,warnings\r\n1,"say ""hi"", then\nleave.csv",9223372036854775807,\\x00ff,"{""big"": 12345678901234567890}"\r\n');
+    expect(csv).toBe(
+      'id,filename,sizeBytes,head,warnings\r\n1,"say ""hi"", then\nleave.csv",9223372036854775807,\\x00ff,"{""big"": 12345678901234567890}"\r\n',
+    );
   });
 
   it("writes JSON with BigInt and Decimal as strings and stored JSON embedded as-is", async () => {
     const json = await exportText("SmtRawFile", "col=id&col=sizeBytes&col=warnings&col=receivedAt", "json");
-    expect(json).toMatch(/^\[\n\{"id":1,"sizeBytes":"9223372036854775807","receivedAt":"\d{4}-\d\d-\d\dT[\d:.]+Z","warnings":\{"big": 12345678901234567890\}\}\n\]\n$/);
+    expect(json).toMatch(
+      /^\[\n\{"id":1,"sizeBytes":"9223372036854775807","receivedAt":"\d{4}-\d\d-\d\dT[\d:.]+Z","warnings":\{"big": 12345678901234567890\}\}\n\]\n$/,
+    );
     expect(JSON.parse(json)[0].sizeBytes).toBe("9223372036854775807");
   });
 
   it("exports the current filtered, sorted view across many cursor batches", async () => {
-    const csv = await exportText("SmtInterval", "sort=kwh&dir=desc&kwh.gte=1&col=intervalStart&col=kwh&after=ignored&page=3", "csv");
+    const csv = await exportText(
+      "SmtInterval",
+      "sort=kwh&dir=desc&kwh.gte=1&col=intervalStart&col=kwh&after=ignored&page=3",
+      "csv",
+    );
     const lines = csv.trimEnd().split("\r\n");
     const expected = EXPORT_BATCH_ROWS * 3 + 17 - 1000;
     expect(lines[0]).toBe("intervalStart,kwh");

@@ -16,7 +16,11 @@ export interface ExportRequest {
   columns: ExplorerColumn[];
 }
 
-export function exportQuery({ model, view, lookup, columns }: ExportRequest): { text: string; values: (string | null)[]; selection: ReturnType<typeof selectionFor> } {
+export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
+  text: string;
+  values: (string | null)[];
+  selection: ReturnType<typeof selectionFor>;
+} {
   const params = new SqlParams();
   const conditions = whereSql(model, view, params, lookup);
   const keys = orderKeys(model, view.sort);
@@ -81,7 +85,10 @@ export async function openExportStream(request: ExportRequest): Promise<Readable
     for (const record of rows) {
       const cells = selection.decode(record);
       if (format === "csv") chunk += columns.map((c) => csvField(cells[c.name])).join(",") + "\r\n";
-      else chunk += (rowsWritten ? ",\n" : "") + `{${columns.map((c) => `${JSON.stringify(c.name)}:${jsonField(c, cells[c.name])}`).join(",")}}`;
+      else
+        chunk +=
+          (rowsWritten ? ",\n" : "") +
+          `{${columns.map((c) => `${JSON.stringify(c.name)}:${jsonField(c, cells[c.name])}`).join(",")}}`;
       rowsWritten += 1;
     }
     return encoder.encode(chunk);

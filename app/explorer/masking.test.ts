@@ -9,13 +9,29 @@ describe("secret column masking", () => {
     expect(columnWords("HTTPPassword")).toEqual(["http", "password"]);
   });
 
-  it.each(["password", "passwordHash", "apiKey", "api_key", "refresh_token", "clientSecret", "privateKey", "secrets", "sessionToken"])(
-    "masks %s",
-    (name) => expect(isSecretColumn(name)).toBe(true),
-  );
+  it.each([
+    "password",
+    "passwordHash",
+    "apiKey",
+    "api_key",
+    "refresh_token",
+    "clientSecret",
+    "privateKey",
+    "secrets",
+    "sessionToken",
+  ])("masks %s", (name) => expect(isSecretColumn(name)).toBe(true));
 
-  it.each(["storageKey", "storage_key", "objectKey", "idempotencyKey", "publicKey", "keyboard", "tokenizer", "monkey", "sha256", "sourceUrl", "filename"])(
-    "does not mask %s",
-    (name) => expect(isSecretColumn(name)).toBe(false),
-  );
+  it.each([
+    "storageKey",
+    "storage_key",
+    "objectKey",
+    "idempotencyKey",
+    "publicKey",
+    "keyboard",
+    "tokenizer",
+    "monkey",
+    "sha256",
+    "sourceUrl",
+    "filename",
+  ])("does not mask %s", (name) => expect(isSecretColumn(name)).toBe(false));
 });

@@ -4,7 +4,19 @@
  * while `keyboard`, `tokenizer` and `monkey` are not. Names in NON_SECRET_COLUMNS hold a key that
  * names a location or an identifier, not a credential. See docs/decisions/001-explorer-metadata-and-safety.md.
  */
-const SECRET_WORDS = new Set(["secret", "secrets", "token", "tokens", "password", "passwords", "passwd", "key", "keys", "apikey", "privatekey"]);
+const SECRET_WORDS = new Set([
+  "secret",
+  "secrets",
+  "token",
+  "tokens",
+  "password",
+  "passwords",
+  "passwd",
+  "key",
+  "keys",
+  "apikey",
+  "privatekey",
+]);
 
 /** Normalised (snake_case) names that contain a secret word but are not secrets. */
 const NON_SECRET_COLUMNS = new Set([

@@ -24,7 +24,10 @@ interface DmmfModel {
 }
 
 export function dmmfModels(): DmmfModel[] {
-  return (Prisma.dmmf.datamodel.models as unknown as DmmfModel[]).map((model) => ({ ...model, fields: [...model.fields] }));
+  return (Prisma.dmmf.datamodel.models as unknown as DmmfModel[]).map((model) => ({
+    ...model,
+    fields: [...model.fields],
+  }));
 }
 
 interface CatalogColumn {
@@ -157,7 +160,9 @@ export function buildModels(models: DmmfModel[], catalog: CatalogSnapshot): Expl
       const target = models.find((m) => m.name === field.type);
       if (!target) continue;
       const targetTable = tableOf(target);
-      const targetFieldByColumn = new Map(target.fields.filter((f) => f.kind !== "object").map((f) => [f.dbName ?? f.name, f.name]));
+      const targetFieldByColumn = new Map(
+        target.fields.filter((f) => f.kind !== "object").map((f) => [f.dbName ?? f.name, f.name]),
+      );
       const outgoing = catalog.foreignKeys.find((fk) => fk.fromTable === table && fk.toTable === targetTable);
       const incoming = catalog.foreignKeys.find((fk) => fk.fromTable === targetTable && fk.toTable === table);
       if (outgoing) {
@@ -221,21 +226,29 @@ const COUNT_TTL_MS = 5_000;
 const countCache = new Map<string, { at: number; count: RowCount }>();
 
 async function readRowCounts(models: ExplorerModel[]): Promise<Map<string, RowCount>> {
-  const { rows } = await readOnly((client) => client.query<{ table: string; estimate: number }>(
-    `SELECT c.relname::text AS "table", c.reltuples::float8 AS estimate
+  const { rows } = await readOnly((client) =>
+    client.query<{ table: string; estimate: number }>(
+      `SELECT c.relname::text AS "table", c.reltuples::float8 AS estimate
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relname = ANY($1::text[])`,
-    [models.map((m) => m.table)],
-  ));
+      [models.map((m) => m.table)],
+    ),
+  );
   const estimates = new Map(rows.map((r) => [r.table, Number(r.estimate)]));
   const counts = new Map<string, RowCount>();
   await Promise.all(
     models.map(async (model) => {
       const estimate = estimates.get(model.table) ?? -1;
-      if (estimate > EXACT_COUNT_LIMIT * 10) return counts.set(model.name, { kind: "estimate", value: Math.round(estimate) });
+      if (estimate > EXACT_COUNT_LIMIT * 10)
+        return counts.set(model.name, { kind: "estimate", value: Math.round(estimate) });
       const exact = await readOnly((client) => boundedCount(client, model));
       if (exact <= EXACT_COUNT_LIMIT) return counts.set(model.name, { kind: "exact", value: exact });
-      counts.set(model.name, estimate > 0 ? { kind: "estimate", value: Math.round(estimate) } : { kind: "atLeast", value: EXACT_COUNT_LIMIT });
+      counts.set(
+        model.name,
+        estimate > 0
+          ? { kind: "estimate", value: Math.round(estimate) }
+          : { kind: "atLeast", value: EXACT_COUNT_LIMIT },
+      );
     }),
   );
   return counts;

@@ -3,7 +3,6 @@ import { getEnv } from "~/env/env.server";
 import { poolConfigFromUrl } from "~/db/pg-catalog-client";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __explorerPool: { url: string; pool: pg.Pool } | undefined;
 }
 
@@ -30,7 +29,8 @@ export const explorerTypes = {
 
 export function explorerPool(): pg.Pool {
   const url = getEnv().databaseUrl;
-  if (!url) throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
+  if (!url)
+    throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
   if (globalThis.__explorerPool?.url !== url) {
     void globalThis.__explorerPool?.pool.end();
     const pool = new pg.Pool({ ...poolConfigFromUrl(url), max: 5, options: "-c TimeZone=UTC", types: explorerTypes });
@@ -60,7 +60,10 @@ export class ExplorerTimeoutError extends Error {
 const QUERY_CANCELED = "57014";
 
 /** Runs work in a READ ONLY transaction with SET LOCAL statement_timeout; a timeout becomes ExplorerTimeoutError. */
-export async function readOnly<T>(work: (client: pg.PoolClient) => Promise<T>, timeoutMs = STATEMENT_TIMEOUT_MS): Promise<T> {
+export async function readOnly<T>(
+  work: (client: pg.PoolClient) => Promise<T>,
+  timeoutMs = STATEMENT_TIMEOUT_MS,
+): Promise<T> {
   const client = await explorerPool().connect();
   try {
     // One round trip; timeoutMs is a number from this module, never from a request.

@@ -2,7 +2,17 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listModels } from "./models.server";
 import { closeExplorerPool, ExplorerTimeoutError, readOnly } from "./pool.server";
-import { conditionSql, decodeToken, encodeToken, pageQuery, queryPage, queryRow, SqlParams, whereSql, type PageResult } from "./query.server";
+import {
+  conditionSql,
+  decodeToken,
+  encodeToken,
+  pageQuery,
+  queryPage,
+  queryRow,
+  SqlParams,
+  whereSql,
+  type PageResult,
+} from "./query.server";
 import type { ExplorerModel } from "./types";
 import { parseView, type ViewState } from "./view";
 
@@ -45,7 +55,8 @@ async function walk(search: string, direction: "forward" | "backward", start?: P
     const keys = page.rows.map((r) => r.pk);
     if (direction === "forward") seen.push(...keys);
     else seen.unshift(...keys);
-    const cursor = direction === "forward" ? (page.hasNext ? page.nextCursor : null) : page.hasPrev ? page.prevCursor : null;
+    const cursor =
+      direction === "forward" ? (page.hasNext ? page.nextCursor : null) : page.hasPrev ? page.prevCursor : null;
     if (!cursor) return seen;
     page = await queryPage({
       model: model("SmtInterval"),
@@ -58,7 +69,9 @@ async function walk(search: string, direction: "forward" | "backward", start?: P
 
 describe("model metadata", () => {
   it("lists every Prisma model with its primary key, even composite and not named id", () => {
-    expect(models.map((m) => m.name)).toEqual(expect.arrayContaining(["IngestRun", "ErcotIngest", "AuditEvent", "SmtRawFile", "SmtInterval", "SmtBillingRead"]));
+    expect(models.map((m) => m.name)).toEqual(
+      expect.arrayContaining(["IngestRun", "ErcotIngest", "AuditEvent", "SmtRawFile", "SmtInterval", "SmtBillingRead"]),
+    );
     expect(model("SmtInterval").primaryKey).toEqual(["esiid", "channel", "intervalStart"]);
     expect(column("SmtInterval", "channel").enumValues).toEqual(["consumption", "generation"]);
     expect(column("SmtBillingRead", "readStart").kind).toBe("date");
@@ -66,9 +79,23 @@ describe("model metadata", () => {
   });
 
   it("finds both sides of each relation from the foreign keys", () => {
-    expect(model("SmtInterval").relations).toContainEqual({ name: "rawFile", targetModel: "SmtRawFile", kind: "toOne", localFields: ["rawFileId"], remoteFields: ["id"] });
-    expect(model("SmtRawFile").relations).toContainEqual({ name: "intervals", targetModel: "SmtInterval", kind: "toMany", localFields: ["id"], remoteFields: ["rawFileId"] });
-    expect(model("IngestRun").relations).toContainEqual(expect.objectContaining({ name: "files", targetModel: "ErcotIngest", kind: "toMany" }));
+    expect(model("SmtInterval").relations).toContainEqual({
+      name: "rawFile",
+      targetModel: "SmtRawFile",
+      kind: "toOne",
+      localFields: ["rawFileId"],
+      remoteFields: ["id"],
+    });
+    expect(model("SmtRawFile").relations).toContainEqual({
+      name: "intervals",
+      targetModel: "SmtInterval",
+      kind: "toMany",
+      localFields: ["id"],
+      remoteFields: ["rawFileId"],
+    });
+    expect(model("IngestRun").relations).toContainEqual(
+      expect.objectContaining({ name: "files", targetModel: "ErcotIngest", kind: "toMany" }),
+    );
   });
 });
 
@@ -93,19 +120,31 @@ describe("filters", () => {
       't."estimated" = $6::boolean',
       't."kwh" IS NOT NULL',
     ]);
-    expect(params.values).toEqual(["%1\\%\\_'; DROP TABLE x%", "1044%", "1.5", "2026-01-01T06:00", "generation", "true"]);
+    expect(params.values).toEqual([
+      "%1\\%\\_'; DROP TABLE x%",
+      "1044%",
+      "1.5",
+      "2026-01-01T06:00",
+      "generation",
+      "true",
+    ]);
   });
 
   it("filters on a relation with EXISTS on the related table", () => {
     const params = new SqlParams();
     const sql = whereSql(model("SmtInterval"), view("rawFile.filename.contains=two"), params, lookup);
-    expect(sql).toEqual(['EXISTS (SELECT 1 FROM "SmtRawFile" r WHERE r."id" = t."rawFileId" AND r."filename" ILIKE $1::text)']);
+    expect(sql).toEqual([
+      'EXISTS (SELECT 1 FROM "SmtRawFile" r WHERE r."id" = t."rawFileId" AND r."filename" ILIKE $1::text)',
+    ]);
   });
 
   it("returns what each typed filter asks for", async () => {
     const count = async (search: string) => {
       let total = 0;
-      for (const page of [await queryPage({ model: model("SmtInterval"), view: view(`${search}&size=500`), paging: "keyset", lookup })]) total += page.rows.length;
+      for (const page of [
+        await queryPage({ model: model("SmtInterval"), view: view(`${search}&size=500`), paging: "keyset", lookup }),
+      ])
+        total += page.rows.length;
       return total;
     };
     const all = ESIIDS.length * 2 * INTERVALS;
@@ -116,14 +155,21 @@ describe("filters", () => {
     expect(await count("kwh.is=null")).toBe(all / 5);
     expect(await count("kwh.gte=1&kwh.lte=1.5")).toBe(ESIIDS.length * 2 * 6); // i % 3 = 1 and i % 5 != 0
     expect(await count("estimated.eq=true")).toBe(all / 4);
-    expect(await count("intervalStart.gte=2026-01-01T01:00&intervalStart.lt=2026-01-01T02:00")).toBe(ESIIDS.length * 2 * 4);
+    expect(await count("intervalStart.gte=2026-01-01T01:00&intervalStart.lt=2026-01-01T02:00")).toBe(
+      ESIIDS.length * 2 * 4,
+    );
     expect(await count("rawFile.filename.contains=TWO")).toBe(all / 2);
     expect(await count("q=8901")).toBe(2 * INTERVALS);
     expect(await count("q=%")).toBe(0); // the search text is a literal, not a pattern
   });
 
   it("filters a parent by its to-many children", async () => {
-    const page = await queryPage({ model: model("SmtRawFile"), view: view("intervals.channel.eq=generation", "SmtRawFile"), paging: "offset", lookup });
+    const page = await queryPage({
+      model: model("SmtRawFile"),
+      view: view("intervals.channel.eq=generation", "SmtRawFile"),
+      paging: "offset",
+      lookup,
+    });
     expect(page.rows.map((r) => r.cells.id)).toEqual([2]);
     expect(page.matching).toBe(1);
   });
@@ -131,37 +177,64 @@ describe("filters", () => {
 
 describe("keyset paging", () => {
   const total = ESIIDS.length * 2 * INTERVALS;
-  it.each(["size=7", "size=7&sort=kwh", "size=7&sort=kwh&dir=desc", "size=9&sort=estimated&dir=desc", "size=11&sort=intervalStart", "size=5&sort=channel&kwh.is=notnull"])(
-    "walks %s forward and back with no row repeated or skipped, across duplicate sort values",
-    async (search) => {
-      const forward = await walk(search, "forward");
-      const expected = search.includes("kwh.is") ? total - total / 5 : total;
-      expect(forward).toHaveLength(expected);
-      expect(new Set(forward).size).toBe(expected);
+  it.each([
+    "size=7",
+    "size=7&sort=kwh",
+    "size=7&sort=kwh&dir=desc",
+    "size=9&sort=estimated&dir=desc",
+    "size=11&sort=intervalStart",
+    "size=5&sort=channel&kwh.is=notnull",
+  ])("walks %s forward and back with no row repeated or skipped, across duplicate sort values", async (search) => {
+    const forward = await walk(search, "forward");
+    const expected = search.includes("kwh.is") ? total - total / 5 : total;
+    expect(forward).toHaveLength(expected);
+    expect(new Set(forward).size).toBe(expected);
 
-      let page = await queryPage({ model: model("SmtInterval"), view: view(search), paging: "keyset", lookup });
-      while (page.hasNext) page = await queryPage({ model: model("SmtInterval"), view: view(`${search}&after=${page.nextCursor}`), paging: "keyset", lookup });
-      expect(await walk(search, "backward", page)).toEqual(forward);
-    },
-  );
+    let page = await queryPage({ model: model("SmtInterval"), view: view(search), paging: "keyset", lookup });
+    while (page.hasNext)
+      page = await queryPage({
+        model: model("SmtInterval"),
+        view: view(`${search}&after=${page.nextCursor}`),
+        paging: "keyset",
+        lookup,
+      });
+    expect(await walk(search, "backward", page)).toEqual(forward);
+  });
 
   it("treats a mangled cursor as the first page and says so", async () => {
-    const page = await queryPage({ model: model("SmtInterval"), view: view("size=7&after=not-a-cursor"), paging: "keyset", lookup });
+    const page = await queryPage({
+      model: model("SmtInterval"),
+      view: view("size=7&after=not-a-cursor"),
+      paging: "keyset",
+      lookup,
+    });
     expect(page.problems).toEqual(["The page link no longer fits this view; showing the first page."]);
     expect(page.hasPrev).toBe(false);
   });
 
   it("orders NULLs last ascending and first descending, like PostgreSQL", async () => {
-    const asc = await queryPage({ model: model("SmtInterval"), view: view("size=500&sort=kwh"), paging: "keyset", lookup });
+    const asc = await queryPage({
+      model: model("SmtInterval"),
+      view: view("size=500&sort=kwh"),
+      paging: "keyset",
+      lookup,
+    });
     expect(asc.rows.at(-1)!.cells.kwh).toBeNull();
     expect(asc.rows[0].cells.kwh).toBe("0.1234");
-    const desc = await queryPage({ model: model("SmtInterval"), view: view("size=500&sort=kwh&dir=desc"), paging: "keyset", lookup });
+    const desc = await queryPage({
+      model: model("SmtInterval"),
+      view: view("size=500&sort=kwh&dir=desc"),
+      paging: "keyset",
+      lookup,
+    });
     expect(desc.rows[0].cells.kwh).toBeNull();
   });
 
   it("never reads more than one page plus one row, and never counts a large table", () => {
     const query = pageQuery({ model: model("SmtInterval"), view: view("size=50&sort=kwh"), paging: "keyset", lookup });
-    expect(query.text).toMatch(/ORDER BY t\."kwh" ASC, t\."esiid" ASC, t\."channel" ASC, t\."intervalStart" ASC LIMIT \$\d+::int$/);
+    expect(query.text).toMatch(
+      /ORDER BY t\."kwh" ASC, t\."esiid" ASC, t\."channel" ASC, t\."intervalStart" ASC LIMIT \$\d+::int$/,
+    );
     expect(query.values.at(-1)).toBe("51");
     expect(query.text).not.toMatch(/count\(/i);
   });
@@ -169,22 +242,46 @@ describe("keyset paging", () => {
 
 describe("values and relations", () => {
   it("sends BigInt, Decimal, DateTime and Bytes exactly", async () => {
-    const page = await queryPage({ model: model("SmtRawFile"), view: view("", "SmtRawFile"), paging: "offset", lookup });
-    expect(page.rows[0].cells).toMatchObject({ sizeBytes: "9223372036854775807", head: { bytes: { size: 5, hexPreview: "48454c4c4f" } } });
-    const interval = await queryPage({ model: model("SmtInterval"), view: view("size=2&kwh.is=notnull"), paging: "keyset", lookup });
+    const page = await queryPage({
+      model: model("SmtRawFile"),
+      view: view("", "SmtRawFile"),
+      paging: "offset",
+      lookup,
+    });
+    expect(page.rows[0].cells).toMatchObject({
+      sizeBytes: "9223372036854775807",
+      head: { bytes: { size: 5, hexPreview: "48454c4c4f" } },
+    });
+    const interval = await queryPage({
+      model: model("SmtInterval"),
+      view: view("size=2&kwh.is=notnull"),
+      paging: "keyset",
+      lookup,
+    });
     expect(interval.rows[0].cells).toMatchObject({ kwh: "1.1234", intervalStart: "2026-01-01T00:15:00Z" });
   });
 
   it("links a foreign-key cell to the related row, and the row page shows both directions", async () => {
-    const page = await queryPage({ model: model("SmtInterval"), view: view("size=1&channel.eq=generation"), paging: "keyset", lookup });
+    const page = await queryPage({
+      model: model("SmtInterval"),
+      view: view("size=1&channel.eq=generation"),
+      paging: "keyset",
+      lookup,
+    });
     const link = page.rows[0].links.rawFileId;
     expect(link).toEqual({ model: "SmtRawFile", pk: encodeToken(["2"]), filters: [] });
 
     const row = await queryRow(model("SmtInterval"), page.rows[0].pk, lookup);
     expect(decodeToken(page.rows[0].pk, 3)).toEqual(["1008901000000000000001", "generation", "2026-01-01T00:00:00Z"]);
     expect(row!.cells.channel).toBe("generation");
-    expect(row!.toOne[0]).toMatchObject({ relation: "rawFile", targetModel: "SmtRawFile", cells: expect.objectContaining({ filename: "two.json" }) });
-    expect(await queryRow(model("SmtInterval"), encodeToken(["nope", "generation", "2026-01-01T00:00:00Z"]), lookup)).toBeNull();
+    expect(row!.toOne[0]).toMatchObject({
+      relation: "rawFile",
+      targetModel: "SmtRawFile",
+      cells: expect.objectContaining({ filename: "two.json" }),
+    });
+    expect(
+      await queryRow(model("SmtInterval"), encodeToken(["nope", "generation", "2026-01-01T00:00:00Z"]), lookup),
+    ).toBeNull();
   });
 });
 
@@ -206,9 +303,19 @@ describe("safety", () => {
         { ...column("SmtRawFile", "storageKey") },
       ],
     };
-    const query = pageQuery({ model: credential, view: parseView(new URLSearchParams(), credential, lookup).view, paging: "offset", lookup });
+    const query = pageQuery({
+      model: credential,
+      view: parseView(new URLSearchParams(), credential, lookup).view,
+      paging: "offset",
+      lookup,
+    });
     expect(query.text).toContain('(t."apiToken" IS NOT NULL) AS c1');
-    const page = await queryPage({ model: credential, view: parseView(new URLSearchParams(), credential, lookup).view, paging: "offset", lookup });
+    const page = await queryPage({
+      model: credential,
+      view: parseView(new URLSearchParams(), credential, lookup).view,
+      paging: "offset",
+      lookup,
+    });
     expect(page.rows.map((r) => r.cells)).toEqual([
       { id: 1, apiToken: { masked: true }, storageKey: "smt/a.csv" },
       { id: 2, apiToken: null, storageKey: "smt/b.csv" },
@@ -223,6 +330,8 @@ describe("safety", () => {
   });
 
   it("runs explorer queries read-only", async () => {
-    await expect(readOnly((client) => client.query(`DELETE FROM "SmtRawFile"`))).rejects.toThrow(/read-only transaction/);
+    await expect(readOnly((client) => client.query(`DELETE FROM "SmtRawFile"`))).rejects.toThrow(
+      /read-only transaction/,
+    );
   });
 });

@@ -36,7 +36,12 @@ export function escapeLike(text: string): string {
 }
 
 /** One filter on one column as SQL. The op/value pair was validated by view.ts. */
-export function conditionSql(column: ExplorerColumn, filter: Pick<Filter, "op" | "value">, alias: string, params: SqlParams): string {
+export function conditionSql(
+  column: ExplorerColumn,
+  filter: Pick<Filter, "op" | "value">,
+  alias: string,
+  params: SqlParams,
+): string {
   const target = columnSql(column, alias);
   switch (filter.op) {
     case "is":
@@ -56,7 +61,12 @@ export function conditionSql(column: ExplorerColumn, filter: Pick<Filter, "op" |
   }
 }
 
-export function whereSql(model: ExplorerModel, view: Pick<ViewState, "filters" | "search">, params: SqlParams, lookup: ModelLookup): string[] {
+export function whereSql(
+  model: ExplorerModel,
+  view: Pick<ViewState, "filters" | "search">,
+  params: SqlParams,
+  lookup: ModelLookup,
+): string[] {
   const conditions: string[] = [];
   for (const filter of view.filters) {
     const column = filterColumn(model, filter, lookup);
@@ -69,9 +79,12 @@ export function whereSql(model: ExplorerModel, view: Pick<ViewState, "filters" |
     const relation = model.relations.find((r) => r.name === filter.relation)!;
     const target = lookup(relation.targetModel)!;
     const join = relation.localFields.map(
-      (local, i) => `${columnSql(columnOf(target, relation.remoteFields[i])!, "r")} = ${columnSql(columnOf(model, local)!, "t")}`,
+      (local, i) =>
+        `${columnSql(columnOf(target, relation.remoteFields[i])!, "r")} = ${columnSql(columnOf(model, local)!, "t")}`,
     );
-    conditions.push(`EXISTS (SELECT 1 FROM ${quoteIdentifier(target.table)} r WHERE ${[...join, conditionSql(column, filter, "r", params)].join(" AND ")})`);
+    conditions.push(
+      `EXISTS (SELECT 1 FROM ${quoteIdentifier(target.table)} r WHERE ${[...join, conditionSql(column, filter, "r", params)].join(" AND ")})`,
+    );
   }
   if (view.search) {
     const textColumns = searchableColumns(model);
@@ -98,7 +111,8 @@ export function decodeToken(token: string | null, length: number): (string | nul
   if (!token) return null;
   try {
     const values = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (Array.isArray(values) && values.length === length && values.every((v) => v === null || typeof v === "string")) return values;
+    if (Array.isArray(values) && values.length === length && values.every((v) => v === null || typeof v === "string"))
+      return values;
   } catch {
     // fall through: a mangled token is treated as absent
   }
@@ -124,7 +138,12 @@ function orderBySql(keys: ExplorerColumn[], dir: "asc" | "desc"): string {
  * Rows strictly after `cursor` when walking `keys` in direction `dir`. Only the first key may be
  * NULL (primary-key columns cannot), and NULLs sort last walking ascending, first walking descending.
  */
-export function keysetSql(keys: ExplorerColumn[], cursor: (string | null)[], dir: "asc" | "desc", params: SqlParams): string {
+export function keysetSql(
+  keys: ExplorerColumn[],
+  cursor: (string | null)[],
+  dir: "asc" | "desc",
+  params: SqlParams,
+): string {
   const op = dir === "asc" ? ">" : "<";
   const row = (columns: ExplorerColumn[], values: (string | null)[]) => {
     const left = columns.map((c) => columnSql(c, "t")).join(", ");
@@ -163,19 +182,32 @@ export function selectionFor(columns: ExplorerColumn[], mode: SelectMode): Selec
       decoders.push((r) => [column.name, r[alias] ? { masked: true } : null]);
     } else if (column.kind === "bytes" && mode !== "export") {
       const preview = mode === "row" ? 64 : BYTES_PREVIEW;
-      parts.push(`octet_length(${source}) AS ${alias}, encode(substring(${source} from 1 for ${preview}), 'hex') AS ${alias}_hex`);
-      decoders.push((r) => [column.name, r[alias] === null ? null : { bytes: { size: Number(r[alias]), hexPreview: String(r[`${alias}_hex`]) } }]);
+      parts.push(
+        `octet_length(${source}) AS ${alias}, encode(substring(${source} from 1 for ${preview}), 'hex') AS ${alias}_hex`,
+      );
+      decoders.push((r) => [
+        column.name,
+        r[alias] === null ? null : { bytes: { size: Number(r[alias]), hexPreview: String(r[`${alias}_hex`]) } },
+      ]);
     } else if (column.kind === "bytes") {
       parts.push(`'\\x' || encode(${source}, 'hex') AS ${alias}`);
       decoders.push((r) => [column.name, r[alias] as string | null]);
     } else if (column.kind === "json") {
       parts.push(`${column.sqlType.endsWith("[]") ? `to_jsonb(${source})` : source}::text AS ${alias}`);
-      decoders.push((r) => [column.name, r[alias] === null ? null : mode === "export" ? (r[alias] as string) : { json: r[alias] as string }]);
+      decoders.push((r) => [
+        column.name,
+        r[alias] === null ? null : mode === "export" ? (r[alias] as string) : { json: r[alias] as string },
+      ]);
     } else if (column.kind === "text" && mode === "table") {
       parts.push(`left(${source}, ${TABLE_TEXT_LIMIT}) AS ${alias}, length(${source}) AS ${alias}_len`);
       decoders.push((r) => {
         const length = Number(r[`${alias}_len`]);
-        return [column.name, r[alias] !== null && length > TABLE_TEXT_LIMIT ? { text: r[alias] as string, truncatedFrom: length } : (r[alias] as string | null)];
+        return [
+          column.name,
+          r[alias] !== null && length > TABLE_TEXT_LIMIT
+            ? { text: r[alias] as string, truncatedFrom: length }
+            : (r[alias] as string | null),
+        ];
       });
     } else {
       parts.push(`${source} AS ${alias}`);
@@ -189,10 +221,14 @@ export function selectionFor(columns: ExplorerColumn[], mode: SelectMode): Selec
 }
 
 /** Raw values of key and foreign-key columns (k0, k1…), for cursors, row tokens and relation links. */
-function identitySelection(columns: ExplorerColumn[]): { sql: string; read: (record: Record<string, unknown>) => Map<string, string | null> } {
+function identitySelection(columns: ExplorerColumn[]): {
+  sql: string;
+  read: (record: Record<string, unknown>) => Map<string, string | null>;
+} {
   return {
     sql: columns.map((c, i) => `${columnSql(c, "t")} AS k${i}`).join(", "),
-    read: (record) => new Map(columns.map((c, i) => [c.name, record[`k${i}`] === null ? null : String(record[`k${i}`])])),
+    read: (record) =>
+      new Map(columns.map((c, i) => [c.name, record[`k${i}`] === null ? null : String(record[`k${i}`])])),
   };
 }
 
@@ -257,7 +293,8 @@ export function pageQuery(request: PageRequest): {
   if (paging === "keyset") {
     const after = decodeToken(view.after, keys.length);
     const before = after ? null : decodeToken(view.before, keys.length);
-    if ((view.after && !after) || (view.before && !before)) problems.push("The page link no longer fits this view; showing the first page.");
+    if ((view.after && !after) || (view.before && !before))
+      problems.push("The page link no longer fits this view; showing the first page.");
     if (before) {
       reversed = true;
       dir = dir === "asc" ? "desc" : "asc";
@@ -267,7 +304,9 @@ export function pageQuery(request: PageRequest): {
   }
 
   const toOne = model.relations.filter((r) => r.kind === "toOne");
-  const identityColumns = [...new Set([...keys, ...toOne.flatMap((r) => r.localFields.map((f) => columnOf(model, f)!))])];
+  const identityColumns = [
+    ...new Set([...keys, ...toOne.flatMap((r) => r.localFields.map((f) => columnOf(model, f)!))]),
+  ];
   const selection = selectionFor(columns, "table");
   const identity = identitySelection(identityColumns);
   const limit = params.bind(String(view.pageSize + 1), "int");
@@ -283,7 +322,12 @@ export function pageQuery(request: PageRequest): {
     for (const relation of toOne) {
       const values = relation.localFields.map((f) => raw.get(f) ?? null);
       if (values.some((v) => v === null)) continue;
-      links[relation.localFields[0]] = relationLink(relation.targetModel, relation.remoteFields, values as string[], lookup);
+      links[relation.localFields[0]] = relationLink(
+        relation.targetModel,
+        relation.remoteFields,
+        values as string[],
+        lookup,
+      );
     }
     return { cells: selection.decode(record), pk: encodeToken(model.primaryKey.map((f) => raw.get(f) ?? null)), links };
   };
@@ -292,18 +336,32 @@ export function pageQuery(request: PageRequest): {
 
 function relationLink(targetName: string, remoteFields: string[], values: string[], lookup: ModelLookup): RelationLink {
   const target = lookup(targetName);
-  const pointsAtPrimaryKey = target && target.primaryKey.length === remoteFields.length && target.primaryKey.every((f) => remoteFields.includes(f));
+  const pointsAtPrimaryKey =
+    target &&
+    target.primaryKey.length === remoteFields.length &&
+    target.primaryKey.every((f) => remoteFields.includes(f));
   if (target && pointsAtPrimaryKey) {
-    return { model: targetName, pk: encodeToken(target.primaryKey.map((f) => values[remoteFields.indexOf(f)])), filters: [] };
+    return {
+      model: targetName,
+      pk: encodeToken(target.primaryKey.map((f) => values[remoteFields.indexOf(f)])),
+      filters: [],
+    };
   }
   return { model: targetName, pk: null, filters: remoteFields.map((f, i) => [f, values[i]]) };
 }
 
-function keyTokenOf(model: ExplorerModel, sort: string | null, row: Record<string, unknown>, identityIndexOf: (name: string) => number) {
-  return encodeToken(orderKeys(model, sort).map((c) => {
-    const value = row[`k${identityIndexOf(c.name)}`];
-    return value === null || value === undefined ? null : String(value);
-  }));
+function keyTokenOf(
+  model: ExplorerModel,
+  sort: string | null,
+  row: Record<string, unknown>,
+  identityIndexOf: (name: string) => number,
+) {
+  return encodeToken(
+    orderKeys(model, sort).map((c) => {
+      const value = row[`k${identityIndexOf(c.name)}`];
+      return value === null || value === undefined ? null : String(value);
+    }),
+  );
 }
 
 export async function queryPage(request: PageRequest): Promise<PageResult> {
@@ -316,7 +374,8 @@ export async function queryPage(request: PageRequest): Promise<PageResult> {
     const pageRecords = records.slice(0, view.pageSize);
     if (query.reversed) pageRecords.reverse();
     const keys = orderKeys(model, view.sort);
-    const cursorOf = (record: Record<string, unknown>) => keyTokenOf(model, view.sort, record, (name) => keys.findIndex((k) => k.name === name));
+    const cursorOf = (record: Record<string, unknown>) =>
+      keyTokenOf(model, view.sort, record, (name) => keys.findIndex((k) => k.name === name));
     const first = pageRecords[0];
     const last = pageRecords[pageRecords.length - 1];
     const cameWithCursor = !query.problems.length && !!(view.after || view.before);
@@ -368,7 +427,12 @@ export interface RowResult {
   toOne: { relation: string; targetModel: string; link: RelationLink | null; cells: ExplorerRow | null }[];
 }
 
-export function primaryKeyCondition(model: ExplorerModel, values: (string | null)[], params: SqlParams, alias = "t"): string {
+export function primaryKeyCondition(
+  model: ExplorerModel,
+  values: (string | null)[],
+  params: SqlParams,
+  alias = "t",
+): string {
   const columns = model.primaryKey.map((f) => columnOf(model, f)!);
   return `(${columns.map((c) => columnSql(c, alias)).join(", ")}) = (${columns.map((c, i) => params.bind(values[i], castType(c))).join(", ")})`;
 }
@@ -380,7 +444,11 @@ export async function queryRow(model: ExplorerModel, pkToken: string, lookup: Mo
   return readOnly(async (client) => {
     const params = new SqlParams();
     const selection = selectionFor(model.columns, "row");
-    const fkColumns = [...new Set(model.relations.filter((r) => r.kind === "toOne").flatMap((r) => r.localFields.map((f) => columnOf(model, f)!)))];
+    const fkColumns = [
+      ...new Set(
+        model.relations.filter((r) => r.kind === "toOne").flatMap((r) => r.localFields.map((f) => columnOf(model, f)!)),
+      ),
+    ];
     const identity = identitySelection(fkColumns);
     const { rows } = await client.query<Record<string, unknown>>(
       `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t WHERE ${primaryKeyCondition(model, values, params)}`,
@@ -420,7 +488,12 @@ export async function queryRow(model: ExplorerModel, pkToken: string, lookup: Mo
 }
 
 /** The filters that select a to-many relation's rows for one parent row. */
-export function toManyFilters(model: ExplorerModel, relationName: string, parentCells: ExplorerRow, pkValues: (string | null)[]): Filter[] | null {
+export function toManyFilters(
+  model: ExplorerModel,
+  relationName: string,
+  parentCells: ExplorerRow,
+  pkValues: (string | null)[],
+): Filter[] | null {
   const relation = model.relations.find((r) => r.name === relationName && r.kind === "toMany");
   if (!relation) return null;
   const filters: Filter[] = [];

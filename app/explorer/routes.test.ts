@@ -10,8 +10,12 @@ const pk = Buffer.from(JSON.stringify(["1"])).toString("base64url");
 beforeAll(async () => {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
-  await client.query(`INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source) VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`);
-  await client.query(`INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId") VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`);
+  await client.query(
+    `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source) VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
+  );
+  await client.query(
+    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId") VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
+  );
   await client.end();
   portal = await startPortal();
   cookie = await signInCookie(portal.baseUrl, portal.adminToken);
@@ -64,7 +68,9 @@ describe("explorer routes", () => {
   it("answers an unknown model or row with 404, not 500", async () => {
     const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
     expect((await get("/admin/database/NoSuchModel")).status).toBe(404);
-    expect((await get(`/admin/database/SmtRawFile/row?pk=${Buffer.from('["999"]').toString("base64url")}`)).status).toBe(404);
+    expect(
+      (await get(`/admin/database/SmtRawFile/row?pk=${Buffer.from('["999"]').toString("base64url")}`)).status,
+    ).toBe(404);
     expect((await get("/admin/database/SmtRawFile/row?pk=garbage")).status).toBe(404);
     expect((await get("/admin/database/NoSuchModel/export")).status).toBe(404);
   });

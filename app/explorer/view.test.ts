@@ -3,7 +3,18 @@ import type { ExplorerColumn, ExplorerModel } from "./types";
 import { filterValueProblem, parseView, viewSearchParams } from "./view";
 
 function column(name: string, kind: ExplorerColumn["kind"], extra: Partial<ExplorerColumn> = {}): ExplorerColumn {
-  return { name, dbName: name, sqlType: "text", kind, nullable: true, masked: false, isPrimaryKey: false, leadsIndex: false, enumValues: null, ...extra };
+  return {
+    name,
+    dbName: name,
+    sqlType: "text",
+    kind,
+    nullable: true,
+    masked: false,
+    isPrimaryKey: false,
+    leadsIndex: false,
+    enumValues: null,
+    ...extra,
+  };
 }
 
 const rawFile: ExplorerModel = {
@@ -26,7 +37,9 @@ const interval: ExplorerModel = {
     column("rawFileId", "int"),
     column("apiToken", "text", { masked: true }),
   ],
-  relations: [{ name: "rawFile", targetModel: "SmtRawFile", kind: "toOne", localFields: ["rawFileId"], remoteFields: ["id"] }],
+  relations: [
+    { name: "rawFile", targetModel: "SmtRawFile", kind: "toOne", localFields: ["rawFileId"], remoteFields: ["id"] },
+  ],
 };
 const lookup = (name: string) => [rawFile, interval].find((m) => m.name === name);
 
@@ -39,7 +52,14 @@ describe("view state in the URL", () => {
     );
     const { view, problems } = parseView(params, interval, lookup);
     expect(problems).toEqual([]);
-    expect(view).toMatchObject({ sort: "kwh", dir: "desc", search: "1044", visible: ["esiid", "kwh"], pageSize: 20, after: "abc" });
+    expect(view).toMatchObject({
+      sort: "kwh",
+      dir: "desc",
+      search: "1044",
+      visible: ["esiid", "kwh"],
+      pageSize: 20,
+      after: "abc",
+    });
     expect(view.filters).toHaveLength(9);
     expect(view.filters).toContainEqual({ relation: "rawFile", field: "filename", op: "contains", value: "Interval" });
     expect(new URLSearchParams(viewSearchParams(view)).getAll("col")).toEqual(["esiid", "kwh"]);
@@ -56,20 +76,32 @@ describe("view state in the URL", () => {
   });
 
   it("allows only null / not null on a masked column, and never sorts by it", () => {
-    const { view, problems } = parseView(new URLSearchParams("apiToken.eq=abc&apiToken.is=null&sort=apiToken"), interval, lookup);
+    const { view, problems } = parseView(
+      new URLSearchParams("apiToken.eq=abc&apiToken.is=null&sort=apiToken"),
+      interval,
+      lookup,
+    );
     expect(view.filters).toEqual([{ relation: null, field: "apiToken", op: "is", value: "null" }]);
     expect(view.sort).toBeNull();
     expect(problems).toHaveLength(2);
   });
 
   it("ignores unknown columns and relations instead of failing", () => {
-    const { view, problems } = parseView(new URLSearchParams("nope.eq=1&rawFile.nope.eq=1&missing.id.eq=1"), interval, lookup);
+    const { view, problems } = parseView(
+      new URLSearchParams("nope.eq=1&rawFile.nope.eq=1&missing.id.eq=1"),
+      interval,
+      lookup,
+    );
     expect(view.filters).toEqual([]);
     expect(problems).toHaveLength(3);
   });
 
   it("turns an add-filter form submission into the canonical URL on the first page", () => {
-    const { canonicalSearch } = parseView(new URLSearchParams("sort=kwh&after=xyz&addField=rawFile.id&addOp=eq&addValue=7"), interval, lookup);
+    const { canonicalSearch } = parseView(
+      new URLSearchParams("sort=kwh&after=xyz&addField=rawFile.id&addOp=eq&addValue=7"),
+      interval,
+      lookup,
+    );
     expect(canonicalSearch).toBe("sort=kwh&rawFile.id.eq=7");
   });
 });

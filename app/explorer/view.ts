@@ -87,7 +87,9 @@ export function filterValueProblem(column: ExplorerColumn, op: FilterOp, value: 
         return true;
     }
   })();
-  return ok ? null : `${column.name}: "${value}" is not a valid ${column.kind === "enum" ? "choice" : column.kind} value.`;
+  return ok
+    ? null
+    : `${column.name}: "${value}" is not a valid ${column.kind === "enum" ? "choice" : column.kind} value.`;
 }
 
 export function filterKey(filter: Pick<Filter, "relation" | "field" | "op">): string {
@@ -130,7 +132,11 @@ export interface ParsedView {
   canonicalSearch: string | null;
 }
 
-export function parseView(params: URLSearchParams, model: ExplorerModel, modelByName: (name: string) => ExplorerModel | undefined): ParsedView {
+export function parseView(
+  params: URLSearchParams,
+  model: ExplorerModel,
+  modelByName: (name: string) => ExplorerModel | undefined,
+): ParsedView {
   const problems: string[] = [];
   const filters: Filter[] = [];
   const addFilter = (key: string, value: string) => {
@@ -160,7 +166,8 @@ export function parseView(params: URLSearchParams, model: ExplorerModel, modelBy
     after: params.get("after"),
     before: params.get("before"),
     page: Math.max(1, Math.floor(Number(params.get("page")) || 1)),
-    pageSize: Number.isInteger(requestedSize) && requestedSize > 0 ? Math.min(requestedSize, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE,
+    pageSize:
+      Number.isInteger(requestedSize) && requestedSize > 0 ? Math.min(requestedSize, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE,
   };
 
   let canonicalSearch: string | null = null;

@@ -31,7 +31,8 @@ export default function Dashboard() {
     <>
       <h1>Dashboard</h1>
       <p className="muted">
-        Checked {new Date(health.checkedAt).toUTCString()} · machine-readable at <a href="/api/admin/health">/api/admin/health</a>
+        Checked {new Date(health.checkedAt).toUTCString()} · machine-readable at{" "}
+        <a href="/api/admin/health">/api/admin/health</a>
       </p>
       {ercot ? (
         <section className="card ercot-overview" aria-labelledby="ercot-overview-title" data-panel="ercot-ingest">
@@ -39,7 +40,10 @@ export default function Dashboard() {
             <h2 id="ercot-overview-title" style={{ fontSize: "1.05rem", margin: 0 }}>
               ERCOT daily ingest
             </h2>
-            <span className={`badge ${SCHEDULE_BADGE[ercot.schedule.state]}`} data-schedule-state={ercot.schedule.state}>
+            <span
+              className={`badge ${SCHEDULE_BADGE[ercot.schedule.state]}`}
+              data-schedule-state={ercot.schedule.state}
+            >
               {ercot.schedule.state}
             </span>
           </div>
@@ -47,7 +51,8 @@ export default function Dashboard() {
           {ercot.run ? (
             <p className="muted">
               Last run <Link to={`/admin/ercot/${ercot.run.id}`}>#{ercot.run.id}</Link> ({ercot.run.trigger}){" "}
-              <span className={`badge ${RUN_STATUS_BADGE[ercot.run.status]}`}>{ercot.run.status}</span> started {formatInstant(ercot.run.startedAt)}
+              <span className={`badge ${RUN_STATUS_BADGE[ercot.run.status]}`}>{ercot.run.status}</span> started{" "}
+              {formatInstant(ercot.run.startedAt)}
               {ercot.run.summary
                 ? ` · ${ercot.run.summary.stored} stored, ${ercot.run.summary.skipped} skipped, ${ercot.run.summary.failed} failed · ${formatBytes(ercot.run.bytes)}`
                 : null}

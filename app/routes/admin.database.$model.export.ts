@@ -25,7 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
     });
   } catch (error) {
-    if (error instanceof ExplorerTimeoutError) return new Response(error.message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (error instanceof ExplorerTimeoutError)
+      return new Response(error.message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     throw error;
   }
 }

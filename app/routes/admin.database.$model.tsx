@@ -10,7 +10,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { tableView } from "~/explorer/explorer.server";
 import { firstPage, viewSearchParams, type ViewState } from "~/explorer/view";
 
-export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `${params.model} · Database · Operator portal` }];
+export const meta: MetaFunction<typeof loader> = ({ params }) => [
+  { title: `${params.model} · Database · Operator portal` },
+];
 
 const RouteParams = z.object({ model: z.string().min(1).max(200) });
 
@@ -34,7 +36,8 @@ export default function ModelTable() {
   const sortHref = (column: string) =>
     href(firstPage({ ...view, sort: column, dir: view.sort === column && view.dir === "asc" ? "desc" : "asc" }));
   const exportParams = viewSearchParams(firstPage(view));
-  const exportHref = (format: string) => `/admin/database/${model.name}/export?${new URLSearchParams([["format", format], ...exportParams])}`;
+  const exportHref = (format: string) =>
+    `/admin/database/${model.name}/export?${new URLSearchParams([["format", format], ...exportParams])}`;
   const pageSize = view.pageSize;
 
   return (
@@ -73,11 +76,20 @@ export default function ModelTable() {
       ) : null}
       {page ? (
         <>
-          <DataTable model={model} rows={page.rows} visible={view.visible} sort={{ column: view.sort, dir: view.dir, href: sortHref }} />
+          <DataTable
+            model={model}
+            rows={page.rows}
+            visible={view.visible}
+            sort={{ column: view.sort, dir: view.dir, href: sortHref }}
+          />
           <nav className="row explorer-pager" aria-label="Pages">
             {page.hasPrev ? (
               <Link
-                to={href(page.paging === "offset" ? { ...view, page: view.page - 1 } : { ...view, after: null, before: page.prevCursor, page: 1 })}
+                to={href(
+                  page.paging === "offset"
+                    ? { ...view, page: view.page - 1 }
+                    : { ...view, after: null, before: page.prevCursor, page: 1 },
+                )}
                 rel="prev"
               >
                 ← Previous
@@ -92,7 +104,11 @@ export default function ModelTable() {
             </span>
             {page.hasNext ? (
               <Link
-                to={href(page.paging === "offset" ? { ...view, page: view.page + 1 } : { ...view, before: null, after: page.nextCursor, page: 1 })}
+                to={href(
+                  page.paging === "offset"
+                    ? { ...view, page: view.page + 1 }
+                    : { ...view, before: null, after: page.nextCursor, page: 1 },
+                )}
                 rel="next"
               >
                 Next →

@@ -10,7 +10,9 @@ import { Cell } from "~/components/explorer/Cell";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { rowView } from "~/explorer/explorer.server";
 
-export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `${params.model} row · Database · Operator portal` }];
+export const meta: MetaFunction<typeof loader> = ({ params }) => [
+  { title: `${params.model} row · Database · Operator portal` },
+];
 
 const RouteParams = z.object({ model: z.string().min(1).max(200) });
 const RowQuery = z.object({ pk: z.string().min(1).max(4096) });
@@ -20,15 +22,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { model: modelName } = RouteParams.parse(params);
   const url = new URL(request.url);
   const query = RowQuery.safeParse({ pk: url.searchParams.get("pk") });
-  if (!query.success) throw json({ error: "This row link has no primary key (pk). Open the row from its table." }, { status: 400 });
+  if (!query.success)
+    throw json({ error: "This row link has no primary key (pk). Open the row from its table." }, { status: 400 });
   const result = await rowView(modelName, query.data.pk, url.searchParams);
-  if (result.kind === "notFound") throw json({ error: `There is no ${modelName} row with that key. It may have been deleted.` }, { status: 404 });
+  if (result.kind === "notFound")
+    throw json({ error: `There is no ${modelName} row with that key. It may have been deleted.` }, { status: 404 });
   return json(result);
 }
 
 export default function RowPage() {
   const { model, pk, row, toMany } = useLoaderData<typeof loader>();
-  const pagerHref = (relation: string, key: "after" | "before", cursor: string) => `?${new URLSearchParams({ pk, [`${relation}.${key}`]: cursor })}`;
+  const pagerHref = (relation: string, key: "after" | "before", cursor: string) =>
+    `?${new URLSearchParams({ pk, [`${relation}.${key}`]: cursor })}`;
   return (
     <>
       <p className="muted">
@@ -49,7 +54,11 @@ export default function RowPage() {
                     {column.name}
                   </th>
                   <td>
-                    <Cell column={column} value={row.cells[column.name] ?? null} href={link ? relationHref(link) : undefined} />
+                    <Cell
+                      column={column}
+                      value={row.cells[column.name] ?? null}
+                      href={link ? relationHref(link) : undefined}
+                    />
                   </td>
                   <td className="muted">{column.kind}</td>
                 </tr>

@@ -28,7 +28,9 @@ export default function DatabaseIndex() {
   return (
     <>
       <h1>Database</h1>
-      <p className="muted">Read-only. Counts marked ≈ are the planner&apos;s estimate: large tables are never counted row by row.</p>
+      <p className="muted">
+        Read-only. Counts marked ≈ are the planner&apos;s estimate: large tables are never counted row by row.
+      </p>
       <table className="data">
         <thead>
           <tr>

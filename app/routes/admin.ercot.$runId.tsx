@@ -6,7 +6,9 @@ import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "~/
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { getRun } from "~/ercot/runs.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `ERCOT run #${data?.run.id ?? ""} · Operator portal` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `ERCOT run #${data?.run.id ?? ""} · Operator portal` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
@@ -25,7 +27,8 @@ export default function ErcotRunDetails() {
         Run #{run.id} <span className={`badge ${RUN_STATUS_BADGE[run.status]}`}>{run.status}</span>
       </h2>
       <p>
-        {run.trigger} · started {formatInstant(run.startedAt)} · {formatDuration(run.durationMs)} · {formatBytes(run.bytes)}
+        {run.trigger} · started {formatInstant(run.startedAt)} · {formatDuration(run.durationMs)} ·{" "}
+        {formatBytes(run.bytes)}
         {run.summary ? ` · ${run.summary.listed} listed, ${run.summary.selected} selected` : null}
       </p>
       {run.error ? <p className="error-text">{run.error}</p> : null}
@@ -43,7 +46,9 @@ export default function ErcotRunDetails() {
       ) : null}
       <h3>Files in this run</h3>
       {files.length === 0 ? (
-        <p className="muted">This run downloaded no file{results.length ? "; everything it selected was already stored" : ""}.</p>
+        <p className="muted">
+          This run downloaded no file{results.length ? "; everything it selected was already stored" : ""}.
+        </p>
       ) : (
         <table className="data" aria-label="Files">
           <thead>
@@ -66,7 +71,11 @@ export default function ErcotRunDetails() {
                   <span className={`badge ${file.status === "stored" ? "ok" : "error"}`}>{file.status}</span>
                 </td>
                 <td className="mono">
-                  {file.status === "stored" ? <a href={`/admin/ercot/files/${file.id}`}>{file.filename}</a> : file.filename}
+                  {file.status === "stored" ? (
+                    <a href={`/admin/ercot/files/${file.id}`}>{file.filename}</a>
+                  ) : (
+                    file.filename
+                  )}
                   <div className="muted">DocID {file.docId}</div>
                   {file.error ? <div className="error-text">{file.error}</div> : null}
                 </td>
@@ -85,7 +94,10 @@ export default function ErcotRunDetails() {
           Already stored, skipped:{" "}
           {results
             .filter((result) => "skipped" in result)
-            .map((result) => `${result.tdsp} ${result.kind}${"duplicateOf" in result && result.duplicateOf ? ` (same bytes as DocID ${result.duplicateOf})` : ""}`)
+            .map(
+              (result) =>
+                `${result.tdsp} ${result.kind}${"duplicateOf" in result && result.duplicateOf ? ` (same bytes as DocID ${result.duplicateOf})` : ""}`,
+            )
             .join(", ")}
           .
         </p>

@@ -12,7 +12,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!file) throw json({ error: "There is no stored ERCOT file with that id." }, { status: 404 });
   const object = await storage().get(file.storageKey);
   if (!object) {
-    throw json({ error: `The file is recorded but missing from storage (${file.storageKey}); run the ingest again to fetch it.` }, { status: 404 });
+    throw json(
+      {
+        error: `The file is recorded but missing from storage (${file.storageKey}); run the ingest again to fetch it.`,
+      },
+      { status: 404 },
+    );
   }
   const filename = file.filename.replace(/[^A-Za-z0-9._-]/g, "_");
   return new Response(createReadableStreamFromReadable(object.body), {

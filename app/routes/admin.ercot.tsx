@@ -24,12 +24,20 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") !== "run") return json({ ok: false, error: "Unknown action." }, { status: 400 });
   const start = await beginIngest({ trigger: "manual" });
   if (start.running) {
-    return json({ ok: false, runId: start.runId, error: `Run #${start.runId ?? "?"} is already going; wait for it to finish.` }, { status: 409 });
+    return json(
+      { ok: false, runId: start.runId, error: `Run #${start.runId ?? "?"} is already going; wait for it to finish.` },
+      { status: 409 },
+    );
   }
   void start.done.then((outcome) => {
     if (outcome.status !== "succeeded") console.error(`ERCOT run ${outcome.runId} ${outcome.status}: ${outcome.error}`);
   });
-  await recordAudit({ actor: operator.actor, action: "ercot.run", target: `IngestRun:${start.runId}`, details: { trigger: "manual" } });
+  await recordAudit({
+    actor: operator.actor,
+    action: "ercot.run",
+    target: `IngestRun:${start.runId}`,
+    details: { trigger: "manual" },
+  });
   return json({ ok: true, runId: start.runId });
 }
 
@@ -46,8 +54,8 @@ export default function ErcotIngest() {
           <span>{schedule.message}</span>
         </div>
         <p className="muted">
-          Daily at 12:00 UTC with a 14:00 UTC catch-up; next due {formatInstant(schedule.nextDueAt)}. TDSP ESIID Extract files are stored
-          under <span className="mono">ercot/YYYY-MM-DD/</span> by their Central publish date.
+          Daily at 12:00 UTC with a 14:00 UTC catch-up; next due {formatInstant(schedule.nextDueAt)}. TDSP ESIID Extract
+          files are stored under <span className="mono">ercot/YYYY-MM-DD/</span> by their Central publish date.
         </p>
         <RunNowButton active={active} />
       </section>

@@ -12,8 +12,16 @@ export const meta: MetaFunction = () => [{ title: "SMT support · Operator porta
 /** Smoke tests an operator runs from a shell; shown in full so they can be copied from here. */
 const SMOKE_TESTS = [
   { id: "test-webhook", file: "scripts/admin/test_webhook.sh", purpose: "Pings the webhook with the shared secret." },
-  { id: "inline-ps1", file: "scripts/admin/smt_inline_post_test.ps1", purpose: "Posts one CSV inline from PowerShell." },
-  { id: "fetch-and-post", file: "scripts/smt/fetch_and_post.sh", purpose: "The droplet's SFTP pull and post (systemd timer)." },
+  {
+    id: "inline-ps1",
+    file: "scripts/admin/smt_inline_post_test.ps1",
+    purpose: "Posts one CSV inline from PowerShell.",
+  },
+  {
+    id: "fetch-and-post",
+    file: "scripts/smt/fetch_and_post.sh",
+    purpose: "The droplet's SFTP pull and post (systemd timer).",
+  },
 ];
 
 const BASH_SNIPPET_HEADING = "## Manual inline post (bash)";
@@ -37,7 +45,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...SMOKE_TESTS.map((test) => repoText(test.file)),
   ]);
   if (support === null) {
-    throw json({ error: "docs/smt-support.md is missing from this deployment; the support reference cannot be shown." }, { status: 503 });
+    throw json(
+      { error: "docs/smt-support.md is missing from this deployment; the support reference cannot be shown." },
+      { status: 503 },
+    );
   }
   return json({
     supportHtml: await marked.parse(support),
@@ -54,14 +65,25 @@ export default function SmtSupport() {
         <Link to="/admin/smt">← SMT uploads</Link>
       </p>
       {/* Our own docs/smt-support.md, rendered by marked: trusted repository content, not user input. */}
-      <section className="card markdown" aria-label="SMT support contacts" dangerouslySetInnerHTML={{ __html: supportHtml }} />
+      <section
+        className="card markdown"
+        aria-label="SMT support contacts"
+        dangerouslySetInnerHTML={{ __html: supportHtml }}
+      />
 
       <section className="card">
         <h2>Inline post from bash</h2>
         <p className="muted">
-          From <span className="mono">docs/DEPLOY_SMT_INGEST.md</span>. Files over about 4 MB must go as multipart instead.
+          From <span className="mono">docs/DEPLOY_SMT_INGEST.md</span>. Files over about 4 MB must go as multipart
+          instead.
         </p>
-        {snippet ? <pre aria-label="Bash inline-post snippet"><code>{snippet}</code></pre> : <p className="error-text">docs/DEPLOY_SMT_INGEST.md has no bash snippet.</p>}
+        {snippet ? (
+          <pre aria-label="Bash inline-post snippet">
+            <code>{snippet}</code>
+          </pre>
+        ) : (
+          <p className="error-text">docs/DEPLOY_SMT_INGEST.md has no bash snippet.</p>
+        )}
       </section>
 
       <section className="card">
@@ -79,7 +101,13 @@ export default function SmtSupport() {
         {smokeTests.map((test) => (
           <details key={test.id} id={test.id}>
             <summary className="mono">{test.file}</summary>
-            {test.text ? <pre><code>{test.text}</code></pre> : <p className="muted">Not present in this deployment.</p>}
+            {test.text ? (
+              <pre>
+                <code>{test.text}</code>
+              </pre>
+            ) : (
+              <p className="muted">Not present in this deployment.</p>
+            )}
           </details>
         ))}
       </section>

@@ -35,13 +35,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   let upload;
   try {
-    upload = await spoolMultipart(request, { maxFileBytes: getEnv().smt.uploadMaxBytes, maxFiles: MAX_FILES_PER_UPLOAD });
+    upload = await spoolMultipart(request, {
+      maxFileBytes: getEnv().smt.uploadMaxBytes,
+      maxFiles: MAX_FILES_PER_UPLOAD,
+    });
   } catch (error) {
-    if (error instanceof UploadRejectedError) return json<UploadAnswer>({ error: error.message, results: [] }, { status: error.status });
+    if (error instanceof UploadRejectedError)
+      return json<UploadAnswer>({ error: error.message, results: [] }, { status: error.status });
     throw error;
   }
   try {
-    if (upload.files.length === 0) return json<UploadAnswer>({ error: "Choose or drop at least one file.", results: [] }, { status: 400 });
+    if (upload.files.length === 0)
+      return json<UploadAnswer>({ error: "Choose or drop at least one file.", results: [] }, { status: 400 });
     const results: IngestResult[] = [];
     for (const file of upload.files) {
       const result = await ingestSmtFile({ file, source: "upload" });
@@ -51,7 +56,12 @@ export async function action({ request }: ActionFunctionArgs) {
           actor: operator.actor,
           action: "smt.upload",
           target: result.filename,
-          details: { rawFileId: result.rawFileId, sha256: result.sha256, status: result.status, rows: result.rowsParsed },
+          details: {
+            rawFileId: result.rawFileId,
+            sha256: result.sha256,
+            status: result.status,
+            rows: result.rowsParsed,
+          },
         });
       }
     }
@@ -76,8 +86,8 @@ function SmtPage() {
     <div className="smt-page">
       <h1>Smart Meter Texas</h1>
       <p className="muted">
-        Files sent by the droplet arrive through <span className="mono">POST /api/admin/smt/pull</span>. Contacts and smoke
-        tests: <Link to="/admin/smt/support">SMT support reference</Link>.
+        Files sent by the droplet arrive through <span className="mono">POST /api/admin/smt/pull</span>. Contacts and
+        smoke tests: <Link to="/admin/smt/support">SMT support reference</Link>.
       </p>
 
       <section className="card smt-upload">
@@ -231,7 +241,15 @@ export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
 }
 
-function IssueList({ kind, issues, count }: { kind: "errors" | "warnings"; issues: Parameters<typeof where>[0][]; count: number }) {
+function IssueList({
+  kind,
+  issues,
+  count,
+}: {
+  kind: "errors" | "warnings";
+  issues: Parameters<typeof where>[0][];
+  count: number;
+}) {
   if (issues.length === 0) return null;
   return (
     <details open className={`smt-issues ${kind}`}>

@@ -7,12 +7,19 @@ import { beginIngest } from "~/ercot/ingest.server";
 async function handle(request: Request) {
   if (!cronAuthorized(request)) return cronUnauthorized();
   const start = await beginIngest({ trigger: "cron" });
-  if (start.running) return json({ ok: true, running: true, runId: start.runId }, { headers: { "Cache-Control": "no-store" } });
+  if (start.running)
+    return json({ ok: true, running: true, runId: start.runId }, { headers: { "Cache-Control": "no-store" } });
   const outcome = await start.done;
   const ok = outcome.status === "succeeded";
   // Non-2xx on a failed or partial run, so managed cron dashboards flag it.
   return json(
-    { ok, runId: outcome.runId, status: outcome.status, results: outcome.summary.results, ...(outcome.error ? { error: outcome.error } : {}) },
+    {
+      ok,
+      runId: outcome.runId,
+      status: outcome.status,
+      results: outcome.summary.results,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    },
     { status: ok ? 200 : 502, headers: { "Cache-Control": "no-store" } },
   );
 }

@@ -21,7 +21,10 @@ function authorised(request: Request): boolean {
 }
 
 export async function loader() {
-  return json({ ok: false, error: "POST a file (multipart, field “file”), an inline JSON file or {\"mode\":\"ping\"}." }, { status: 405 });
+  return json(
+    { ok: false, error: 'POST a file (multipart, field “file”), an inline JSON file or {"mode":"ping"}.' },
+    { status: 405 },
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -59,7 +62,10 @@ export async function action({ request }: ActionFunctionArgs) {
       file = spooled.file;
       fields = { esiid: body.esiid, meter: body.meter, capturedAt: body.capturedAt, source: body.source };
     } else {
-      return json({ ok: false, error: "Send multipart/form-data (field “file”) or application/json." }, { status: 415 });
+      return json(
+        { ok: false, error: "Send multipart/form-data (field “file”) or application/json." },
+        { status: 415 },
+      );
     }
 
     const result = await ingestSmtFile({ file, source: "webhook", esiid: fields.esiid, meter: fields.meter });
@@ -68,23 +74,35 @@ export async function action({ request }: ActionFunctionArgs) {
         actor: "smt-webhook",
         action: "smt.webhook",
         target: result.filename,
-        details: { rawFileId: result.rawFileId, sha256: result.sha256, status: result.status, capturedAt: fields.capturedAt ?? null },
+        details: {
+          rawFileId: result.rawFileId,
+          sha256: result.sha256,
+          status: result.status,
+          capturedAt: fields.capturedAt ?? null,
+        },
       });
     }
     return json(summary(result, fields), { status: result.httpStatus });
   } catch (error) {
-    if (error instanceof UploadRejectedError) return json({ ok: false, error: error.message }, { status: error.status });
+    if (error instanceof UploadRejectedError)
+      return json({ ok: false, error: error.message }, { status: error.status });
     console.error(`SMT webhook: ${error instanceof Error ? error.message.split("\n")[0] : error}`);
     return json(
-      { ok: false, error: "The file could not be ingested because of a server problem; it was not recorded. Post it again later." },
-      { status: 500 }
+      {
+        ok: false,
+        error: "The file could not be ingested because of a server problem; it was not recorded. Post it again later.",
+      },
+      { status: 500 },
     );
   } finally {
     await cleanup();
   }
 }
 
-function summary(result: IngestResult, fields: { esiid?: string; meter?: string; capturedAt?: string; source?: string }) {
+function summary(
+  result: IngestResult,
+  fields: { esiid?: string; meter?: string; capturedAt?: string; source?: string },
+) {
   const { httpStatus: _status, ...answer } = result;
   return {
     ...answer,

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { recordAuditBestEffort } from "~/audit/audit.server";
 import { clearFailedLogins, clientKey, loginRetryAfter, recordFailedLogin } from "~/auth/login-throttle.server";
 import { assertSameOrigin, getOperator, safeRedirectPath, signIn } from "~/auth/operator.server";
@@ -12,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Operator portal" }
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getOperator(request)) return redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
+  if (await getOperator(request))
+    return redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
   return null;
 }
 
@@ -41,6 +43,9 @@ export default function Login() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
+  const tokenInput = useRef<HTMLInputElement>(null);
+  // Focus the only field on arrival and again after a refused attempt, so the operator can retype at once.
+  useEffect(() => tokenInput.current?.focus(), [actionData]);
   return (
     <main>
       <div className="card login">
@@ -48,7 +53,7 @@ export default function Login() {
         <Form method="post">
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/admin"} />
           <label htmlFor="token">Admin token</label>
-          <input id="token" name="token" type="password" autoComplete="current-password" required autoFocus />
+          <input id="token" name="token" type="password" autoComplete="current-password" required ref={tokenInput} />
           {actionData?.error ? (
             <p className="error-text" role="alert">
               {actionData.error}
@@ -59,7 +64,9 @@ export default function Login() {
               Sign in
             </button>
           </p>
-          <p className="muted">The token is ADMIN_TOKEN. On a fresh machine `npm start` generates one and prints it once.</p>
+          <p className="muted">
+            The token is ADMIN_TOKEN. On a fresh machine `npm start` generates one and prints it once.
+          </p>
         </Form>
       </div>
     </main>

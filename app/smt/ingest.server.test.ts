@@ -56,7 +56,10 @@ describe("ingestSmtFile", () => {
       errorCount: 0,
     });
     expect(await intervalCount({ rawFileId: result.rawFileId })).toBe(288);
-    const first = await db().smtInterval.findFirst({ where: { esiid: ONCOR_ESIID }, orderBy: { intervalStart: "asc" } });
+    const first = await db().smtInterval.findFirst({
+      where: { esiid: ONCOR_ESIID },
+      orderBy: { intervalStart: "asc" },
+    });
     // 00:00 CDT on 2025-10-01 is 05:00 UTC.
     expect(first?.intervalStart.toISOString()).toBe("2025-10-01T05:00:00.000Z");
   });
@@ -78,7 +81,10 @@ describe("ingestSmtFile", () => {
     const b = await ingest("IntervalData (1).csv", fileB);
     expect(b).toMatchObject({ status: "parsed", rowsInserted: 0, rowsUpdated: 96 });
     const estimatedSlot = await db().smtInterval.findMany({
-      where: { esiid: ONCOR_ESIID, intervalStart: { gte: new Date("2025-12-28T06:00:00Z"), lt: new Date("2025-12-29T06:00:00Z") } },
+      where: {
+        esiid: ONCOR_ESIID,
+        intervalStart: { gte: new Date("2025-12-28T06:00:00Z"), lt: new Date("2025-12-29T06:00:00Z") },
+      },
       orderBy: { intervalStart: "asc" },
     });
     expect(estimatedSlot).toHaveLength(96);
@@ -89,7 +95,13 @@ describe("ingestSmtFile", () => {
     const stale = await ingest("IntervalData (2).csv", `${fileA}\n`);
     expect(stale).toMatchObject({ rowsInserted: 0, rowsUpdated: 0, rowsSkipped: 96 });
     const still = await db().smtInterval.findUnique({
-      where: { esiid_channel_intervalStart: { esiid: ONCOR_ESIID, channel: "consumption", intervalStart: estimatedSlot[ESTIMATED_POSITIONS.first].intervalStart } },
+      where: {
+        esiid_channel_intervalStart: {
+          esiid: ONCOR_ESIID,
+          channel: "consumption",
+          intervalStart: estimatedSlot[ESTIMATED_POSITIONS.first].intervalStart,
+        },
+      },
     });
     expect(still?.kwh?.toString()).toBe("0.402");
   });
@@ -103,7 +115,11 @@ describe("ingestSmtFile", () => {
     expect(result.errors.map((e) => e.line)).toEqual([5, 11]);
     expect(result.message).toMatch(/no rows from this file were written/);
     expect(await intervalCount({ rawFileId: result.rawFileId })).toBe(0);
-    expect(await intervalCount({ intervalStart: { gte: new Date("2025-08-01T05:00:00Z"), lt: new Date("2025-08-02T05:00:00Z") } })).toBe(0);
+    expect(
+      await intervalCount({
+        intervalStart: { gte: new Date("2025-08-01T05:00:00Z"), lt: new Date("2025-08-02T05:00:00Z") },
+      }),
+    ).toBe(0);
     const raw = await db().smtRawFile.findUniqueOrThrow({ where: { id: result.rawFileId } });
     expect(raw.status).toBe("failed");
   });
@@ -118,7 +134,9 @@ describe("ingestSmtFile", () => {
   it("flags an ESIID in no known format but keeps its rows", async () => {
     const result = await ingest("IntervalData.csv", portalNormalCsv("2025-07-01", 1, "99999999999"));
     expect(result).toMatchObject({ status: "parsed", rowsInserted: 96 });
-    expect(result.warnings.map((w) => w.message).join("\n")).toMatch(/99999999999 \(11 digits\) matches no known TDSP layout/);
+    expect(result.warnings.map((w) => w.message).join("\n")).toMatch(
+      /99999999999 \(11 digits\) matches no known TDSP layout/,
+    );
   });
 
   it("places DST days by position and says so", async () => {
@@ -149,10 +167,13 @@ describe("ingestSmtFile", () => {
 
   it("rolls back a whole ZIP when one of its CSVs has malformed rows", async () => {
     const bad = portalNormalCsv("2024-05-01", 1).replace(/,A,Consumption\n/, ",Q,Consumption\n");
-    const result = await ingest("bundle.zip", await zipBundle([
-      { name: "MonthlyBilling.csv", text: monthlyBillingCsv().replace("10/01/2025", "10/02/2025") },
-      { name: "IntervalMeterUsage.csv", text: bad },
-    ]));
+    const result = await ingest(
+      "bundle.zip",
+      await zipBundle([
+        { name: "MonthlyBilling.csv", text: monthlyBillingCsv().replace("10/01/2025", "10/02/2025") },
+        { name: "IntervalMeterUsage.csv", text: bad },
+      ]),
+    );
     expect(result).toMatchObject({ status: "failed", errorCount: 1 });
     expect(result.errors[0]).toMatchObject({ entry: "IntervalMeterUsage.csv", line: 2 });
     expect(await db().smtBillingRead.count({ where: { rawFileId: result.rawFileId } })).toBe(0);
@@ -165,7 +186,11 @@ describe("ingestSmtFile", () => {
   });
 
   it("warns when the esiid sent with a file is not inside it", async () => {
-    const result = await ingest(SUBSCRIPTION_FILE_NAME, `${INTERVAL_HEADER}\n${portalNormalCsv("2023-01-01", 1).split("\n").slice(1).join("\n")}`, CENTERPOINT_ESIID);
+    const result = await ingest(
+      SUBSCRIPTION_FILE_NAME,
+      `${INTERVAL_HEADER}\n${portalNormalCsv("2023-01-01", 1).split("\n").slice(1).join("\n")}`,
+      CENTERPOINT_ESIID,
+    );
     expect(result.warnings.map((w) => w.message).join("\n")).toMatch(/is not one of the ESIIDs inside it/);
   });
 

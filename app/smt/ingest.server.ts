@@ -135,7 +135,9 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
       await loadRows(raw.id, file, detection.kind, outcome);
     } catch (error) {
       // Not the file's fault (the database went away): forget the row so the sender's retry is read again.
-      await db().smtRawFile.delete({ where: { id: raw.id } }).catch(() => undefined);
+      await db()
+        .smtRawFile.delete({ where: { id: raw.id } })
+        .catch(() => undefined);
       throw error;
     }
   }
@@ -210,7 +212,7 @@ async function loadZip(zipPath: string, writer: RowWriter, outcome: FileOutcome)
     }
     if (usable === 0) {
       throw new ZipRejectedError(
-        "The ZIP holds no SMT interval or billing CSV. Expected IntervalMeterUsage…csv or a billing CSV inside."
+        "The ZIP holds no SMT interval or billing CSV. Expected IntervalMeterUsage…csv or a billing CSV inside.",
       );
     }
   } finally {
@@ -224,7 +226,7 @@ async function loadOne(
   sizeBytes: number,
   writer: RowWriter,
   outcome: FileOutcome,
-  entry: string | undefined
+  entry: string | undefined,
 ): Promise<void> {
   const tally = outcome.startEntry(entry ?? "", kind);
   if (kind === "interval-csv" || kind === "interval-json") {
@@ -235,7 +237,7 @@ async function loadOne(
         throw new HeaderError(
           `The JSON file is ${sizeBytes} bytes; SMT interval payloads are far smaller, so it was not read. Send intervals as CSV.`,
           [],
-          []
+          [],
         );
       }
       run = parseIntervalJson(await readAll(input));
@@ -290,7 +292,7 @@ async function peekHead(stream: Readable, bytes: number): Promise<{ head: Buffer
       yield* taken;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     })(),
-    { objectMode: false }
+    { objectMode: false },
   );
   body.on("close", () => stream.destroy());
   return { head: Buffer.concat(taken).subarray(0, bytes), body };
@@ -312,7 +314,7 @@ class RowWriter {
 
   constructor(
     private readonly client: pg.Client,
-    private readonly rawFileId: number
+    private readonly rawFileId: number,
   ) {}
 
   async intervals(batch: IntervalRow[]): Promise<Written> {
@@ -492,7 +494,9 @@ class FileOutcome {
     if (!checked.ok) this.warn(`The esiid sent with the file cannot be used: ${checked.message}`);
     else if (!checked.knownFormat) this.warn(unknownEsiidWarning(checked.esiid));
     else if (this.esiids.size > 0 && !this.esiids.has(checked.esiid)) {
-      this.warn(`The esiid sent with the file (${checked.esiid}) is not one of the ESIIDs inside it (${[...this.esiids].join(", ")}).`);
+      this.warn(
+        `The esiid sent with the file (${checked.esiid}) is not one of the ESIIDs inside it (${[...this.esiids].join(", ")}).`,
+      );
     }
   }
 
@@ -500,15 +504,17 @@ class FileOutcome {
   noteCalendar() {
     if (this.estimated > 0) {
       this.warn(
-        `${this.estimated} interval${plural(this.estimated)} ${this.estimated === 1 ? "is" : "are"} estimated (E); a later SMT revision with actual readings will replace them.`
+        `${this.estimated} interval${plural(this.estimated)} ${this.estimated === 1 ? "is" : "are"} estimated (E); a later SMT revision with actual readings will replace them.`,
       );
     }
     if (this.missing > 0) {
-      this.warn(`${this.missing} interval${plural(this.missing)} had a blank kWh and ${this.missing === 1 ? "was" : "were"} stored as missing, not as zero.`);
+      this.warn(
+        `${this.missing} interval${plural(this.missing)} had a blank kWh and ${this.missing === 1 ? "was" : "were"} stored as missing, not as zero.`,
+      );
     }
     if (this.unchanged > 0) {
       this.warn(
-        `${this.unchanged} row${plural(this.unchanged)} matched what was already stored at the same or a newer revision and ${this.unchanged === 1 ? "was" : "were"} left as ${this.unchanged === 1 ? "it was" : "they were"}.`
+        `${this.unchanged} row${plural(this.unchanged)} matched what was already stored at the same or a newer revision and ${this.unchanged === 1 ? "was" : "were"} left as ${this.unchanged === 1 ? "it was" : "they were"}.`,
       );
     }
     if (!this.firstDay || !this.lastDay) return;
@@ -517,7 +523,7 @@ class FileOutcome {
       this.warn(
         minutes === 1500
           ? `DST fall-back day ${day}: its 100 intervals were placed by position, the repeated 01:00–01:45 hour as CST (SMT misprints its first row as 02:00).`
-          : `DST spring-forward day ${day}: 02:00–02:45 does not exist in Central time, so that day has 92 intervals.`
+          : `DST spring-forward day ${day}: 02:00–02:45 does not exist in Central time, so that day has 92 intervals.`,
       );
     }
   }
@@ -537,10 +543,16 @@ class FileOutcome {
   issuesJson(which: "warnings" | "errors"): Prisma.InputJsonValue {
     const list = which === "warnings" ? this.warnings : this.errors;
     const count = which === "warnings" ? this.warningCount : this.errorCount;
-    const value: { count: number; items: IngestIssue[]; firstDay?: string | null; lastDay?: string | null; esiids?: string[] } =
-      { count, items: list };
+    const value: {
+      count: number;
+      items: IngestIssue[];
+      firstDay?: string | null;
+      lastDay?: string | null;
+      esiids?: string[];
+    } = { count, items: list };
     // The summary fields without their own columns ride along with the warnings.
-    if (which === "warnings") Object.assign(value, { firstDay: this.firstDay, lastDay: this.lastDay, esiids: [...this.esiids].sort() });
+    if (which === "warnings")
+      Object.assign(value, { firstDay: this.firstDay, lastDay: this.lastDay, esiids: [...this.esiids].sort() });
     return value as unknown as Prisma.InputJsonValue;
   }
 }

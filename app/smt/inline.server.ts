@@ -2,7 +2,16 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { z } from "zod";
-import { UploadRejectedError, drainBody, formatBytes, makeSpoolDir, safeBasename, spoolStream, tooLargeMessage, type SpooledFile } from "./upload.server";
+import {
+  UploadRejectedError,
+  drainBody,
+  formatBytes,
+  makeSpoolDir,
+  safeBasename,
+  spoolStream,
+  tooLargeMessage,
+  type SpooledFile,
+} from "./upload.server";
 
 /**
  * The JSON body field droplets already send (docs/DEPLOY_SMT_INGEST.md): a base64 file inline. Kept near 4 MB
@@ -86,13 +95,16 @@ export async function decodeWebhookJson(body: unknown, maxFileBytes: number): Pr
   if (record.content_b64 === undefined && record.mode !== "inline") {
     throw new UploadRejectedError(
       400,
-      'Expected {"mode":"ping"} or an inline file {"mode":"inline","filename","encoding":"base64"|"base64+gzip","content_b64","sizeBytes",…}.'
+      'Expected {"mode":"ping"} or an inline file {"mode":"inline","filename","encoding":"base64"|"base64+gzip","content_b64","sizeBytes",…}.',
     );
   }
   const parsed = inlineSchema.safeParse(record);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UploadRejectedError(400, `The inline post is not valid: ${issue.path.join(".") || "body"}: ${issue.message}.`);
+    throw new UploadRejectedError(
+      400,
+      `The inline post is not valid: ${issue.path.join(".") || "body"}: ${issue.message}.`,
+    );
   }
   const inline = parsed.data;
   const b64 = inline.content_b64.replace(/\s+/g, "");
@@ -112,7 +124,7 @@ export async function decodeWebhookJson(body: unknown, maxFileBytes: number): Pr
   if (inline.sizeBytes !== undefined && inline.sizeBytes !== content.length) {
     throw new UploadRejectedError(
       400,
-      `sizeBytes says ${inline.sizeBytes} but the decoded file is ${content.length} bytes; the file was damaged on the way or sizeBytes is wrong.`
+      `sizeBytes says ${inline.sizeBytes} but the decoded file is ${content.length} bytes; the file was damaged on the way or sizeBytes is wrong.`,
     );
   }
   return {
@@ -131,7 +143,7 @@ export async function decodeWebhookJson(body: unknown, maxFileBytes: number): Pr
 /** Writes the decoded bytes to a temporary file so the inline path ingests exactly like multipart. */
 export async function spoolInline(
   inline: Extract<WebhookJson, { kind: "inline" }>,
-  maxFileBytes: number
+  maxFileBytes: number,
 ): Promise<{ file: SpooledFile; cleanup: () => Promise<void> }> {
   const spool = await makeSpoolDir();
   try {

@@ -21,7 +21,10 @@ const FIELD_MAX_BYTES = 16 * 1024;
 /** An upload refused before ingest; `status` is the HTTP answer and `message` the sentence for the sender. */
 export class UploadRejectedError extends Error {
   override readonly name = "UploadRejectedError";
-  constructor(readonly status: 400 | 413 | 415, message: string) {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -108,7 +111,7 @@ class SpoolTap extends Transform {
 export async function spoolStream(
   source: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   filePath: string,
-  meta: { filename: string; contentType: string; maxBytes: number }
+  meta: { filename: string; contentType: string; maxBytes: number },
 ): Promise<SpooledFile> {
   const tap = new SpoolTap(meta.maxBytes);
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
@@ -155,7 +158,7 @@ async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
  */
 export async function spoolMultipart(
   request: Request,
-  options: { maxFileBytes: number; maxFiles: number; fileField?: string }
+  options: { maxFileBytes: number; maxFiles: number; fileField?: string },
 ): Promise<SpooledUpload> {
   const fileField = options.fileField ?? "file";
   const declaredLength = Number(request.headers.get("content-length") ?? NaN);
@@ -176,7 +179,7 @@ export async function spoolMultipart(
       if (files.length >= options.maxFiles) {
         throw new UploadRejectedError(
           400,
-          `At most ${options.maxFiles} file${options.maxFiles === 1 ? "" : "s"} can be sent in one request.`
+          `At most ${options.maxFiles} file${options.maxFiles === 1 ? "" : "s"} can be sent in one request.`,
         );
       }
       const filename = safeBasename(part.filename);
@@ -185,7 +188,7 @@ export async function spoolMultipart(
           filename,
           contentType: part.contentType || "application/octet-stream",
           maxBytes: options.maxFileBytes,
-        })
+        }),
       );
       return undefined;
     }
@@ -211,5 +214,10 @@ function withExactMultipartType(request: Request, contentType: string): Request 
   if (!boundary || contentType === `multipart/form-data; boundary=${boundary}`) return request;
   const headers = new Headers(request.headers);
   headers.set("content-type", `multipart/form-data; boundary=${boundary}`);
-  return new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body: request.body,
+    duplex: "half",
+  } as RequestInit);
 }

@@ -26,12 +26,16 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
 
 describe("daily usage for the chart", () => {
   it("charts the ESIIDs of the newest files first, even when many others sort before them", async () => {
-    for (let i = 0; i < 14; i++) await storeFile(`10089010${String(i).padStart(14, "0")}`, "2026-01-01T00:00:00Z", "2025-12-01");
+    for (let i = 0; i < 14; i++)
+      await storeFile(`10089010${String(i).padStart(14, "0")}`, "2026-01-01T00:00:00Z", "2025-12-01");
     await storeFile("10443720000000099", "2026-02-01T00:00:00Z", "2026-01-15");
 
     const usage = await dailyUsageByEsiid({ maxEsiids: 12 });
     expect(usage).toHaveLength(12);
     expect(usage[0].esiid).toBe("10443720000000099");
-    expect(usage[0].days).toEqual([{ day: "2026-01-14", consumptionKwh: 1, generationKwh: 0, missing: 0 }, { day: "2026-01-15", consumptionKwh: 23, generationKwh: 0, missing: 0 }]);
+    expect(usage[0].days).toEqual([
+      { day: "2026-01-14", consumptionKwh: 1, generationKwh: 0, missing: 0 },
+      { day: "2026-01-15", consumptionKwh: 23, generationKwh: 0, missing: 0 },
+    ]);
   });
 });

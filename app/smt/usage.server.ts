@@ -41,7 +41,9 @@ export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: nu
 
   const usage: EsiidUsage[] = [];
   for (const esiid of esiids) {
-    const rows = await db().$queryRaw<{ day: string; consumption: string | null; generation: string | null; missing: bigint }[]>(
+    const rows = await db().$queryRaw<
+      { day: string; consumption: string | null; generation: string | null; missing: bigint }[]
+    >(
       Prisma.sql`
       WITH latest AS (SELECT max("intervalStart") AS at FROM "SmtInterval" WHERE "esiid" = ${esiid})
       SELECT to_char(("intervalStart" AT TIME ZONE 'UTC') AT TIME ZONE 'America/Chicago', 'YYYY-MM-DD') AS day,
@@ -50,7 +52,7 @@ export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: nu
              count(*) FILTER (WHERE "kwh" IS NULL) AS missing
       FROM "SmtInterval", latest
       WHERE "esiid" = ${esiid} AND "intervalStart" > latest.at - make_interval(days => ${days})
-      GROUP BY 1 ORDER BY 1`
+      GROUP BY 1 ORDER BY 1`,
     );
     const dailies = rows.map((row) => ({
       day: row.day,

@@ -4,7 +4,14 @@ import { mkdir, opendir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
-import { assertSafeKey, assertSafePrefix, createDigestStream, type ObjectInfo, type PutOptions, type Storage } from "./storage.server";
+import {
+  assertSafeKey,
+  assertSafePrefix,
+  createDigestStream,
+  type ObjectInfo,
+  type PutOptions,
+  type Storage,
+} from "./storage.server";
 
 const TEMP_DIR = ".tmp";
 
@@ -19,7 +26,8 @@ export class LocalStorage implements Storage {
 
   private pathOf(key: string) {
     const resolved = path.resolve(this.root, assertSafeKey(key));
-    if (!resolved.startsWith(path.resolve(this.root) + path.sep)) throw new Error("Storage key escapes the storage root.");
+    if (!resolved.startsWith(path.resolve(this.root) + path.sep))
+      throw new Error("Storage key escapes the storage root.");
     return resolved;
   }
 

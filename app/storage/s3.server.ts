@@ -7,8 +7,15 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { Readable } from "node:stream";
-import { assertSafeKey, assertSafePrefix, createDigestStream, type ObjectInfo, type PutOptions, type Storage } from "./storage.server";
+import { type Readable } from "node:stream";
+import {
+  assertSafeKey,
+  assertSafePrefix,
+  createDigestStream,
+  type ObjectInfo,
+  type PutOptions,
+  type Storage,
+} from "./storage.server";
 
 export interface S3StorageConfig {
   endpoint?: string;
@@ -25,7 +32,10 @@ const PART_SIZE = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 3;
 
 function isNotFound(error: unknown) {
-  return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey");
+  return (
+    error instanceof S3ServiceException &&
+    (error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey")
+  );
 }
 
 /** S3-compatible storage (DigitalOcean Spaces in production, s3rver in tests). */
@@ -57,7 +67,12 @@ export class S3Storage implements Storage {
     });
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.config.bucket, Key: key, Body: body.pipe(digest.stream), ContentType: options.contentType },
+      params: {
+        Bucket: this.config.bucket,
+        Key: key,
+        Body: body.pipe(digest.stream),
+        ContentType: options.contentType,
+      },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
       leavePartsOnError: false,
@@ -79,8 +94,15 @@ export class S3Storage implements Storage {
 
   async head(key: string): Promise<ObjectInfo | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }));
-      return { key, sizeBytes: Number(head.ContentLength ?? 0), lastModified: head.LastModified, contentType: head.ContentType };
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }),
+      );
+      return {
+        key,
+        sizeBytes: Number(head.ContentLength ?? 0),
+        lastModified: head.LastModified,
+        contentType: head.ContentType,
+      };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -89,7 +111,9 @@ export class S3Storage implements Storage {
 
   async get(key: string) {
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }));
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: assertSafeKey(key) }),
+      );
       return {
         key,
         sizeBytes: Number(object.ContentLength ?? 0),
@@ -111,7 +135,8 @@ export class S3Storage implements Storage {
         new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, ContinuationToken: continuationToken }),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key) yield { key: object.Key, sizeBytes: Number(object.Size ?? 0), lastModified: object.LastModified };
+        if (object.Key)
+          yield { key: object.Key, sizeBytes: Number(object.Size ?? 0), lastModified: object.LastModified };
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);

@@ -49,7 +49,8 @@ export function assertSafeKey(key: string): string {
   if (key.startsWith("/") || /^[a-zA-Z]:/.test(key)) throw new InvalidStorageKeyError(key, "it is an absolute path");
   if (/[\\\0\r\n]/.test(key)) throw new InvalidStorageKeyError(key, "it contains a backslash or control character");
   const segments = key.split("/");
-  if (segments.some((segment) => segment === ".." || segment === ".")) throw new InvalidStorageKeyError(key, "it contains a '.' or '..' segment");
+  if (segments.some((segment) => segment === ".." || segment === "."))
+    throw new InvalidStorageKeyError(key, "it contains a '.' or '..' segment");
   if (segments.slice(0, -1).some((segment) => segment === "") || segments[segments.length - 1] === "") {
     throw new InvalidStorageKeyError(key, "it contains an empty path segment");
   }

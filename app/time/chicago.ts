@@ -142,6 +142,6 @@ export function addDays(date: LocalDate, days: number): LocalDate {
 export function formatLocalDate(date: LocalDate): string {
   return `${String(date.year).padStart(4, "0")}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(
     2,
-    "0"
+    "0",
   )}`;
 }

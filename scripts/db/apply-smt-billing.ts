@@ -35,11 +35,11 @@ async function main(): Promise<number> {
       await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
       try {
         const { rows } = await client.query<{ billing: string | null; rawFile: string | null }>(
-          `SELECT to_regclass('public."SmtBillingRead"') AS billing, to_regclass('public."SmtRawFile"') AS "rawFile"`
+          `SELECT to_regclass('public."SmtBillingRead"') AS billing, to_regclass('public."SmtRawFile"') AS "rawFile"`,
         );
         if (!rows[0].rawFile) {
           console.error(
-            "SmtRawFile does not exist, so this database is missing earlier migrations too. Run npm run db:migrate instead."
+            "SmtRawFile does not exist, so this database is missing earlier migrations too. Run npm run db:migrate instead.",
           );
           return 1;
         }
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
             await client.query(
               `UPDATE "_prisma_migrations" SET rolled_back_at = now()
                WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`,
-              [MIGRATION]
+              [MIGRATION],
             );
             console.log(`Marked the failed attempt of ${MIGRATION} as rolled back.`);
           }
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
             await client.query(
               `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
                VALUES ($1, $2, $3, now(), now(), 1)`,
-              [randomUUID(), checksum, MIGRATION]
+              [randomUUID(), checksum, MIGRATION],
             );
             console.log(`Recorded ${MIGRATION} as applied; npm run db:migrate will not apply it again.`);
           }
@@ -89,7 +89,9 @@ async function main(): Promise<number> {
       }
     });
   } catch (error) {
-    console.error(`The SmtBillingRead migration could not be applied: ${error instanceof Error ? error.message.split("\n")[0] : error}`);
+    console.error(
+      `The SmtBillingRead migration could not be applied: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+    );
     return 1;
   } finally {
     await database.stop?.();

@@ -20,9 +20,12 @@ async function main() {
           console.error(USAGE);
           return 2;
         }
-        if (flag === "--applied") return await runPrismaCli(["migrate", "resolve", "--applied", migration], database.url);
+        if (flag === "--applied")
+          return await runPrismaCli(["migrate", "resolve", "--applied", migration], database.url);
         await markRolledBack(database.url, migration);
-        console.log(`Migration ${migration} marked as rolled back. Fix it to be re-runnable, then run npm run db:migrate.`);
+        console.log(
+          `Migration ${migration} marked as rolled back. Fix it to be re-runnable, then run npm run db:migrate.`,
+        );
         return 0;
       }
       default:
@@ -30,7 +33,11 @@ async function main() {
         return 2;
     }
   } catch (error) {
-    console.error(error instanceof MigrationStateError ? error.message : `Failed: ${error instanceof Error ? error.message : error}`);
+    console.error(
+      error instanceof MigrationStateError
+        ? error.message
+        : `Failed: ${error instanceof Error ? error.message : error}`,
+    );
     return 1;
   } finally {
     await database.stop?.();

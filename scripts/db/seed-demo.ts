@@ -16,7 +16,10 @@ export const DEMO_START = "2025-06-01T05:00:00Z";
 export function demoEsiids(): string[] {
   // A range of their own ("…9…" after the TDSP prefix), so demo meters never collide with real or fixture ESIIDs.
   const oncor = Array.from({ length: ONCOR_METERS }, (_, i) => `10443729${String(i + 1).padStart(9, "0")}`);
-  const centerPoint = Array.from({ length: CENTERPOINT_METERS }, (_, i) => `10089019${String(i + 1).padStart(14, "0")}`);
+  const centerPoint = Array.from(
+    { length: CENTERPOINT_METERS },
+    (_, i) => `10089019${String(i + 1).padStart(14, "0")}`,
+  );
   return [...oncor, ...centerPoint];
 }
 
@@ -72,7 +75,14 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
         CROSS JOIN generate_series(0, $6::int - 1) AS i
         WHERE (s.n - 1) * $6::bigint + i < $1::bigint
        ON CONFLICT DO NOTHING`,
-      [rows, DEMO_START, series.map((s) => s.esiid), series.map((s) => s.channel), series.map((s) => s.rawFileId), perSeries],
+      [
+        rows,
+        DEMO_START,
+        series.map((s) => s.esiid),
+        series.map((s) => s.channel),
+        series.map((s) => s.rawFileId),
+        perSeries,
+      ],
     );
     await client.query(
       `UPDATE "SmtRawFile" f SET "rowsParsed" = c.n, "rowsInserted" = c.n
@@ -83,7 +93,11 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
     await client.query("COMMIT");
     await client.query(`ANALYZE "SmtInterval"`);
     await client.query(`ANALYZE "SmtRawFile"`);
-    return { rawFilesInserted: files.rowCount ?? 0, intervalsInserted: inserted.rowCount ?? 0, intervalsRequested: rows };
+    return {
+      rawFilesInserted: files.rowCount ?? 0,
+      intervalsInserted: inserted.rowCount ?? 0,
+      intervalsRequested: rows,
+    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
@@ -93,7 +107,8 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
 export function parseRows(argv: string[]): number {
   const index = argv.indexOf("--rows");
   const value = index >= 0 ? Number(argv[index + 1]) : 100_000;
-  if (!Number.isInteger(value) || value < 1) throw new Error("--rows takes a positive whole number, e.g. --rows 1000000");
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error("--rows takes a positive whole number, e.g. --rows 1000000");
   return value;
 }
 
@@ -102,7 +117,8 @@ async function main() {
   const database = await resolveDatabase((line) => console.log(line));
   try {
     const pending = await pendingMigrations(database.url);
-    if (pending.length && (await runPrismaCli(["migrate", "deploy"], database.url)) !== 0) throw new Error("prisma migrate deploy failed (see above).");
+    if (pending.length && (await runPrismaCli(["migrate", "deploy"], database.url)) !== 0)
+      throw new Error("prisma migrate deploy failed (see above).");
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {

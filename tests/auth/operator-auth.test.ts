@@ -112,7 +112,11 @@ describe("operator sign-in", () => {
 
   it("signs out and records it", async () => {
     const cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
-    const response = await fetch(`${portal.baseUrl}/logout`, { method: "POST", headers: { cookie, origin: portal.baseUrl }, redirect: "manual" });
+    const response = await fetch(`${portal.baseUrl}/logout`, {
+      method: "POST",
+      headers: { cookie, origin: portal.baseUrl },
+      redirect: "manual",
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("set-cookie")).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
     expect(await db().auditEvent.count({ where: { action: "logout" } })).toBe(1);
@@ -140,7 +144,9 @@ describe("when the database is unreachable", () => {
     try {
       const cookie = await signInCookie(broken.baseUrl, TEST_ADMIN_TOKEN).catch(() => null);
       expect(cookie).not.toBeNull();
-      const health = await fetch(`${broken.baseUrl}/api/admin/health`, { headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } });
+      const health = await fetch(`${broken.baseUrl}/api/admin/health`, {
+        headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+      });
       expect(health.status).toBe(503);
       const body = await health.json();
       const database = body.panels.find((p: { id: string }) => p.id === "database");

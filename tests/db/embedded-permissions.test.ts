@@ -8,7 +8,8 @@ import { letPostgresUserReach } from "~/db/embedded.server";
 const root = mkdtempSync(path.join(os.tmpdir(), "portal-reach-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const postgresCanEnter = (dir: string) => spawnSync("su", ["postgres", "-s", "/bin/sh", "-c", `cd '${dir}'`]).status === 0;
+const postgresCanEnter = (dir: string) =>
+  spawnSync("su", ["postgres", "-s", "/bin/sh", "-c", `cd '${dir}'`]).status === 0;
 
 // PostgreSQL runs as the postgres user only when the portal runs as root; elsewhere the helper has nothing to do.
 describe.runIf(process.getuid?.() === 0)("embedded PostgreSQL under root", () => {

@@ -33,7 +33,9 @@ describe("the recovery runbook", () => {
   it("marks a failed migration rolled back and deploys it again (db:resolve --rolled-back, db:migrate)", async () => {
     const [, failedName] = await migrationNames();
     // What a migration that died halfway leaves behind: a started row without finished_at.
-    await client.query(`UPDATE _prisma_migrations SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`, [failedName]);
+    await client.query(`UPDATE _prisma_migrations SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`, [
+      failedName,
+    ]);
     const status = npmRun("db:status");
     expect(status.code).not.toBe(0);
     expect(status.output).toContain(failedName);
@@ -41,12 +43,18 @@ describe("the recovery runbook", () => {
     const resolve = npmRun("db:resolve", "--rolled-back", failedName);
     expect(resolve.output).toContain(`Migration ${failedName} marked as rolled back`);
     expect(resolve.code).toBe(0);
-    const { rows } = await client.query(`SELECT rolled_back_at FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL`, [failedName]);
+    const { rows } = await client.query(
+      `SELECT rolled_back_at FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL`,
+      [failedName],
+    );
     expect(rows[0].rolled_back_at).not.toBeNull();
 
     const deploy = npmRun("db:migrate");
     expect(deploy.code, deploy.output).toBe(0);
-    const applied = await client.query(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL`, [failedName]);
+    const applied = await client.query(
+      `SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL`,
+      [failedName],
+    );
     expect(applied.rows[0].n).toBe(1);
     expect(npmRun("db:status").code).toBe(0);
   }, 120_000);

@@ -9,7 +9,10 @@ test.afterEach(async ({ portal }) => {
   await setFakeScenario(portal.fakeErcotUrl, { name: "normal" });
 });
 
-test("Run now shows live progress, then the new run in the history with its files", async ({ adminPage: page, portal }, testInfo) => {
+test("Run now shows live progress, then the new run in the history with its files", async ({
+  adminPage: page,
+  portal,
+}, testInfo) => {
   // Downloads trickle so the progress is there to be seen.
   await setFakeScenario(portal.fakeErcotUrl, { slowBody: { chunkBytes: 2048, intervalMs: 40 } });
   await page.goto(`${portal.baseUrl}/admin/ercot`);

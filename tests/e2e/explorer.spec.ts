@@ -16,7 +16,10 @@ test.beforeAll(async () => {
   }
 });
 
-test("an operator filters, sorts, pages, follows a relation and exports CSV", async ({ adminPage: page, portal }, testInfo) => {
+test("an operator filters, sorts, pages, follows a relation and exports CSV", async ({
+  adminPage: page,
+  portal,
+}, testInfo) => {
   await page.goto(`${portal.baseUrl}/admin/database`);
   await expect(page.getByTestId("count-SmtInterval")).toContainText("≈");
   await page.getByRole("link", { name: "SmtInterval", exact: true }).click();

@@ -10,7 +10,15 @@ test("an operator signs in, sees every health panel and signs out", async ({ pag
 
   await signIn(page, portal);
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  for (const title of ["Database", "Storage", "ERCOT EWS (mutual TLS)", "ERCOT Public API", "ERCOT scraping", "Cron", "SMT webhook"]) {
+  for (const title of [
+    "Database",
+    "Storage",
+    "ERCOT EWS (mutual TLS)",
+    "ERCOT Public API",
+    "ERCOT scraping",
+    "Cron",
+    "SMT webhook",
+  ]) {
     await expect(page.getByRole("heading", { name: title, exact: true })).toBeVisible();
   }
   const database = page.locator('[data-panel="database"]');

@@ -1,7 +1,10 @@
 import { ONCOR_ESIID, portalNormalCsv, portalSolarCsv } from "../fixtures/smt/generate";
 import { expect, test } from "./fixtures";
 
-test("an operator drops SMT files, reads each result and sees the usage chart", async ({ adminPage: page, portal }, testInfo) => {
+test("an operator drops SMT files, reads each result and sees the usage chart", async ({
+  adminPage: page,
+  portal,
+}, testInfo) => {
   await page.goto(`${portal.baseUrl}/admin/smt`);
   await expect(page.getByRole("heading", { name: "Smart Meter Texas" })).toBeVisible();
 
@@ -41,14 +44,19 @@ test("an operator drops SMT files, reads each result and sees the usage chart", 
   await page.screenshot({ path: testInfo.outputPath("smt-upload.png"), fullPage: true });
 
   // Uploading the same file again is recognised by its SHA-256.
-  await page.locator('input[type="file"][name="file"]').setInputFiles({ name: "IntervalData (1).csv", mimeType: "text/csv", buffer: Buffer.from(files[0].text) });
+  await page
+    .locator('input[type="file"][name="file"]')
+    .setInputFiles({ name: "IntervalData (1).csv", mimeType: "text/csv", buffer: Buffer.from(files[0].text) });
   await page.getByRole("button", { name: "Upload" }).click();
   const again = page.getByRole("article", { name: "Result for IntervalData.csv" });
   await expect(again).toContainText("duplicate");
   await expect(again).toContainText("already received");
 });
 
-test("the SMT support reference shows the contacts, the rules and the smoke tests", async ({ adminPage: page, portal }, testInfo) => {
+test("the SMT support reference shows the contacts, the rules and the smoke tests", async ({
+  adminPage: page,
+  portal,
+}, testInfo) => {
   await page.goto(`${portal.baseUrl}/admin/smt`);
   // Click only once hydrated: an early click can land on markup React is about to replace.
   await page.waitForLoadState("networkidle");

@@ -22,7 +22,8 @@ beforeEach(async () => {
   await db().ingestRun.deleteMany();
 });
 
-const call = (path: string, init: RequestInit = {}) => fetch(`${portal.baseUrl}${path}`, { redirect: "manual", ...init });
+const call = (path: string, init: RequestInit = {}) =>
+  fetch(`${portal.baseUrl}${path}`, { redirect: "manual", ...init });
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 const downloads = () => fake.requestLog.filter((entry) => entry.route === "download");
 
@@ -30,7 +31,11 @@ describe("cron route authentication", () => {
   const refused: [string, string, RequestInit][] = [
     ["no credentials", "", {}],
     ["a spoofed x-vercel-cron header alone", "", { headers: { "x-vercel-cron": "1" } }],
-    ["x-vercel-cron with a wrong bearer", "", { headers: { "x-vercel-cron": "1", ...bearer("wrong-secret-0123456789abcdef") } }],
+    [
+      "x-vercel-cron with a wrong bearer",
+      "",
+      { headers: { "x-vercel-cron": "1", ...bearer("wrong-secret-0123456789abcdef") } },
+    ],
     ["a wrong bearer secret", "", { headers: bearer("wrong-secret-0123456789abcdef") }],
     ["the secret as a prefix", "", { headers: bearer(TEST_CRON_SECRET.slice(0, -1)) }],
     ["the secret with Basic instead of Bearer", "", { headers: { authorization: `Basic ${TEST_CRON_SECRET}` } }],
@@ -41,7 +46,8 @@ describe("cron route authentication", () => {
 
   it.each(refused)("refuses %s with 401 JSON, and starts nothing", async (_label, query, init) => {
     // The health route is GET only.
-    const paths = init.method === "POST" ? ["/api/admin/ercot/cron"] : ["/api/admin/ercot/cron", "/api/admin/ercot/cron/health"];
+    const paths =
+      init.method === "POST" ? ["/api/admin/ercot/cron"] : ["/api/admin/ercot/cron", "/api/admin/ercot/cron/health"];
     for (const path of paths) {
       const response = await call(`${path}${query}`, init);
       expect(response.status, path).toBe(401);
@@ -58,17 +64,27 @@ describe("cron route authentication", () => {
     expect((await call("/api/admin/ercot/cron/health", { headers: bearer(TEST_CRON_SECRET) })).status).toBe(200);
     expect((await call(`/api/admin/ercot/cron/health?token=${TEST_CRON_SECRET}`)).status).toBe(200);
     expect((await call(`/api/admin/ercot/cron?token=${TEST_CRON_SECRET}`)).status).toBe(200);
-    expect((await call("/api/admin/ercot/cron", { method: "POST", headers: bearer(TEST_CRON_SECRET) })).status).toBe(200);
+    expect((await call("/api/admin/ercot/cron", { method: "POST", headers: bearer(TEST_CRON_SECRET) })).status).toBe(
+      200,
+    );
   });
 });
 
 describe("the shipped ping script (cron/ercot-ping.sh)", () => {
   it("calls the route with the bearer secret taken from its environment", () => {
-    const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH, PORTAL_BASE_URL: portal.baseUrl, CRON_SECRET: TEST_CRON_SECRET };
+    const env: NodeJS.ProcessEnv = {
+      NODE_ENV: "test",
+      PATH: process.env.PATH,
+      PORTAL_BASE_URL: portal.baseUrl,
+      CRON_SECRET: TEST_CRON_SECRET,
+    };
     const health = spawnSync("sh", ["cron/ercot-ping.sh", "/api/admin/ercot/cron/health"], { env, encoding: "utf8" });
     expect(health.status, health.stderr).toBe(0);
     expect(JSON.parse(health.stdout)).toMatchObject({ ok: true, missing: [] });
-    const refused = spawnSync("sh", ["cron/ercot-ping.sh"], { env: { ...env, CRON_SECRET: "wrong-secret-0123456789abcdef" }, encoding: "utf8" });
+    const refused = spawnSync("sh", ["cron/ercot-ping.sh"], {
+      env: { ...env, CRON_SECRET: "wrong-secret-0123456789abcdef" },
+      encoding: "utf8",
+    });
     expect(refused.status).not.toBe(0);
     expect(refused.stdout).toContain("Unauthorized");
   });
@@ -77,7 +93,13 @@ describe("the shipped ping script (cron/ercot-ping.sh)", () => {
 describe("cron health", () => {
   it("answers ok with nothing missing, and downloads nothing", async () => {
     const response = await call("/api/admin/ercot/cron/health", { headers: bearer(TEST_CRON_SECRET) });
-    expect(await response.json()).toEqual({ ok: true, missing: [], sources: ["scrape"], storage: "local", schedule: "external" });
+    expect(await response.json()).toEqual({
+      ok: true,
+      missing: [],
+      sources: ["scrape"],
+      storage: "local",
+      schedule: "external",
+    });
     expect(fake.requestLog).toHaveLength(0);
   });
 });
@@ -90,11 +112,20 @@ describe("cron run", () => {
     expect(body.ok).toBe(true);
     expect(body.results).toHaveLength(10);
     for (const result of body.results) {
-      expect(result).toMatchObject({ tdsp: expect.any(String), key: expect.stringMatching(/^ercot\/\d{4}-\d{2}-\d{2}\/ext\..+\.zip$/), bytes: expect.any(Number) });
+      expect(result).toMatchObject({
+        tdsp: expect.any(String),
+        key: expect.stringMatching(/^ercot\/\d{4}-\d{2}-\d{2}\/ext\..+\.zip$/),
+        bytes: expect.any(Number),
+      });
     }
-    expect(await db().ingestRun.findUniqueOrThrow({ where: { id: body.runId } })).toMatchObject({ trigger: "cron", status: "succeeded" });
+    expect(await db().ingestRun.findUniqueOrThrow({ where: { id: body.runId } })).toMatchObject({
+      trigger: "cron",
+      status: "succeeded",
+    });
 
-    const rerun = (await (await call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) })).json()) as typeof body;
+    const rerun = (await (
+      await call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) })
+    ).json()) as typeof body;
     expect(rerun.ok).toBe(true);
     expect(rerun.results.map((result) => result.skipped)).toEqual(Array(10).fill(true));
     expect(rerun.results[0]).toMatchObject({ tdsp: expect.any(String), skipped: true });
@@ -104,22 +135,32 @@ describe("cron run", () => {
     fake.setScenario("maintenance-503");
     const response = await call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) });
     expect(response.status).toBe(502);
-    expect(await response.json()).toMatchObject({ ok: false, status: "failed", results: [], error: expect.stringContaining("HTTP 503") });
+    expect(await response.json()).toMatchObject({
+      ok: false,
+      status: "failed",
+      results: [],
+      error: expect.stringContaining("HTTP 503"),
+    });
   }, 60_000);
 
   it("lets exactly one of 20 parallel pings do the work", async () => {
     // Slow enough that the run is still going while the pings arrive.
     fake.setScenario({ slowBody: { chunkBytes: 8 * 1024, intervalMs: 40 } });
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) }).then((response) => response.json())),
+      Array.from({ length: 20 }, () =>
+        call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) }).then((response) => response.json()),
+      ),
     );
-    const working = responses.filter((response) => Array.isArray(response.results) && response.results.some((result: { key?: string }) => result.key));
+    const working = responses.filter(
+      (response) => Array.isArray(response.results) && response.results.some((result: { key?: string }) => result.key),
+    );
     expect(working).toHaveLength(1);
     const { runId } = working[0];
     for (const response of responses) {
       if (response === working[0]) continue;
       const waited = response.running === true && response.runId === runId;
-      const afterwards = Array.isArray(response.results) && response.results.every((result: { skipped?: boolean }) => result.skipped);
+      const afterwards =
+        Array.isArray(response.results) && response.results.every((result: { skipped?: boolean }) => result.skipped);
       expect(waited || afterwards, JSON.stringify(response)).toBe(true);
     }
     expect(responses.filter((response) => response.running).length).toBeGreaterThan(0);

@@ -66,51 +66,75 @@ function publishOne(csvBytes = 40_000) {
   return fake.publish({ tdsp: "ONCOR_ELEC", publishedAt: centralInstant("2026-06-03", 5, 52, 19, 164), csvBytes });
 }
 
-const downloads = () => fake.requestLog.filter((entry) => entry.route === "download" || entry.route === "ews-download" || (entry.route === "api" && entry.query.includes("download=")));
+const downloads = () =>
+  fake.requestLog.filter(
+    (entry) =>
+      entry.route === "download" ||
+      entry.route === "ews-download" ||
+      (entry.route === "api" && entry.query.includes("download=")),
+  );
 
 describe("ERCOT ingest: each source end to end", () => {
   it.each([
     ["scrape", scrapeOnly],
     ["api", apiFirst],
     ["ews", () => sourcesConfigFor(fake)],
-  ] as const)("stores the newest DAILY and FUL per TDSP through %s, streaming, hashed, under the Central publish date", async (source, config) => {
-    const outcome = await ingest(config());
-    expect(outcome.status).toBe("succeeded");
-    expect(outcome.summary.source).toBe(source);
-    const tdsps = [...new Set(fake.documents.map((document) => document.tdsp))];
-    // Newest DAILY per TDSP (2026-06-03) and the FUL set of Monday 2026-06-01.
-    expect(outcome.summary.results).toHaveLength(tdsps.length * 2);
-    for (const result of outcome.summary.results) {
-      expect(result).toMatchObject({ tdsp: expect.any(String), key: expect.stringMatching(/^ercot\/2026-06-0[13]\/ext\.00000203\./), bytes: expect.any(Number) });
-    }
-    const rows = await db().ercotIngest.findMany();
-    expect(rows).toHaveLength(tdsps.length * 2);
-    for (const row of rows) {
-      const document = fake.documents.find((candidate) => candidate.docId === row.docId)!;
-      expect(row.status).toBe("stored");
-      expect(row.source).toBe(source);
-      expect(row.runId).toBe(outcome.runId);
-      // The Public API gives no ConstructedName; one is derived from its whole-second postDatetime.
-      const filename = source === "api" ? document.constructedName.replace(/(\.\d{6})\d{3}(\.[A-Z_]+\.zip)$/, "$1000$2") : document.constructedName;
-      expect(row.filename).toBe(filename);
-      expect(row.storageKey).toBe(storageKeyFor({ publishedAt: document.publishedAt, constructedName: filename }));
-      expect(Number(row.sizeBytes)).toBe(document.contentSize);
-      expect(row.sha256).toBe(await sha256(fake.documentStream(document.docId)));
-      const object = await store.get(row.storageKey);
-      expect(await sha256(object!.body)).toBe(row.sha256);
-    }
-    const run = await db().ingestRun.findUniqueOrThrow({ where: { id: outcome.runId } });
-    expect(run).toMatchObject({ status: "succeeded", trigger: "manual", error: null });
-    expect(run.finishedAt).not.toBeNull();
-    expect(run.summary).toMatchObject({ source, stored: tdsps.length * 2, skipped: 0, failed: 0, attempts: [{ source }] });
-  });
+  ] as const)(
+    "stores the newest DAILY and FUL per TDSP through %s, streaming, hashed, under the Central publish date",
+    async (source, config) => {
+      const outcome = await ingest(config());
+      expect(outcome.status).toBe("succeeded");
+      expect(outcome.summary.source).toBe(source);
+      const tdsps = [...new Set(fake.documents.map((document) => document.tdsp))];
+      // Newest DAILY per TDSP (2026-06-03) and the FUL set of Monday 2026-06-01.
+      expect(outcome.summary.results).toHaveLength(tdsps.length * 2);
+      for (const result of outcome.summary.results) {
+        expect(result).toMatchObject({
+          tdsp: expect.any(String),
+          key: expect.stringMatching(/^ercot\/2026-06-0[13]\/ext\.00000203\./),
+          bytes: expect.any(Number),
+        });
+      }
+      const rows = await db().ercotIngest.findMany();
+      expect(rows).toHaveLength(tdsps.length * 2);
+      for (const row of rows) {
+        const document = fake.documents.find((candidate) => candidate.docId === row.docId)!;
+        expect(row.status).toBe("stored");
+        expect(row.source).toBe(source);
+        expect(row.runId).toBe(outcome.runId);
+        // The Public API gives no ConstructedName; one is derived from its whole-second postDatetime.
+        const filename =
+          source === "api"
+            ? document.constructedName.replace(/(\.\d{6})\d{3}(\.[A-Z_]+\.zip)$/, "$1000$2")
+            : document.constructedName;
+        expect(row.filename).toBe(filename);
+        expect(row.storageKey).toBe(storageKeyFor({ publishedAt: document.publishedAt, constructedName: filename }));
+        expect(Number(row.sizeBytes)).toBe(document.contentSize);
+        expect(row.sha256).toBe(await sha256(fake.documentStream(document.docId)));
+        const object = await store.get(row.storageKey);
+        expect(await sha256(object!.body)).toBe(row.sha256);
+      }
+      const run = await db().ingestRun.findUniqueOrThrow({ where: { id: outcome.runId } });
+      expect(run).toMatchObject({ status: "succeeded", trigger: "manual", error: null });
+      expect(run.finishedAt).not.toBeNull();
+      expect(run.summary).toMatchObject({
+        source,
+        stored: tdsps.length * 2,
+        skipped: 0,
+        failed: 0,
+        attempts: [{ source }],
+      });
+    },
+  );
 
   it("dates the storage key by the America/Chicago publish date, not UTC", async () => {
     fake.clearDocuments();
     // 23:30 CST on 2026-01-14 is 05:30 UTC on the 15th.
     const late = fake.publish({ tdsp: "TNMP", publishedAt: centralInstant("2026-01-14", 23, 30, 0) });
     const outcome = await ingest(scrapeOnly());
-    expect(outcome.summary.results).toEqual([expect.objectContaining({ key: `ercot/2026-01-14/${late.constructedName}` })]);
+    expect(outcome.summary.results).toEqual([
+      expect.objectContaining({ key: `ercot/2026-01-14/${late.constructedName}` }),
+    ]);
   });
 });
 
@@ -131,7 +155,9 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     await ingest(scrapeOnly());
     const repost = fake.repost(original.docId, { sameBytes: true });
     const outcome = await ingest(scrapeOnly());
-    expect(outcome.summary.results).toEqual([{ tdsp: "ONCOR_ELEC", kind: "DAILY", docId: repost.docId, skipped: true, duplicateOf: original.docId }]);
+    expect(outcome.summary.results).toEqual([
+      { tdsp: "ONCOR_ELEC", kind: "DAILY", docId: repost.docId, skipped: true, duplicateOf: original.docId },
+    ]);
     expect(await keysIn(store)).toEqual([storageKeyFor(original)]);
     const row = await db().ercotIngest.findUniqueOrThrow({ where: { docId: repost.docId } });
     expect(row).toMatchObject({ status: "stored", storageKey: storageKeyFor(original) });
@@ -146,7 +172,9 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     await ingest(scrapeOnly());
     const repost = fake.repost(original.docId, { sameBytes: false });
     const outcome = await ingest(scrapeOnly());
-    expect(outcome.summary.results).toEqual([expect.objectContaining({ docId: repost.docId, key: storageKeyFor(repost) })]);
+    expect(outcome.summary.results).toEqual([
+      expect.objectContaining({ docId: repost.docId, key: storageKeyFor(repost) }),
+    ]);
     expect((await keysIn(store)).sort()).toEqual([storageKeyFor(original), storageKeyFor(repost)].sort());
   });
 
@@ -163,9 +191,14 @@ describe("ERCOT ingest: idempotency and reposts", () => {
 
 describe("ERCOT ingest: fallback order", () => {
   it("falls back from a failing EWS to the Public API and records api on every file", async () => {
-    const config = sourcesConfigFor(fake, { ews: { pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem } });
+    const config = sourcesConfigFor(fake, {
+      ews: { pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem },
+    });
     const outcome = await ingest(config);
-    expect(outcome.summary.attempts).toEqual([{ source: "ews", error: expect.stringContaining("SECU1073") }, { source: "api" }]);
+    expect(outcome.summary.attempts).toEqual([
+      { source: "ews", error: expect.stringContaining("SECU1073") },
+      { source: "api" },
+    ]);
     const sources = new Set((await db().ercotIngest.findMany()).map((row) => row.source));
     expect([...sources]).toEqual(["api"]);
   });
@@ -186,7 +219,9 @@ describe("ERCOT ingest: fallback order", () => {
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toMatch(/^No ERCOT source could list .*scrape: .*HTTP 503/);
     expect(outcome.summary.attempts).toEqual([{ source: "scrape", error: expect.stringContaining("503") }]);
-    expect(await db().ingestRun.findUniqueOrThrow({ where: { id: outcome.runId } })).toMatchObject({ status: "failed" });
+    expect(await db().ingestRun.findUniqueOrThrow({ where: { id: outcome.runId } })).toMatchObject({
+      status: "failed",
+    });
   });
 });
 
@@ -232,7 +267,14 @@ describe("ERCOT ingest: faults", () => {
   it("stops a stalled download at the idle timeout", async () => {
     publishOne();
     fake.setScenario({ slowBody: { chunkBytes: 1024, intervalMs: 1_500 } });
-    const outcome = await ingest(sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined }, retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 }, timeouts: { idleMs: 500 } }));
+    const outcome = await ingest(
+      sourcesConfigFor(fake, {
+        ews: { baseUrl: undefined },
+        api: { subscriptionKey: undefined },
+        retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 },
+        timeouts: { idleMs: 500 },
+      }),
+    );
     expect(outcome.summary.results[0]).toMatchObject({ error: expect.stringContaining("stalled") });
     expect(await keysIn(store)).toEqual([]);
   });
@@ -240,7 +282,14 @@ describe("ERCOT ingest: faults", () => {
   it("stops a server that does not answer at the headers timeout", async () => {
     publishOne();
     fake.setScenario({ delay: { ms: 1_500, routes: ["download"] } });
-    const outcome = await ingest(sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined }, retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 }, timeouts: { headersMs: 500 } }));
+    const outcome = await ingest(
+      sourcesConfigFor(fake, {
+        ews: { baseUrl: undefined },
+        api: { subscriptionKey: undefined },
+        retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 },
+        timeouts: { headersMs: 500 },
+      }),
+    );
     expect(outcome.summary.results[0]).toMatchObject({ error: expect.stringContaining("did not start answering") });
   });
 
@@ -252,11 +301,14 @@ describe("ERCOT ingest: faults", () => {
     expect(downloads()).toHaveLength(1);
   });
 
-  it.each(["empty-list", "missing-document-list"] as const)("treats %s as a successful run with nothing to do", async (scenario) => {
-    fake.setScenario(scenario);
-    const outcome = await ingest(scrapeOnly());
-    expect(outcome).toMatchObject({ status: "succeeded", summary: { listed: 0, results: [] } });
-  });
+  it.each(["empty-list", "missing-document-list"] as const)(
+    "treats %s as a successful run with nothing to do",
+    async (scenario) => {
+      fake.setScenario(scenario);
+      const outcome = await ingest(scrapeOnly());
+      expect(outcome).toMatchObject({ status: "succeeded", summary: { listed: 0, results: [] } });
+    },
+  );
 
   it("reads a single-document list and numeric fields", async () => {
     fake.setScenario("single-document");
@@ -291,16 +343,29 @@ describe("ERCOT ingest into S3 (s3rver)", () => {
     }
 
     // 20 MB: past one 8 MiB part, so the upload is multipart when the body breaks off.
-    const big = fake.publish({ tdsp: "CENTERPOINT", kind: "FUL", publishedAt: centralInstant("2026-06-03", 18, 11, 39), csvBytes: 20 * 1024 * 1024 });
+    const big = fake.publish({
+      tdsp: "CENTERPOINT",
+      kind: "FUL",
+      publishedAt: centralInstant("2026-06-03", 18, 11, 39),
+      csvBytes: 20 * 1024 * 1024,
+    });
     fake.setScenario({ truncateAfterBytes: 12 * 1024 * 1024 });
     const broken = await ingest(scrapeOnly(), { storage: s3 });
-    expect(broken.summary.results.find((result) => result.docId === big.docId)).toMatchObject({ error: expect.any(String) });
+    expect(broken.summary.results.find((result) => result.docId === big.docId)).toMatchObject({
+      error: expect.any(String),
+    });
     const key = storageKeyFor(big);
     expect(await s3.head(key)).toBeNull();
-    const started = sent.filter((command) => command.command === "CreateMultipartUploadCommand" && command.key === key).length;
-    const aborted = sent.filter((command) => command.command === "AbortMultipartUploadCommand" && command.key === key).length;
+    const started = sent.filter(
+      (command) => command.command === "CreateMultipartUploadCommand" && command.key === key,
+    ).length;
+    const aborted = sent.filter(
+      (command) => command.command === "AbortMultipartUploadCommand" && command.key === key,
+    ).length;
     expect(started).toBeGreaterThan(0);
     expect(aborted).toBeGreaterThanOrEqual(started);
-    expect(sent.some((command) => command.command === "CompleteMultipartUploadCommand" && command.key === key)).toBe(false);
+    expect(sent.some((command) => command.command === "CompleteMultipartUploadCommand" && command.key === key)).toBe(
+      false,
+    );
   }, 60_000);
 });

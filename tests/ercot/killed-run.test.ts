@@ -29,7 +29,10 @@ describe("a run killed halfway", () => {
   it("blocks nothing past its lease: the next run marks it abandoned and completes", async () => {
     fake.setScenario({ slowBody: { chunkBytes: 1024, intervalMs: 100 } });
     // One process (tsx as a loader, not its CLI, which would run the script in a grandchild the kill misses).
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/ercot/ingest-child.ts"], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/ercot/ingest-child.ts"], {
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

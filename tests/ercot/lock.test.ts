@@ -27,7 +27,14 @@ describe("one ERCOT run at a time", () => {
   it("renews the lease and writes progress while the run goes on", async () => {
     const taken = await acquireRunLease("manual", { leaseMs: 400, tickMs: 100 });
     if (!taken.acquired) throw new Error("not acquired");
-    taken.lease.reportProgress({ filesDone: 1, filesTotal: 3, bytes: 42, currentFile: "x.zip", currentBytes: 2, currentSize: 10 });
+    taken.lease.reportProgress({
+      filesDone: 1,
+      filesTotal: 3,
+      bytes: 42,
+      currentFile: "x.zip",
+      currentBytes: 2,
+      currentSize: 10,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const row = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
     expect(row.status).toBe("running");
@@ -36,7 +43,9 @@ describe("one ERCOT run at a time", () => {
   });
 
   it("marks a running row abandoned on read once its lease has passed", async () => {
-    const stale = await db().ingestRun.create({ data: { trigger: "cron", leaseExpiresAt: new Date(Date.now() - 60_000) } });
+    const stale = await db().ingestRun.create({
+      data: { trigger: "cron", leaseExpiresAt: new Date(Date.now() - 60_000) },
+    });
     const [run] = await listRuns();
     expect(run).toMatchObject({ id: stale.id, status: "abandoned", error: expect.stringContaining("lease expired") });
   });
@@ -46,9 +55,15 @@ describe("one ERCOT run at a time", () => {
     const wedged = new pg.Client(poolConfigFromUrl(databaseUrl!));
     wedged.on("error", () => undefined);
     await wedged.connect();
-    const { rows } = await wedged.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_lock(x'4543524f54494e47'::bigint)`);
+    const { rows } = await wedged.query<{ pid: number }>(
+      `SELECT pg_backend_pid() AS pid, pg_advisory_lock(x'4543524f54494e47'::bigint)`,
+    );
     const stale = await db().ingestRun.create({
-      data: { trigger: "schedule", leaseExpiresAt: new Date(Date.now() - 60_000), progress: { lockBackendPid: rows[0].pid } },
+      data: {
+        trigger: "schedule",
+        leaseExpiresAt: new Date(Date.now() - 60_000),
+        progress: { lockBackendPid: rows[0].pid },
+      },
     });
     const taken = await acquireRunLease("cron", settings);
     expect(taken.acquired).toBe(true);
@@ -57,4 +72,3 @@ describe("one ERCOT run at a time", () => {
     await wedged.end().catch(() => undefined);
   });
 });
-

@@ -18,7 +18,8 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const call = (path: string, init: RequestInit = {}) => fetch(`${portal.baseUrl}${path}`, { redirect: "manual", ...init });
+const call = (path: string, init: RequestInit = {}) =>
+  fetch(`${portal.baseUrl}${path}`, { redirect: "manual", ...init });
 
 async function waitForRun(runId: number) {
   for (let tries = 0; tries < 200; tries++) {
@@ -37,8 +38,14 @@ describe("ERCOT pages", () => {
       expect(response.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
     }
     expect((await call("/api/admin/ercot/progress")).status).toBe(401);
-    expect((await call("/api/admin/ercot/progress", { headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } })).status).toBe(401);
-    const refused = await call("/admin/ercot", { method: "POST", body: new URLSearchParams({ intent: "run" }), headers: { cookie, origin: "https://evil.example" } });
+    expect(
+      (await call("/api/admin/ercot/progress", { headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } })).status,
+    ).toBe(401);
+    const refused = await call("/admin/ercot", {
+      method: "POST",
+      body: new URLSearchParams({ intent: "run" }),
+      headers: { cookie, origin: "https://evil.example" },
+    });
     // Remix itself aborts a cross-origin action before ours runs (500); either way nothing starts.
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(await db().ingestRun.count()).toBe(0);
@@ -47,7 +54,11 @@ describe("ERCOT pages", () => {
   it("starts a run from Run now, records it in the audit log, and refuses a second one while it runs", async () => {
     fake.setScenario({ slowBody: { chunkBytes: 4096, intervalMs: 30 } });
     const post = () =>
-      call("/admin/ercot.data", { method: "POST", body: new URLSearchParams({ intent: "run" }), headers: { cookie, origin: portal.baseUrl } });
+      call("/admin/ercot.data", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "run" }),
+        headers: { cookie, origin: portal.baseUrl },
+      });
     const started = await post();
     expect(started.status).toBe(200);
     const active = await (await call("/api/admin/ercot/progress", { headers: { cookie } })).json();
@@ -56,7 +67,10 @@ describe("ERCOT pages", () => {
     const second = await post();
     expect(second.status).toBe(409);
     expect(await second.text()).toContain(`Run #${runId} is already going`);
-    expect(await db().auditEvent.findFirst({ where: { action: "ercot.run" } })).toMatchObject({ actor: "operator", target: `IngestRun:${runId}` });
+    expect(await db().auditEvent.findFirst({ where: { action: "ercot.run" } })).toMatchObject({
+      actor: "operator",
+      target: `IngestRun:${runId}`,
+    });
     expect(await db().ingestRun.count()).toBe(1);
     expect((await waitForRun(runId)).status).toBe("succeeded");
     fake.setScenario("normal");

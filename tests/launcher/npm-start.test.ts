@@ -13,9 +13,17 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function launch(port: number) {
-  const env: Record<string, string | undefined> = { ...process.env, PORTAL_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORTAL_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+  };
   for (const name of ["DATABASE_URL", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"]) delete env[name];
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -66,7 +74,9 @@ describe("npm start with no configuration", () => {
     const printed = run.output().match(/shown only this once\):\s*\n\[portal\]\s+(\S+)/);
     expect(printed).not.toBeNull();
     token = printed![1];
-    expect(run.output()).toMatch(/Database: embedded PostgreSQL at postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/portal/);
+    expect(run.output()).toMatch(
+      /Database: embedded PostgreSQL at postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/portal/,
+    );
     expect(statSync(path.join(dataDir, "admin-token")).mode & 0o777).toBe(0o600);
 
     expect((await signIn(port, token)).status).toBe(302);
@@ -94,7 +104,9 @@ describe("npm start with no configuration", () => {
       // Both runs' sign-ins are in the audit log: the first run's data survived the restart.
       const databasePort = run.output().match(/@127\.0\.0\.1:(\d+)\/portal/)![1];
       const password = readFileSync(path.join(dataDir, "postgres-password"), "utf8").trim();
-      const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${databasePort}/portal` });
+      const client = new pg.Client({
+        connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${databasePort}/portal`,
+      });
       await client.connect();
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'login'`);
       await client.end();

@@ -26,7 +26,7 @@ const records = async () =>
   (
     await client.query<{ checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
       `SELECT checksum, finished_at, rolled_back_at FROM _prisma_migrations WHERE migration_name = $1 ORDER BY started_at`,
-      [MIGRATION]
+      [MIGRATION],
     )
   ).rows;
 const tableExists = async () =>
@@ -52,9 +52,17 @@ describe("npm run db:apply-smt-billing", () => {
     const recorded = await records();
     expect(recorded).toHaveLength(1);
     // Same checksum rule as Prisma's: compare with what migrate deploy wrote for the first migration.
-    const init = (await client.query(`SELECT checksum FROM _prisma_migrations WHERE migration_name = '20261127000000_init'`)).rows[0];
-    expect(init.checksum).toBe(createHash("sha256").update(readFileSync("prisma/migrations/20261127000000_init/migration.sql")).digest("hex"));
-    expect(recorded[0].checksum).toBe(createHash("sha256").update(readFileSync(`prisma/migrations/${MIGRATION}/migration.sql`)).digest("hex"));
+    const init = (
+      await client.query(`SELECT checksum FROM _prisma_migrations WHERE migration_name = '20261127000000_init'`)
+    ).rows[0];
+    expect(init.checksum).toBe(
+      createHash("sha256").update(readFileSync("prisma/migrations/20261127000000_init/migration.sql")).digest("hex"),
+    );
+    expect(recorded[0].checksum).toBe(
+      createHash("sha256")
+        .update(readFileSync(`prisma/migrations/${MIGRATION}/migration.sql`))
+        .digest("hex"),
+    );
 
     const status = run("scripts/db/run.ts", ["status"]);
     expect(status.code, status.output).toBe(0);
@@ -70,7 +78,7 @@ describe("npm run db:apply-smt-billing", () => {
     await client.query(
       `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count, logs)
        VALUES ('00000000-0000-0000-0000-000000000001', 'x', $1, now() - interval '1 hour', 0, 'connection lost')`,
-      [MIGRATION]
+      [MIGRATION],
     );
     const result = run("scripts/db/apply-smt-billing.ts");
     expect(result.code, result.output).toBe(0);

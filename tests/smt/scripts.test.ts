@@ -1,10 +1,26 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
-import { monthlyBillingCsv, ONCOR_ESIID, portalNormalCsv, subscriptionCsv, SUBSCRIPTION_FILE_NAME, zipBundle } from "../fixtures/smt/generate";
+import {
+  monthlyBillingCsv,
+  ONCOR_ESIID,
+  portalNormalCsv,
+  subscriptionCsv,
+  SUBSCRIPTION_FILE_NAME,
+  zipBundle,
+} from "../fixtures/smt/generate";
 import { TEST_WEBHOOK_SECRET } from "../support/per-file-database";
 import { startPortal, type RunningPortal } from "../support/portal-server";
 
@@ -75,7 +91,12 @@ function config(overrides: Record<string, string> = {}) {
     METER_DEFAULT: "M1",
     ...overrides,
   };
-  writeFileSync(configFile, Object.entries(values).map(([name, value]) => `${name}=${value}`).join("\n") + "\n");
+  writeFileSync(
+    configFile,
+    Object.entries(values)
+      .map(([name, value]) => `${name}=${value}`)
+      .join("\n") + "\n",
+  );
 }
 
 function run(script: string, args: string[] = [], env: Record<string, string> = {}) {
@@ -137,7 +158,10 @@ describe("scripts/smt/fetch_and_post.sh", () => {
 
     const result = await run(FETCH_AND_POST);
     expect(result.code, result.stderr).toBe(0);
-    expect(list(path.join(localDir, "archive"))).toEqual(["DailyMeterUsage20260115093012.CSV.134642921.asc", SUBSCRIPTION_FILE_NAME]);
+    expect(list(path.join(localDir, "archive"))).toEqual([
+      "DailyMeterUsage20260115093012.CSV.134642921.asc",
+      SUBSCRIPTION_FILE_NAME,
+    ]);
     expect(list(path.join(localDir, "rejected"))).toEqual(["notes.csv"]);
     expect(list(path.join(localDir, "inbox"))).toEqual([]);
     expect(result.stderr).toContain("skipping remote file with an unexpected name: odd;name.csv");
@@ -201,7 +225,11 @@ describe("scripts/admin/test_webhook.sh", () => {
   });
 
   it("fails with a sentence when the secret is wrong", async () => {
-    const result = await run(TEST_WEBHOOK, [], { SMT_CONFIG_FILE: "/nonexistent", INTELLIWATT_BASE_URL: portal.baseUrl, INTELLIWATT_WEBHOOK_SECRET: "wrong-secret-0123456789abcdef" });
+    const result = await run(TEST_WEBHOOK, [], {
+      SMT_CONFIG_FILE: "/nonexistent",
+      INTELLIWATT_BASE_URL: portal.baseUrl,
+      INTELLIWATT_WEBHOOK_SECRET: "wrong-secret-0123456789abcdef",
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("differs between the droplet and the portal");
   });
@@ -215,10 +243,18 @@ describe("the documented bash inline post (docs/DEPLOY_SMT_INGEST.md)", () => {
     writeFileSync(scriptPath, `#!/usr/bin/env bash\nset -euo pipefail\n${snippet}`);
     const csv = path.join(root, "IntervalData.csv");
     writeFileSync(csv, portalNormalCsv("2026-03-01", 2));
-    const result = await run(scriptPath, [], { BASE_URL: portal.baseUrl, INTELLIWATT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, CSV: csv });
+    const result = await run(scriptPath, [], {
+      BASE_URL: portal.baseUrl,
+      INTELLIWATT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      CSV: csv,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("HTTP 200");
-    expect(JSON.parse(result.stdout.split("\nHTTP")[0])).toMatchObject({ ok: true, rowsInserted: 192, filename: "IntervalData.csv" });
+    expect(JSON.parse(result.stdout.split("\nHTTP")[0])).toMatchObject({
+      ok: true,
+      rowsInserted: 192,
+      filename: "IntervalData.csv",
+    });
   });
 });
 
@@ -226,8 +262,13 @@ describe("shellcheck", () => {
   it("reports the shell scripts and the documented snippet clean", () => {
     const doc = readFileSync("docs/DEPLOY_SMT_INGEST.md", "utf8");
     const snippetPath = path.join(root, "snippet.sh");
-    writeFileSync(snippetPath, `#!/usr/bin/env bash\n${doc.split("## Manual inline post (bash)")[1].match(/```bash\n([\s\S]*?)```/)![1]}`);
-    const result = spawnSync("shellcheck", ["--severity=style", FETCH_AND_POST, TEST_WEBHOOK, snippetPath], { encoding: "utf8" });
+    writeFileSync(
+      snippetPath,
+      `#!/usr/bin/env bash\n${doc.split("## Manual inline post (bash)")[1].match(/```bash\n([\s\S]*?)```/)![1]}`,
+    );
+    const result = spawnSync("shellcheck", ["--severity=style", FETCH_AND_POST, TEST_WEBHOOK, snippetPath], {
+      encoding: "utf8",
+    });
     expect(result.error, "shellcheck is not installed (scripts/test.sh installs it with apt)").toBeUndefined();
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);

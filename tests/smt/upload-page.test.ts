@@ -21,7 +21,12 @@ function files(entries: [string, string][]) {
 }
 
 const upload = (body: FormData, headers: Record<string, string> = { cookie, origin: "" }) =>
-  fetch(`${portal.baseUrl}/admin/smt`, { method: "POST", body, headers: { ...headers, origin: headers.origin || portal.baseUrl }, redirect: "manual" });
+  fetch(`${portal.baseUrl}/admin/smt`, {
+    method: "POST",
+    body,
+    headers: { ...headers, origin: headers.origin || portal.baseUrl },
+    redirect: "manual",
+  });
 
 describe("/admin/smt", () => {
   it("sends anonymous visitors and uploads to sign-in", async () => {
@@ -37,7 +42,7 @@ describe("/admin/smt", () => {
         ["IntervalData.csv", portalNormalCsv("2025-10-01", 2)],
         ["solar.csv", portalSolarCsv("block-per-day", "2025-09-20", 1)],
         ["wrong.csv", "A,B\n1,2\n"],
-      ])
+      ]),
     );
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -66,7 +71,10 @@ describe("/admin/smt", () => {
 
   it("refuses a cross-site upload and records nothing", async () => {
     const before = await db().smtRawFile.count();
-    const response = await upload(files([["IntervalData.csv", portalNormalCsv("2025-01-01", 1)]]), { cookie, origin: "https://evil.example" });
+    const response = await upload(files([["IntervalData.csv", portalNormalCsv("2025-01-01", 1)]]), {
+      cookie,
+      origin: "https://evil.example",
+    });
     // Remix itself aborts an action whose Origin does not match the host (500) before requireOperator's 403.
     expect(response.status).toBeGreaterThanOrEqual(403);
     expect(await db().smtRawFile.count()).toBe(before);

@@ -26,12 +26,19 @@ afterAll(async () => {
 const pull = (init: RequestInit & { headers?: Record<string, string> }) =>
   fetch(`${portal.baseUrl}/api/admin/smt/pull`, { method: "POST", ...init });
 
-const withSecret = (headers: Record<string, string> = {}) => ({ "x-intelliwatt-secret": TEST_WEBHOOK_SECRET, ...headers });
+const withSecret = (headers: Record<string, string> = {}) => ({
+  "x-intelliwatt-secret": TEST_WEBHOOK_SECRET,
+  ...headers,
+});
 
 function multipart(filename: string, content: string | Buffer, fields: Record<string, string> = {}) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append("file", new Blob([typeof content === "string" ? content : new Uint8Array(content)], { type: "text/csv" }), filename);
+  form.append(
+    "file",
+    new Blob([typeof content === "string" ? content : new Uint8Array(content)], { type: "text/csv" }),
+    filename,
+  );
   return form;
 }
 
@@ -59,7 +66,11 @@ async function text(stream: NodeJS.ReadableStream): Promise<string> {
 
 describe("POST /api/admin/smt/pull", () => {
   it("answers 401 to a missing or wrong secret, whatever the body", async () => {
-    const attempts: Record<string, string>[] = [{}, { "x-intelliwatt-secret": "wrong-secret-0123456789abcdef" }, { "x-smt-secret": "" }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { "x-intelliwatt-secret": "wrong-secret-0123456789abcdef" },
+      { "x-smt-secret": "" },
+    ];
     for (const headers of attempts) {
       const response = await pull({ headers, body: JSON.stringify({ mode: "ping" }) });
       expect(response.status).toBe(401);
@@ -72,20 +83,29 @@ describe("POST /api/admin/smt/pull", () => {
 
   it("answers a ping under each of the three secret headers", async () => {
     for (const name of ["x-intelliwatt-secret", "x-smt-secret", "x-webhook-secret"]) {
-      const response = await pull({ headers: { [name]: TEST_WEBHOOK_SECRET, "content-type": "application/json" }, body: '{"mode":"ping"}' });
+      const response = await pull({
+        headers: { [name]: TEST_WEBHOOK_SECRET, "content-type": "application/json" },
+        body: '{"mode":"ping"}',
+      });
       expect(response.status, name).toBe(200);
       expect(await response.json()).toMatchObject({ ok: true, pong: true });
     }
   });
 
   it("accepts the operator token from older droplets (x-admin-token)", async () => {
-    const response = await pull({ headers: { "x-admin-token": TEST_ADMIN_TOKEN, "content-type": "application/json" }, body: "{}" });
+    const response = await pull({
+      headers: { "x-admin-token": TEST_ADMIN_TOKEN, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(await response.json()).toMatchObject({ pong: true });
   });
 
   it("ingests a multipart file with esiid and meter, then answers a re-post as a duplicate", async () => {
     const csv = portalNormalCsv("2025-10-01", 2);
-    const first = await pull({ headers: withSecret(), body: multipart("IntervalData.csv", csv, { esiid: ONCOR_ESIID, meter: "M1", capturedAt: "2025-10-03T12:00:00Z" }) });
+    const first = await pull({
+      headers: withSecret(),
+      body: multipart("IntervalData.csv", csv, { esiid: ONCOR_ESIID, meter: "M1", capturedAt: "2025-10-03T12:00:00Z" }),
+    });
     expect(first.status).toBe(200);
     const summary = await first.json();
     expect(summary).toMatchObject({
@@ -127,12 +147,19 @@ describe("POST /api/admin/smt/pull", () => {
     const other = Buffer.from(subscriptionCsv("2026-01-13"));
     const gzipped = await pull({
       headers: withSecret({ "content-type": "application/json" }),
-      body: inline(other, { encoding: "base64+gzip", content_b64: gzipSync(other).toString("base64"), filename: SUBSCRIPTION_FILE_NAME }),
+      body: inline(other, {
+        encoding: "base64+gzip",
+        content_b64: gzipSync(other).toString("base64"),
+        filename: SUBSCRIPTION_FILE_NAME,
+      }),
     });
     expect(gzipped.status).toBe(200);
     expect(await gzipped.json()).toMatchObject({ ok: true, rowsInserted: 96, filename: SUBSCRIPTION_FILE_NAME });
 
-    const mismatch = await pull({ headers: withSecret({ "content-type": "application/json" }), body: inline(other, { sizeBytes: 12 }) });
+    const mismatch = await pull({
+      headers: withSecret({ "content-type": "application/json" }),
+      body: inline(other, { sizeBytes: 12 }),
+    });
     expect(mismatch.status).toBe(400);
     expect((await mismatch.json()).error).toMatch(/sizeBytes says 12 but the decoded file is \d+ bytes/);
   });
@@ -148,7 +175,10 @@ describe("POST /api/admin/smt/pull", () => {
     const before = await db().smtRawFile.count();
     // Just over the limit: found while streaming. Far over: refused from Content-Length before reading.
     for (const size of [UPLOAD_LIMIT + 1024, 3 * UPLOAD_LIMIT]) {
-      const response = await pull({ headers: withSecret(), body: multipart("IntervalData.csv", Buffer.alloc(size, "x")) });
+      const response = await pull({
+        headers: withSecret(),
+        body: multipart("IntervalData.csv", Buffer.alloc(size, "x")),
+      });
       expect(response.status, String(size)).toBe(413);
       expect((await response.json()).error).toMatch(/upload limit \(SMT_UPLOAD_MAX_BYTES\)/);
     }
@@ -169,13 +199,20 @@ describe("POST /api/admin/smt/pull", () => {
     const response = await pull({ headers: withSecret(), body: multipart("IntervalData.csv", lines.join("\n")) });
     expect(response.status).toBe(422);
     const summary = await response.json();
-    expect(summary.errors).toEqual([expect.objectContaining({ line: 8, message: expect.stringMatching(/not a known channel/) })]);
-    expect(await db().smtRawFile.findUniqueOrThrow({ where: { id: summary.rawFileId } })).toMatchObject({ status: "failed" });
+    expect(summary.errors).toEqual([
+      expect.objectContaining({ line: 8, message: expect.stringMatching(/not a known channel/) }),
+    ]);
+    expect(await db().smtRawFile.findUniqueOrThrow({ where: { id: summary.rawFileId } })).toMatchObject({
+      status: "failed",
+    });
     expect(await db().smtInterval.count({ where: { rawFileId: summary.rawFileId } })).toBe(0);
   });
 
   it("makes a path-traversal filename harmless", async () => {
-    const response = await pull({ headers: withSecret(), body: multipart("../../../../tmp/evil.csv", portalNormalCsv("2025-02-01", 1)) });
+    const response = await pull({
+      headers: withSecret(),
+      body: multipart("../../../../tmp/evil.csv", portalNormalCsv("2025-02-01", 1)),
+    });
     const summary = await response.json();
     expect(response.status).toBe(200);
     expect(summary.storageKey).toBe(`smt/raw/${summary.sha256.slice(0, 2)}/${summary.sha256}/evil.csv`);

@@ -64,7 +64,9 @@ describe.each(drivers)("storage contract: %s", (name, make) => {
 
   it("stores a stream and reports its size and SHA-256 computed in-stream", async () => {
     const size = 3 * MiB + 17;
-    const stored = await store.put(`${prefix}/ercot/2026-06-03/a.zip`, generated(size), { contentType: "application/zip" });
+    const stored = await store.put(`${prefix}/ercot/2026-06-03/a.zip`, generated(size), {
+      contentType: "application/zip",
+    });
     expect(stored).toEqual({ key: `${prefix}/ercot/2026-06-03/a.zip`, sizeBytes: size, sha256: sha256Of(size) });
     const head = await store.head(stored.key);
     expect(head?.sizeBytes).toBe(size);

@@ -16,9 +16,21 @@ export interface TestS3 {
 export async function startTestS3(bucket = "portal-test") {
   const directory = mkdtempSync(path.join(os.tmpdir(), "portal-test-s3-"));
   const port = await freePort();
-  const server = new S3rver({ address: "127.0.0.1", port, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   await server.run();
-  const s3: TestS3 = { endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", bucket, accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+  const s3: TestS3 = {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    bucket,
+    accessKeyId: "S3RVER",
+    secretAccessKey: "S3RVER",
+  };
   return {
     s3,
     stop: async () => {

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useHydrated } from "~/hooks/use-hydrated";
 import { bytesLabel, jsonPreview, localHint, prettyJson, utcLabel } from "~/explorer/format";
 import type { CellValue, ExplorerColumn } from "~/explorer/types";
 
@@ -7,8 +7,7 @@ const SHORT_TEXT = 80;
 
 /** UTC as stored; the viewer's local time is added after hydration so server and browser agree on the markup. */
 export function UtcTime({ iso }: { iso: string }) {
-  const [hint, setHint] = useState("");
-  useEffect(() => setHint(localHint(iso)), [iso]);
+  const hint = useHydrated() ? localHint(iso) : "";
   return (
     <time dateTime={iso} title={hint || undefined} className="mono">
       {utcLabel(iso)}
@@ -24,17 +23,30 @@ function LongText({ text, fullLength, fullHref }: { text: string; fullLength: nu
         {text.slice(0, SHORT_TEXT)}… <span className="muted">({fullLength} chars)</span>
       </summary>
       <div className="explorer-longtext">{text}</div>
-      {fullLength > text.length && fullHref ? (
-        <Link to={fullHref}>Whole value on the row page</Link>
-      ) : null}
+      {fullLength > text.length && fullHref ? <Link to={fullHref}>Whole value on the row page</Link> : null}
     </details>
   );
 }
 
-export function Cell({ column, value, href, rowHref }: { column: ExplorerColumn; value: CellValue; href?: string; rowHref?: string }) {
+export function Cell({
+  column,
+  value,
+  href,
+  rowHref,
+}: {
+  column: ExplorerColumn;
+  value: CellValue;
+  href?: string;
+  rowHref?: string;
+}) {
   if (value === null) return <span className="muted">null</span>;
   if (typeof value === "object") {
-    if ("masked" in value) return <span className="explorer-masked" title="Masked: the column name says it holds a secret">••••••</span>;
+    if ("masked" in value)
+      return (
+        <span className="explorer-masked" title="Masked: the column name says it holds a secret">
+          ••••••
+        </span>
+      );
     if ("bytes" in value) return <span className="mono">{bytesLabel(value.bytes)}</span>;
     if ("json" in value) {
       return (

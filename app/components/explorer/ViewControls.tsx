@@ -1,15 +1,25 @@
 import { Form, Link } from "@remix-run/react";
 import { useState } from "react";
 import type { ExplorerColumn, ExplorerModel } from "~/explorer/types";
-import { ADD_FILTER_PARAMS, filterKey, OP_LABELS, opsForColumn, viewSearchParams, type Filter, type ViewState } from "~/explorer/view";
+import {
+  ADD_FILTER_PARAMS,
+  filterKey,
+  OP_LABELS,
+  opsForColumn,
+  viewSearchParams,
+  type Filter,
+  type ViewState,
+} from "~/explorer/view";
 
 /** Hidden inputs that carry the rest of the view through a GET form. */
 export function HiddenView({ params, except }: { params: URLSearchParams; except: string[] }) {
   return (
     <>
-      {[...params].filter(([key]) => !except.includes(key)).map(([key, value], i) => (
-        <input key={`${key}-${i}`} type="hidden" name={key} value={value} />
-      ))}
+      {[...params]
+        .filter(([key]) => !except.includes(key))
+        .map(([key, value], i) => (
+          <input key={`${key}-${i}`} type="hidden" name={key} value={value} />
+        ))}
     </>
   );
 }
@@ -20,7 +30,13 @@ export function SearchForm({ view }: { view: ViewState }) {
   return (
     <Form method="get" className="row" role="search">
       <HiddenView params={viewSearchParams(view)} except={["q", ...PAGING_KEYS]} />
-      <input type="search" name="q" defaultValue={view.search} placeholder="Search text columns" aria-label="Search text columns" />
+      <input
+        type="search"
+        name="q"
+        defaultValue={view.search}
+        placeholder="Search text columns"
+        aria-label="Search text columns"
+      />
       <button type="submit" className="secondary">
         Search
       </button>
@@ -36,7 +52,13 @@ export function ColumnPicker({ model, view }: { model: ExplorerModel; view: View
         <HiddenView params={viewSearchParams(view)} except={["col", ...PAGING_KEYS]} />
         {model.columns.map((column) => (
           <label key={column.name} className="explorer-check">
-            <input type="checkbox" name="col" value={column.name} defaultChecked={!view.visible || view.visible.includes(column.name)} /> {column.name}
+            <input
+              type="checkbox"
+              name="col"
+              value={column.name}
+              defaultChecked={!view.visible || view.visible.includes(column.name)}
+            />{" "}
+            {column.name}
           </label>
         ))}
         <button type="submit" className="secondary">
@@ -92,12 +114,29 @@ function ValueInput({ column, op }: { column: ExplorerColumn; op: string }) {
       </select>
     );
   }
-  const placeholder = column.kind === "datetime" ? "2026-01-31T06:00 (UTC)" : column.kind === "date" ? "2026-01-31" : "value";
+  const placeholder =
+    column.kind === "datetime" ? "2026-01-31T06:00 (UTC)" : column.kind === "date" ? "2026-01-31" : "value";
   const numeric = ["int", "bigint", "decimal", "float"].includes(column.kind);
-  return <input name={ADD_FILTER_PARAMS.value} aria-label="Value" placeholder={placeholder} inputMode={numeric ? "decimal" : undefined} required />;
+  return (
+    <input
+      name={ADD_FILTER_PARAMS.value}
+      aria-label="Value"
+      placeholder={placeholder}
+      inputMode={numeric ? "decimal" : undefined}
+      required
+    />
+  );
 }
 
-export function FilterBar({ model, related, view }: { model: ExplorerModel; related: ExplorerModel[]; view: ViewState }) {
+export function FilterBar({
+  model,
+  related,
+  view,
+}: {
+  model: ExplorerModel;
+  related: ExplorerModel[];
+  view: ViewState;
+}) {
   const fields = filterFields(model, related);
   const [fieldKey, setFieldKey] = useState(fields[0]?.key ?? "");
   const field = fields.find((f) => f.key === fieldKey) ?? fields[0];
@@ -107,7 +146,13 @@ export function FilterBar({ model, related, view }: { model: ExplorerModel; rela
   const params = viewSearchParams(view);
 
   const withoutFilter = (filter: Filter) => {
-    const next = viewSearchParams({ ...view, filters: view.filters.filter((f) => f !== filter), after: null, before: null, page: 1 });
+    const next = viewSearchParams({
+      ...view,
+      filters: view.filters.filter((f) => f !== filter),
+      after: null,
+      before: null,
+      page: 1,
+    });
     return `?${next}`;
   };
 
@@ -121,7 +166,8 @@ export function FilterBar({ model, related, view }: { model: ExplorerModel; rela
                 {filter.relation ? `${filter.relation} → ` : ""}
                 {filter.field}
               </span>{" "}
-              {OP_LABELS[filter.op]} <strong>{filter.op === "is" ? (filter.value === "null" ? "null" : "not null") : filter.value}</strong>{" "}
+              {OP_LABELS[filter.op]}{" "}
+              <strong>{filter.op === "is" ? (filter.value === "null" ? "null" : "not null") : filter.value}</strong>{" "}
               <Link to={withoutFilter(filter)} aria-label={`Remove filter on ${filter.field}`}>
                 ×
               </Link>
@@ -132,14 +178,24 @@ export function FilterBar({ model, related, view }: { model: ExplorerModel; rela
       {field ? (
         <Form method="get" className="row" aria-label="Add filter">
           <HiddenView params={params} except={PAGING_KEYS} />
-          <select name={ADD_FILTER_PARAMS.field} aria-label="Filter column" value={field.key} onChange={(e) => setFieldKey(e.target.value)}>
+          <select
+            name={ADD_FILTER_PARAMS.field}
+            aria-label="Filter column"
+            value={field.key}
+            onChange={(e) => setFieldKey(e.target.value)}
+          >
             {fields.map((f) => (
               <option key={f.key} value={f.key}>
                 {f.label}
               </option>
             ))}
           </select>
-          <select name={ADD_FILTER_PARAMS.op} aria-label="Filter operator" value={currentOp} onChange={(e) => setOp(e.target.value)}>
+          <select
+            name={ADD_FILTER_PARAMS.op}
+            aria-label="Filter operator"
+            value={currentOp}
+            onChange={(e) => setOp(e.target.value)}
+          >
             {ops.map((o) => (
               <option key={o} value={o}>
                 {OP_LABELS[o]}

@@ -9,12 +9,14 @@ export interface ClientCertificate extends ClientTlsMaterial {
   certificateBase64: string;
 }
 
-export const LEGACY_PFX_FIX =
-  "openssl pkcs12 -legacy -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx";
+export const LEGACY_PFX_FIX = "openssl pkcs12 -legacy -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx";
 
 /** Env values often carry PEM with literal `\n` sequences (one-line secrets); restore real newlines. */
 export function normalizePem(text: string): string {
-  return `${text.replace(/\\r\\n|\\n/g, "\n").replace(/\r\n/g, "\n").trim()}\n`;
+  return `${text
+    .replace(/\\r\\n|\\n/g, "\n")
+    .replace(/\r\n/g, "\n")
+    .trim()}\n`;
 }
 
 function certificateError(message: string, cause?: unknown): ErcotHttpError {
@@ -37,7 +39,10 @@ function sameKey(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey): bo
  * Opens the PFX with node-forge and keeps PEM in memory. forge reads the RC2-40/3DES "legacy"
  * encryption that Node 20's OpenSSL 3 refuses ("Unsupported PKCS12 PFX data"), so old files just work.
  */
-function fromPfx(pfxBase64: string, passphrase: string): { certs: forge.pki.Certificate[]; key: forge.pki.rsa.PrivateKey } {
+function fromPfx(
+  pfxBase64: string,
+  passphrase: string,
+): { certs: forge.pki.Certificate[]; key: forge.pki.rsa.PrivateKey } {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const der = forge.util.decode64(pfxBase64.replace(/\s+/g, ""));
@@ -45,7 +50,10 @@ function fromPfx(pfxBase64: string, passphrase: string): { certs: forge.pki.Cert
   } catch (error) {
     const reason = (error as Error).message ?? "";
     if (/mac|password|invalid/i.test(reason) && !/unsupported/i.test(reason)) {
-      throw certificateError("The EWS PFX could not be opened: the passphrase is wrong or the file is damaged. Check ERCOT_EWS_PFX (base64) and ERCOT_EWS_PFX_PASS.", error);
+      throw certificateError(
+        "The EWS PFX could not be opened: the passphrase is wrong or the file is damaged. Check ERCOT_EWS_PFX (base64) and ERCOT_EWS_PFX_PASS.",
+        error,
+      );
     }
     throw certificateError(
       `The EWS PFX could not be opened (${reason || "unknown format"}). If it was exported by older tooling, convert it: ${LEGACY_PFX_FIX}, then base64 it into ERCOT_EWS_PFX.`,
@@ -61,7 +69,9 @@ function fromPfx(pfxBase64: string, passphrase: string): { certs: forge.pki.Cert
     .map((bag) => bag.cert)
     .filter((cert): cert is forge.pki.Certificate => !!cert);
   if (!key || certs.length === 0) {
-    throw certificateError("The EWS PFX holds no private key or no certificate. Export it again with both (`openssl pkcs12 -export -inkey key.pem -in cert.pem`).");
+    throw certificateError(
+      "The EWS PFX holds no private key or no certificate. Export it again with both (`openssl pkcs12 -export -inkey key.pem -in cert.pem`).",
+    );
   }
   return { certs, key };
 }
@@ -72,7 +82,10 @@ export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCer
   if (ews.pfxBase64) {
     const { certs, key } = fromPfx(ews.pfxBase64, ews.pfxPassphrase ?? "");
     const leaf = certs.find((cert) => sameKey(cert, key));
-    if (!leaf) throw certificateError("The EWS PFX's certificate does not match its private key. Export the API certificate with its own key.");
+    if (!leaf)
+      throw certificateError(
+        "The EWS PFX's certificate does not match its private key. Export the API certificate with its own key.",
+      );
     const chain = certs.filter((cert) => cert !== leaf);
     return {
       certPem: [leaf, ...chain].map((cert) => forge.pki.certificateToPem(cert)).join(""),
@@ -82,17 +95,23 @@ export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCer
     };
   }
   if (ews.certPem || ews.keyPem) {
-    if (!ews.certPem || !ews.keyPem) throw certificateError("Set both ERCOT_EWS_CERT and ERCOT_EWS_KEY (PEM), or use ERCOT_EWS_PFX instead.");
+    if (!ews.certPem || !ews.keyPem)
+      throw certificateError("Set both ERCOT_EWS_CERT and ERCOT_EWS_KEY (PEM), or use ERCOT_EWS_PFX instead.");
     const certPem = normalizePem(ews.certPem);
     const keyPem = normalizePem(ews.keyPem);
     let leaf: forge.pki.Certificate;
     try {
       leaf = forge.pki.certificateFromPem(certPem);
     } catch (error) {
-      throw certificateError("ERCOT_EWS_CERT is not a PEM certificate (expected -----BEGIN CERTIFICATE-----; literal \\n line breaks are fine).", error);
+      throw certificateError(
+        "ERCOT_EWS_CERT is not a PEM certificate (expected -----BEGIN CERTIFICATE-----; literal \\n line breaks are fine).",
+        error,
+      );
     }
     if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(keyPem)) {
-      throw certificateError("ERCOT_EWS_KEY must be an unencrypted PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).");
+      throw certificateError(
+        "ERCOT_EWS_KEY must be an unencrypted PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).",
+      );
     }
     return { certPem, keyPem, caPem, ...describeCertificate(leaf) };
   }

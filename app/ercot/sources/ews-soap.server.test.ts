@@ -24,7 +24,8 @@ describe("EWS GetReports messages", () => {
   });
 
   it("asks for report 203 between StartTime and EndTime", () => {
-    const request = new XMLParser({ removeNSPrefix: true, parseTagValue: false }).parse(envelope).Envelope.Body.RequestMessage.Request;
+    const request = new XMLParser({ removeNSPrefix: true, parseTagValue: false }).parse(envelope).Envelope.Body
+      .RequestMessage.Request;
     expect(request).toEqual({ StartTime: "2026-06-02T05:00:00Z", EndTime: "2026-06-03T05:00:00Z", Option: "203" });
   });
 
@@ -38,13 +39,20 @@ describe("EWS GetReports messages", () => {
       ),
     );
     expect(reports).toEqual([
-      expect.objectContaining({ created: "2026-08-20T12:26:42", size: null, url: expect.stringContaining("doclookupId=1250000000") }),
+      expect.objectContaining({
+        created: "2026-08-20T12:26:42",
+        size: null,
+        url: expect.stringContaining("doclookupId=1250000000"),
+      }),
     ]);
   });
 
-  it("turns ReplyCode ERROR \"No reports found\" into an empty list and other errors into failures", async () => {
-    const error = (text: string) => reply(`<m:Reply><m:ReplyCode>ERROR</m:ReplyCode><m:Error>${text}</m:Error></m:Reply>`);
+  it('turns ReplyCode ERROR "No reports found" into an empty list and other errors into failures', async () => {
+    const error = (text: string) =>
+      reply(`<m:Reply><m:ReplyCode>ERROR</m:ReplyCode><m:Error>${text}</m:Error></m:Reply>`);
     expect(await parseGetReportsReply(error("No reports found matching the criteria"))).toEqual([]);
-    await expect(parseGetReportsReply(error("Invalid Option"))).rejects.toThrow('ERCOT EWS answered GetReports with an error: "Invalid Option".');
+    await expect(parseGetReportsReply(error("Invalid Option"))).rejects.toThrow(
+      'ERCOT EWS answered GetReports with an error: "Invalid Option".',
+    );
   });
 });

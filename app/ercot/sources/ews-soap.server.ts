@@ -16,7 +16,8 @@ const ERCOT_WSU_NS = "http://www.docs.oasis-open.org/wss/2004/01/oasis-200401-ws
 const WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 const WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 const X509_TOKEN_TYPE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
-const BASE64_ENCODING = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary";
+const BASE64_ENCODING =
+  "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary";
 const EXCLUSIVE_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
 const SIGNATURE_ALGORITHMS: Record<EwsSignatureAlgorithm, string> = {
@@ -203,15 +204,23 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
   if (fault) {
     const faultText = textOf(node(fault, "faultstring")) ?? "unknown fault";
     const code = /\b([A-Z]{3,}\d{3,})\b/.exec(faultText)?.[1] ?? "FAULT";
-    throw new EwsFaultError(code, `ERCOT EWS refused GetReports with ${code} ("${faultText}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`);
+    throw new EwsFaultError(
+      code,
+      `ERCOT EWS refused GetReports with ${code} ("${faultText}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`,
+    );
   }
   const message = node(body, "ResponseMessage");
-  if (!message) throw new ErcotHttpError("ERCOT EWS answered without a ResponseMessage; the EWS format may have changed.", { retryable: false });
+  if (!message)
+    throw new ErcotHttpError("ERCOT EWS answered without a ResponseMessage; the EWS format may have changed.", {
+      retryable: false,
+    });
   const reply = node(message, "Reply");
   if (textOf(node(reply, "ReplyCode")) === "ERROR") {
     const error = textOf(node(reply, "Error")) ?? "";
     if (/no reports found/i.test(error)) return [];
-    throw new ErcotHttpError(`ERCOT EWS answered GetReports with an error: "${error || "unspecified"}".`, { retryable: false });
+    throw new ErcotHttpError(`ERCOT EWS answered GetReports with an error: "${error || "unspecified"}".`, {
+      retryable: false,
+    });
   }
   const payload = node(message, "Payload");
   const compressed = textOf(node(payload, "Compressed"));

@@ -6,7 +6,12 @@ import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/serve
 import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { EwsSource, ewsEndpoint } from "./ews.server";
 import { loadClientCertificate } from "./certificates.server";
-import { buildGetReportsEnvelope, MARKET_INFO_SOAP_ACTION, parseGetReportsReply, signEnvelope } from "./ews-soap.server";
+import {
+  buildGetReportsEnvelope,
+  MARKET_INFO_SOAP_ACTION,
+  parseGetReportsReply,
+  signEnvelope,
+} from "./ews-soap.server";
 
 let fake: FakeErcot;
 beforeAll(async () => {
@@ -27,7 +32,9 @@ async function sha256(body: Readable): Promise<string> {
 
 /** Talks to EWS over mutual TLS directly, to send what the source never would. */
 async function postRaw(envelope: string, soapAction: string): Promise<string> {
-  const agent = new Agent({ connect: { ca: fake.tls.caPem, cert: fake.tls.clientCertPem, key: fake.tls.clientKeyPem } });
+  const agent = new Agent({
+    connect: { ca: fake.tls.caPem, cert: fake.tls.clientCertPem, key: fake.tls.clientKeyPem },
+  });
   try {
     const response = await request(ewsEndpoint(fake.ewsUrl), {
       dispatcher: agent,
@@ -42,7 +49,8 @@ async function postRaw(envelope: string, soapAction: string): Promise<string> {
   }
 }
 
-const unsignedEnvelope = () => buildGetReportsEnvelope({ source: "API_TESTUSER", userId: "API_TESTUSER", reportType: "203" });
+const unsignedEnvelope = () =>
+  buildGetReportsEnvelope({ source: "API_TESTUSER", userId: "API_TESTUSER", reportType: "203" });
 
 describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
   it("lists reports with a PFX identity and downloads them from MIS with the same certificate", async () => {
@@ -65,7 +73,12 @@ describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
 
   it("works with PEM certificate and key pasted with literal \\n sequences", async () => {
     const oneLine = (pem: string) => pem.replace(/\r?\n/g, "\\n");
-    const source = ewsSource({ pfxBase64: undefined, certPem: oneLine(fake.tls.clientCertPem), keyPem: oneLine(fake.tls.clientKeyPem), caPem: oneLine(fake.tls.caPem) });
+    const source = ewsSource({
+      pfxBase64: undefined,
+      certPem: oneLine(fake.tls.clientCertPem),
+      keyPem: oneLine(fake.tls.clientKeyPem),
+      caPem: oneLine(fake.tls.caPem),
+    });
     expect(await source.listDocuments()).toHaveLength(fake.documents.length);
   });
 
@@ -89,7 +102,11 @@ describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
   });
 
   it("fails with SECU1073 and the fix when a personal certificate is used", async () => {
-    const source = ewsSource({ pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem });
+    const source = ewsSource({
+      pfxBase64: undefined,
+      certPem: fake.tls.personalCertPem,
+      keyPem: fake.tls.personalKeyPem,
+    });
     await expect(source.listDocuments()).rejects.toThrow(/SECU1073.*does not start with prefix-API_.*API certificate/);
     expect(fake.requestLog.filter((entry) => entry.route === "ews")).toHaveLength(1);
   });
@@ -114,7 +131,9 @@ describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
   });
 
   it("is rejected with SECU3517 when configured for rsa-sha256, which ERCOT does not accept", async () => {
-    await expect(ewsSource({ signatureAlgorithm: "rsa-sha256", digestAlgorithm: "sha256" }).listDocuments()).rejects.toThrow(/SECU3517/);
+    await expect(
+      ewsSource({ signatureAlgorithm: "rsa-sha256", digestAlgorithm: "sha256" }).listDocuments(),
+    ).rejects.toThrow(/SECU3517/);
   });
 
   it("explains a wrong PFX passphrase without revealing it", async () => {

@@ -2,7 +2,15 @@ import type { Agent } from "undici";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import { DEFAULT_EWS_LOOKBACK_HOURS } from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
-import { createHttpAgent, ErcotHttpError, excerpt, readText, sendRequest, statusError, withRetry } from "~/ercot/http.server";
+import {
+  createHttpAgent,
+  ErcotHttpError,
+  excerpt,
+  readText,
+  sendRequest,
+  statusError,
+  withRetry,
+} from "~/ercot/http.server";
 import { hasClientCertificate, loadClientCertificate, type ClientCertificate } from "./certificates.server";
 import {
   buildGetReportsEnvelope,
@@ -41,9 +49,12 @@ export class EwsSource implements ErcotSource {
     if (this.identity) return this.identity;
     const certificate = loadClientCertificate(this.config.ews);
     if (!certificate || !this.config.ews.baseUrl) {
-      throw new ErcotHttpError("EWS needs ERCOT_EWS_BASE and a client certificate (ERCOT_EWS_PFX, or ERCOT_EWS_CERT and ERCOT_EWS_KEY).", {
-        retryable: false,
-      });
+      throw new ErcotHttpError(
+        "EWS needs ERCOT_EWS_BASE and a client certificate (ERCOT_EWS_PFX, or ERCOT_EWS_CERT and ERCOT_EWS_KEY).",
+        {
+          retryable: false,
+        },
+      );
     }
     this.identity = { certificate, agent: createHttpAgent(this.config.timeouts, certificate) };
     return this.identity;
@@ -81,9 +92,12 @@ export class EwsSource implements ErcotSource {
           throw statusError(action, endpoint, response.statusCode, excerpt(text, 80));
         }
         if (!isSoap) {
-          throw new ErcotHttpError(`ERCOT EWS answered with something other than SOAP ("${excerpt(text, 60)}"); ERCOT may be in maintenance.`, {
-            retryable: false,
-          });
+          throw new ErcotHttpError(
+            `ERCOT EWS answered with something other than SOAP ("${excerpt(text, 60)}"); ERCOT may be in maintenance.`,
+            {
+              retryable: false,
+            },
+          );
         }
         return text;
       },
@@ -99,7 +113,9 @@ export class EwsSource implements ErcotSource {
     const name = nameParts && parseFriendlyName(nameParts.friendlyName);
     const publishedAt = parsePublishDate(report.created) ?? nameParts?.publishedAt;
     if (!nameParts || !name || !publishedAt || !report.url) {
-      (this.dependencies.onWarning ?? console.warn)(`Skipped an EWS report entry that could not be read (${report.fileName || "no fileName"}).`);
+      (this.dependencies.onWarning ?? console.warn)(
+        `Skipped an EWS report entry that could not be read (${report.fileName || "no fileName"}).`,
+      );
       return [];
     }
     let docId: string;

@@ -25,7 +25,9 @@ describe("ERCOT HTTP helpers", () => {
         calls += 1;
         throw statusError("list documents", "https://api.ercot.com/x?subscription-key=secret", 403);
       }, quick),
-    ).rejects.toThrow("Could not list documents: api.ercot.com answered HTTP 403. Check the ERCOT settings for this source.");
+    ).rejects.toThrow(
+      "Could not list documents: api.ercot.com answered HTTP 403. Check the ERCOT settings for this source.",
+    );
     expect(calls).toBe(1);
     expect(isRetryable(statusError("x", "https://api.ercot.com", 429))).toBe(true);
   });
@@ -45,7 +47,9 @@ describe("ERCOT HTTP helpers", () => {
       const error = await sendRequest("list documents", url, { agent }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ErcotHttpError);
       expect((error as ErcotHttpError).retryable).toBe(true);
-      expect((error as Error).message).toMatch(/^Could not list documents at 127\.0\.0\.1:\d+: the connection was closed unexpectedly\./);
+      expect((error as Error).message).toMatch(
+        /^Could not list documents at 127\.0\.0\.1:\d+: the connection was closed unexpectedly\./,
+      );
       expect((error as Error).message).not.toContain("secret-value");
       await agent.close();
     });

@@ -14,7 +14,11 @@ const dependencies = { now: () => FAKE_NOW, onWarning: () => undefined };
 
 describe("ERCOT source selection and fallback", () => {
   it("orders configured sources EWS, Public API, scrape, and always keeps scrape", () => {
-    expect(createErcotSources(sourcesConfigFor(fake), dependencies).map((source) => source.name)).toEqual(["ews", "api", "scrape"]);
+    expect(createErcotSources(sourcesConfigFor(fake), dependencies).map((source) => source.name)).toEqual([
+      "ews",
+      "api",
+      "scrape",
+    ]);
     const scrapeOnly = sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
     expect(createErcotSources(scrapeOnly, dependencies).map((source) => source.name)).toEqual(["scrape"]);
   });
@@ -27,7 +31,9 @@ describe("ERCOT source selection and fallback", () => {
   });
 
   it("falls back to the Public API when EWS answers SECU1073", async () => {
-    const config = sourcesConfigFor(fake, { ews: { pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem } });
+    const config = sourcesConfigFor(fake, {
+      ews: { pfxBase64: undefined, certPem: fake.tls.personalCertPem, keyPem: fake.tls.personalKeyPem },
+    });
     const listing = await listWithFallback(createErcotSources(config, dependencies));
     expect(listing.source.name).toBe("api");
     expect(listing.attempts[0]).toEqual({ source: "ews", error: expect.stringContaining("SECU1073") });
@@ -58,7 +64,13 @@ describe("ERCOT source selection and fallback", () => {
     const config = sourcesConfigFor(fake, { retry: { attempts: 1, minDelayMs: 1, maxDelayMs: 1 } });
     const failure = await listWithFallback(createErcotSources(config, dependencies)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AllSourcesFailedError);
-    expect((failure as AllSourcesFailedError).attempts.map((attempt) => attempt.source)).toEqual(["ews", "api", "scrape"]);
-    expect((failure as Error).message).toMatch(/^No ERCOT source could list.*ews: .*HTTP 503.*api: .*scrape: .*Scheduled Maintenance/);
+    expect((failure as AllSourcesFailedError).attempts.map((attempt) => attempt.source)).toEqual([
+      "ews",
+      "api",
+      "scrape",
+    ]);
+    expect((failure as Error).message).toMatch(
+      /^No ERCOT source could list.*ews: .*HTTP 503.*api: .*scrape: .*Scheduled Maintenance/,
+    );
   });
 });

@@ -57,10 +57,16 @@ export async function listWithFallback(sources: ErcotSource[], signal?: AbortSig
 }
 
 /** Downloads through the source that listed the document (its URL and credentials belong to it). */
-export function downloadDocument(sources: ErcotSource[], document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
+export function downloadDocument(
+  sources: ErcotSource[],
+  document: ErcotDocument,
+  signal?: AbortSignal,
+): Promise<ErcotDownload> {
   const source = sources.find((candidate) => candidate.name === document.source);
   if (!source) {
-    return Promise.reject(new Error(`The ${document.source} source that listed ${document.friendlyName} is not configured any more.`));
+    return Promise.reject(
+      new Error(`The ${document.source} source that listed ${document.friendlyName} is not configured any more.`),
+    );
   }
   return source.download(document, signal);
 }

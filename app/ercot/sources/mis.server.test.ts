@@ -8,7 +8,10 @@ import {
   parsePublishDate,
 } from "./mis.server";
 
-const options = { source: "scrape" as const, downloadUrl: (docId: string) => `https://www.ercot.com/misdownload/servlets/mirDownload?doclookupId=${docId}` };
+const options = {
+  source: "scrape" as const,
+  downloadUrl: (docId: string) => `https://www.ercot.com/misdownload/servlets/mirDownload?doclookupId=${docId}`,
+};
 
 const listed = (overrides: Record<string, unknown> = {}) => ({
   Document: {
@@ -58,12 +61,21 @@ describe("MIS helpers", () => {
 
   it("parses the documented list shape into documents", () => {
     const [document] = parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [listed()] } }, options);
-    expect(document).toMatchObject({ docId: "1234254362", tdsp: "LUBBOCK", kind: "DAILY", contentSize: 15014, source: "scrape" });
+    expect(document).toMatchObject({
+      docId: "1234254362",
+      tdsp: "LUBBOCK",
+      kind: "DAILY",
+      contentSize: 15014,
+      source: "scrape",
+    });
     expect(document.downloadUrl).toContain("doclookupId=1234254362");
   });
 
   it("accepts numeric fields, a single object instead of an array, and a missing DocumentList", () => {
-    const numeric = parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [listed({ DocID: 1234254362, ContentSize: 15014 })] } }, options);
+    const numeric = parseMisDocumentList(
+      { ListDocsByRptTypeRes: { DocumentList: [listed({ DocID: 1234254362, ContentSize: 15014 })] } },
+      options,
+    );
     expect(numeric[0]).toMatchObject({ docId: "1234254362", contentSize: 15014 });
     expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: listed() } }, options)).toHaveLength(1);
     expect(parseMisDocumentList({ ListDocsByRptTypeRes: {} }, options)).toEqual([]);
@@ -72,7 +84,15 @@ describe("MIS helpers", () => {
 
   it("orders a run sharing one PublishDate second by DocID, newest first", () => {
     const documents = parseMisDocumentList(
-      { ListDocsByRptTypeRes: { DocumentList: [listed({ DocID: "1234254360" }), listed({ DocID: "1234254362" }), listed({ DocID: "1234254361", PublishDate: "2026-06-02T05:47:40-05:00" })] } },
+      {
+        ListDocsByRptTypeRes: {
+          DocumentList: [
+            listed({ DocID: "1234254360" }),
+            listed({ DocID: "1234254362" }),
+            listed({ DocID: "1234254361", PublishDate: "2026-06-02T05:47:40-05:00" }),
+          ],
+        },
+      },
       options,
     );
     expect(documents.map((document) => document.docId)).toEqual(["1234254362", "1234254360", "1234254361"]);

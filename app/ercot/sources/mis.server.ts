@@ -148,7 +148,8 @@ export function parseMisDocumentList(json: unknown, options: MisListOptions): Er
     }
     const { DocID, FriendlyName, ConstructedName, PublishDate, ContentSize } = document.data;
     const name = parseFriendlyName(FriendlyName);
-    const publishedAt = parsePublishDate(PublishDate) ?? (ConstructedName && parseConstructedName(ConstructedName)?.publishedAt);
+    const publishedAt =
+      parsePublishDate(PublishDate) ?? (ConstructedName && parseConstructedName(ConstructedName)?.publishedAt);
     if (!name || !publishedAt) {
       options.onSkip?.(`DocID ${DocID} (${FriendlyName}, ${PublishDate})`);
       continue;
@@ -159,7 +160,8 @@ export function parseMisDocumentList(json: unknown, options: MisListOptions): Er
       friendlyName: FriendlyName.trim(),
       tdsp: name.tdsp,
       kind: name.kind,
-      constructedName: ConstructedName?.trim() || constructedNameFor(FriendlyName.trim(), publishedAt, options.reportTypeId),
+      constructedName:
+        ConstructedName?.trim() || constructedNameFor(FriendlyName.trim(), publishedAt, options.reportTypeId),
       publishedAt,
       contentSize,
       downloadUrl: options.downloadUrl(DocID.trim()),
@@ -189,7 +191,10 @@ export interface ZipDownloadOptions {
 }
 
 /** Reads chunks until `count` bytes are in hand (or the body ends), leaving the iterator positioned after them. */
-async function readLeadingBytes(iterator: AsyncIterator<Buffer>, count: number): Promise<{ head: Buffer; ended: boolean }> {
+async function readLeadingBytes(
+  iterator: AsyncIterator<Buffer>,
+  count: number,
+): Promise<{ head: Buffer; ended: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   while (size < count) {
@@ -234,14 +239,17 @@ export async function downloadZip(document: ErcotDocument, options: ZipDownloadO
         const preview = excerpt(head.toString("utf8"), 60) || "an empty body";
         throw new ErcotHttpError(
           `ERCOT did not return a zip for ${document.friendlyName} (DocID ${document.docId}); the body starts with "${preview}". ` +
-            "A \"NO Results\" answer means the document has expired from ERCOT's list (about 31 days).",
+            'A "NO Results" answer means the document has expired from ERCOT\'s list (about 31 days).',
           { status: 200, retryable: false },
         );
       }
       const headerLength = Number(response.headers["content-length"]);
       const contentLength = Number.isFinite(headerLength) ? headerLength : null;
       const expectedBytes = contentLength ?? document.contentSize;
-      return { body: Readable.from(verifiedBody(head, ended, iterator, expectedBytes, document), { objectMode: false }), contentLength };
+      return {
+        body: Readable.from(verifiedBody(head, ended, iterator, expectedBytes, document), { objectMode: false }),
+        contentLength,
+      };
     },
     options.retry,
     options.signal,

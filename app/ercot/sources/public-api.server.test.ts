@@ -34,7 +34,9 @@ describe("Public API source (api.ercot.com)", () => {
     const documents = await source.listDocuments();
     expect(documents).toHaveLength(fake.documents.length);
     expect(documents[0]).toMatchObject({ docId: fake.documents[0].docId, source: "api", contentSize: null });
-    expect(documents[0].constructedName).toMatch(/^ext\.00000203\.0000000000000000\.20260603\.055219000\.TNMP_________DAILY\.zip$/);
+    expect(documents[0].constructedName).toMatch(
+      /^ext\.00000203\.0000000000000000\.20260603\.055219000\.TNMP_________DAILY\.zip$/,
+    );
     expect(documents[0].downloadUrl).toContain("/api/public-reports/archive/zp15-612?download=");
     for (const entry of apiRequests()) {
       expect(entry.headers["ocp-apim-subscription-key"]).toBe(fake.credentials.subscriptionKey);
@@ -53,7 +55,9 @@ describe("Public API source (api.ercot.com)", () => {
 
   it("pages through _meta.totalPages", async () => {
     await apiSource({ api: { pageSize: 10 } }).listDocuments();
-    const pages = apiRequests().filter((entry) => entry.path.includes("/archive/")).map((entry) => new URLSearchParams(entry.query).get("page"));
+    const pages = apiRequests()
+      .filter((entry) => entry.path.includes("/archive/"))
+      .map((entry) => new URLSearchParams(entry.query).get("page"));
     expect(pages).toEqual(["1", "2", "3"]);
   });
 
@@ -72,7 +76,9 @@ describe("Public API source (api.ercot.com)", () => {
     const error = await apiSource({ api: { subscriptionKey: "" } })
       .listDocuments()
       .catch((caught: Error) => caught);
-    expect((error as Error).message).toMatch(/refused the subscription key \(HTTP 401: Access denied due to missing subscription key/);
+    expect((error as Error).message).toMatch(
+      /refused the subscription key \(HTTP 401: Access denied due to missing subscription key/,
+    );
     expect((error as Error).message).not.toContain(fake.credentials.password);
     expect(apiRequests()).toHaveLength(1);
   });
@@ -110,15 +116,20 @@ describe("Public API source (api.ercot.com)", () => {
 
   it("limits a pacer to its allowance in any rolling minute", async () => {
     let now = 0;
-    const pacer = new RequestPacer(30, () => now, async (ms) => {
-      now += ms;
-    });
+    const pacer = new RequestPacer(
+      30,
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
     const times: number[] = [];
     for (let request = 0; request < 95; request++) {
       await pacer.take();
       times.push(now);
     }
-    for (const start of times) expect(times.filter((time) => time >= start && time < start + 60_000).length).toBeLessThanOrEqual(30);
+    for (const start of times)
+      expect(times.filter((time) => time >= start && time < start + 60_000).length).toBeLessThanOrEqual(30);
     expect(times.at(-1)).toBe(180_000);
   });
 });

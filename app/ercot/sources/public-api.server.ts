@@ -4,7 +4,15 @@ import { z } from "zod";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import { DEFAULT_API_PAGE_SIZE, DEFAULT_API_REQUESTS_PER_MINUTE } from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
-import { createHttpAgent, ErcotHttpError, excerpt, readText, sendRequest, statusError, withRetry } from "~/ercot/http.server";
+import {
+  createHttpAgent,
+  ErcotHttpError,
+  excerpt,
+  readText,
+  sendRequest,
+  statusError,
+  withRetry,
+} from "~/ercot/http.server";
 import { formatCentralIso, parseErcotTimestamp } from "./central-time";
 import { constructedNameFor, downloadZip, parseFriendlyName, sortNewestFirst } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
@@ -77,7 +85,11 @@ export class PublicApiSource implements ErcotSource {
   ) {
     this.agent = createHttpAgent(config.timeouts);
     const sleep = dependencies.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
-    this.pacer = new RequestPacer(config.api.requestsPerMinute ?? DEFAULT_API_REQUESTS_PER_MINUTE, dependencies.clockMs ?? Date.now, sleep);
+    this.pacer = new RequestPacer(
+      config.api.requestsPerMinute ?? DEFAULT_API_REQUESTS_PER_MINUTE,
+      dependencies.clockMs ?? Date.now,
+      sleep,
+    );
   }
 
   isConfigured(): boolean {
@@ -130,7 +142,10 @@ export class PublicApiSource implements ErcotSource {
     try {
       parsed = tokenResponseSchema.parse(JSON.parse(body));
     } catch (error) {
-      throw new ErcotHttpError("ERCOT's sign-in answer had no id_token; check ERCOT_TOKEN_URL.", { retryable: false, cause: error });
+      throw new ErcotHttpError("ERCOT's sign-in answer had no id_token; check ERCOT_TOKEN_URL.", {
+        retryable: false,
+        cause: error,
+      });
     }
     const expiresInSeconds = Number(parsed.expires_in ?? 3600) || 3600;
     this.token = { value: parsed.id_token, expiresAt: Date.now() + (expiresInSeconds - 300) * 1000 };
@@ -154,7 +169,11 @@ export class PublicApiSource implements ErcotSource {
     return withRetry(
       async () => {
         await this.pacer.take(signal);
-        const response = await sendRequest(action, url, { agent: this.agent, headers: { ...(await this.authHeaders(signal)), Accept: "application/json" }, signal });
+        const response = await sendRequest(action, url, {
+          agent: this.agent,
+          headers: { ...(await this.authHeaders(signal)), Accept: "application/json" },
+          signal,
+        });
         const text = await readText(response.body);
         if (response.statusCode === 404) {
           throw new ErcotHttpError(
@@ -165,25 +184,34 @@ export class PublicApiSource implements ErcotSource {
         if (response.statusCode === 401) {
           const message = excerpt((JSON.parse(text || "{}") as { message?: string }).message ?? text, 120);
           if (/subscription key/i.test(message)) {
-            throw new ErcotHttpError(`The ERCOT Public API refused the subscription key (HTTP 401: ${message}). Check ERCOT_SUBSCRIPTION_KEY.`, {
-              status: 401,
-              retryable: false,
-            });
+            throw new ErcotHttpError(
+              `The ERCOT Public API refused the subscription key (HTTP 401: ${message}). Check ERCOT_SUBSCRIPTION_KEY.`,
+              {
+                status: 401,
+                retryable: false,
+              },
+            );
           }
           this.token = null;
-          throw new ErcotHttpError(`The ERCOT Public API refused the sign-in token (HTTP 401: ${message}); signing in again.`, {
-            status: 401,
-            retryable: true,
-          });
+          throw new ErcotHttpError(
+            `The ERCOT Public API refused the sign-in token (HTTP 401: ${message}); signing in again.`,
+            {
+              status: 401,
+              retryable: true,
+            },
+          );
         }
         if (response.statusCode !== 200) throw statusError(action, url, response.statusCode, excerpt(text, 80));
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {
-          throw new ErcotHttpError(`The ERCOT Public API answered with something other than JSON ("${excerpt(text, 60)}").`, {
-            retryable: false,
-            cause: error,
-          });
+          throw new ErcotHttpError(
+            `The ERCOT Public API answered with something other than JSON ("${excerpt(text, 60)}").`,
+            {
+              retryable: false,
+              cause: error,
+            },
+          );
         }
       },
       this.config.retry,
@@ -194,7 +222,11 @@ export class PublicApiSource implements ErcotSource {
   async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
     await this.fetchIdToken(signal);
     const base = this.config.api.apiBaseUrl.replace(/\/+$/, "");
-    await this.getJson("check that the Public API serves the product", `${base}/api/public-reports/${this.productPath}`, signal);
+    await this.getJson(
+      "check that the Public API serves the product",
+      `${base}/api/public-reports/${this.productPath}`,
+      signal,
+    );
     const now = this.dependencies.now?.() ?? new Date();
     const from = new Date(now.getTime() - API_LOOKBACK_DAYS * 24 * 3600_000);
     const pageSize = this.config.api.pageSize ?? DEFAULT_API_PAGE_SIZE;
@@ -205,11 +237,16 @@ export class PublicApiSource implements ErcotSource {
       url.searchParams.set("postDatetimeTo", formatCentralIso(now, false));
       url.searchParams.set("size", String(pageSize));
       url.searchParams.set("page", String(page));
-      const parsed = archivePageSchema.safeParse(await this.getJson("list the Public API archive", url.toString(), signal));
+      const parsed = archivePageSchema.safeParse(
+        await this.getJson("list the Public API archive", url.toString(), signal),
+      );
       if (!parsed.success) {
-        throw new ErcotHttpError("The Public API archive listing did not have the expected _meta/archives shape; the API may have changed.", {
-          retryable: false,
-        });
+        throw new ErcotHttpError(
+          "The Public API archive listing did not have the expected _meta/archives shape; the API may have changed.",
+          {
+            retryable: false,
+          },
+        );
       }
       totalPages = parsed.data._meta.totalPages;
       for (const archive of parsed.data.archives) {
@@ -238,7 +275,12 @@ export class PublicApiSource implements ErcotSource {
 
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
     await this.pacer.take(signal);
-    return downloadZip(document, { agent: this.agent, headers: await this.authHeaders(signal), signal, retry: this.config.retry });
+    return downloadZip(document, {
+      agent: this.agent,
+      headers: await this.authHeaders(signal),
+      signal,
+      retry: this.config.retry,
+    });
   }
 
   close(): Promise<void> {

@@ -53,7 +53,11 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
     const source = scrapeSource();
     const documents = await source.listDocuments();
     expect(documents).toHaveLength(fake.documents.length);
-    expect(documents[0]).toMatchObject({ docId: fake.documents[0].docId, source: "scrape", contentSize: fake.documents[0].contentSize });
+    expect(documents[0]).toMatchObject({
+      docId: fake.documents[0].docId,
+      source: "scrape",
+      contentSize: fake.documents[0].contentSize,
+    });
     const download = await source.download(documents[0]);
     const bytes = await readAll(download.body);
     expect(download.contentLength).toBe(fake.documents[0].contentSize);
@@ -86,17 +90,21 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("refuses a maintenance page served with status 200 instead of the list", async () => {
     fake.setScenario("maintenance-200");
-    await expect(scrapeSource().listDocuments()).rejects.toThrow(/returned an HTML page \("ERCOT - Scheduled Maintenance"\) instead of the document list/);
+    await expect(scrapeSource().listDocuments()).rejects.toThrow(
+      /returned an HTML page \("ERCOT - Scheduled Maintenance"\) instead of the document list/,
+    );
   });
 
   it("rejects an HTML page served by mirDownload as not a zip", async () => {
     const source = scrapeSource();
     const [document] = await source.listDocuments();
     fake.setScenario({ maintenance: { status: 200, routes: ["download"] } });
-    await expect(source.download(document)).rejects.toThrow(/ERCOT returned an HTML page \("ERCOT - Scheduled Maintenance"\), not a zip/);
+    await expect(source.download(document)).rejects.toThrow(
+      /ERCOT returned an HTML page \("ERCOT - Scheduled Maintenance"\), not a zip/,
+    );
   });
 
-  it("rejects a 200 \"NO Results\" answer by its missing zip magic, without retrying", async () => {
+  it('rejects a 200 "NO Results" answer by its missing zip magic, without retrying', async () => {
     const source = scrapeSource();
     const [document] = await source.listDocuments();
     fake.setScenario("no-results");
@@ -115,7 +123,10 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
   it("gives up on a server that does not answer within the headers timeout", async () => {
     // undici's timers tick about once a second, so the delay must clear that resolution.
     fake.setScenario({ delay: { ms: 2_500, routes: ["list"] } });
-    const source = scrapeSource({ timeouts: { headersMs: 200 }, retry: { attempts: 2, minDelayMs: 10, maxDelayMs: 20 } });
+    const source = scrapeSource({
+      timeouts: { headersMs: 200 },
+      retry: { attempts: 2, minDelayMs: 10, maxDelayMs: 20 },
+    });
     await expect(source.listDocuments()).rejects.toThrow(/did not start answering in time/);
     expect(fake.requestLog.filter((entry) => entry.route === "list")).toHaveLength(2);
   });
@@ -137,9 +148,14 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
     const newBytes = fake.repost(original.docId, { sameBytes: false });
     const source = scrapeSource();
     const documents = await source.listDocuments();
-    const copies = documents.filter((document) => document.friendlyName === original.friendlyName && document.kind === original.kind);
-    expect(copies.map((document) => document.docId)).toEqual(expect.arrayContaining([original.docId, sameBytes.docId, newBytes.docId]));
-    const hashOf = async (docId: string) => sha256(await readAll((await source.download(documents.find((document) => document.docId === docId)!)).body));
+    const copies = documents.filter(
+      (document) => document.friendlyName === original.friendlyName && document.kind === original.kind,
+    );
+    expect(copies.map((document) => document.docId)).toEqual(
+      expect.arrayContaining([original.docId, sameBytes.docId, newBytes.docId]),
+    );
+    const hashOf = async (docId: string) =>
+      sha256(await readAll((await source.download(documents.find((document) => document.docId === docId)!)).body));
     expect(await hashOf(sameBytes.docId)).toBe(await hashOf(original.docId));
     expect(await hashOf(newBytes.docId)).not.toBe(await hashOf(original.docId));
   });
@@ -159,7 +175,13 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
   });
 
   it("downloads CRLF and 19-column files byte for byte", async () => {
-    const published = fake.publish({ tdsp: "AEP_NORTH", publishedAt: new Date("2026-06-03T11:00:00Z"), layout: 19, lineEnding: "\r\n", csvBytes: 8_000 });
+    const published = fake.publish({
+      tdsp: "AEP_NORTH",
+      publishedAt: new Date("2026-06-03T11:00:00Z"),
+      layout: 19,
+      lineEnding: "\r\n",
+      csvBytes: 8_000,
+    });
     const source = scrapeSource();
     const document = (await source.listDocuments()).find((candidate) => candidate.docId === published.docId)!;
     expect(document.tdsp).toBe("AEP_NORTH");

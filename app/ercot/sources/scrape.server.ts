@@ -2,7 +2,15 @@ import type { Agent } from "undici";
 import * as cheerio from "cheerio";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
-import { createHttpAgent, ErcotHttpError, excerpt, readText, sendRequest, statusError, withRetry } from "~/ercot/http.server";
+import {
+  createHttpAgent,
+  ErcotHttpError,
+  excerpt,
+  readText,
+  sendRequest,
+  statusError,
+  withRetry,
+} from "~/ercot/http.server";
 import { downloadZip, htmlTitle, misDownloadUrl, parseMisDocumentList } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
 
@@ -16,7 +24,8 @@ export function extractReportTypeId(html: string): string | null {
   if (blob) {
     try {
       const product = JSON.parse(blob) as { reportTypeId_i?: unknown };
-      if (product.reportTypeId_i !== undefined && /^\d+$/.test(String(product.reportTypeId_i))) return String(product.reportTypeId_i);
+      if (product.reportTypeId_i !== undefined && /^\d+$/.test(String(product.reportTypeId_i)))
+        return String(product.reportTypeId_i);
     } catch {
       // Not strict JSON any more (e.g. a JS literal); the script scan below still finds the id.
     }
@@ -55,7 +64,10 @@ export class ScrapeSource implements ErcotSource {
   async discoverReportTypeId(signal?: AbortSignal): Promise<string> {
     const fallback = this.config.reportTypeId;
     try {
-      const response = await sendRequest("read the ERCOT product page", this.config.pageUrl, { agent: this.agent, signal });
+      const response = await sendRequest("read the ERCOT product page", this.config.pageUrl, {
+        agent: this.agent,
+        signal,
+      });
       const html = await readText(response.body, 4 * 1024 * 1024);
       if (response.statusCode !== 200) {
         this.warn(`The ERCOT product page answered HTTP ${response.statusCode}; using report type ${fallback}.`);
@@ -63,14 +75,19 @@ export class ScrapeSource implements ErcotSource {
       }
       const found = extractReportTypeId(html);
       if (!found) {
-        this.warn(`The ERCOT product page no longer shows reportTypeId_i; using the configured report type ${fallback}.`);
+        this.warn(
+          `The ERCOT product page no longer shows reportTypeId_i; using the configured report type ${fallback}.`,
+        );
         return fallback;
       }
-      if (found !== fallback) this.warn(`The ERCOT product page lists report type ${found}, not the configured ${fallback}; using ${found}.`);
+      if (found !== fallback)
+        this.warn(`The ERCOT product page lists report type ${found}, not the configured ${fallback}; using ${found}.`);
       return found;
     } catch (error) {
       if (signal?.aborted) throw error;
-      this.warn(`The ERCOT product page could not be read (${(error as Error).message}); using report type ${fallback}.`);
+      this.warn(
+        `The ERCOT product page could not be read (${(error as Error).message}); using report type ${fallback}.`,
+      );
       return fallback;
     }
   }
@@ -83,9 +100,14 @@ export class ScrapeSource implements ErcotSource {
     const json = await withRetry(
       async () => {
         listUrl.searchParams.set("_", String(Date.now()));
-        const response = await sendRequest(action, listUrl.toString(), { agent: this.agent, signal, headers: { Accept: "application/json" } });
+        const response = await sendRequest(action, listUrl.toString(), {
+          agent: this.agent,
+          signal,
+          headers: { Accept: "application/json" },
+        });
         const text = await readText(response.body);
-        if (response.statusCode !== 200) throw statusError(action, listUrl.toString(), response.statusCode, htmlTitle(text));
+        if (response.statusCode !== 200)
+          throw statusError(action, listUrl.toString(), response.statusCode, htmlTitle(text));
         if (/html/i.test(String(response.headers["content-type"] ?? "")) || /^\s*</.test(text)) {
           throw new ErcotHttpError(
             `ERCOT returned an HTML page ("${htmlTitle(text)}") instead of the document list. ERCOT may be in maintenance; try again later.`,
@@ -95,10 +117,13 @@ export class ScrapeSource implements ErcotSource {
         try {
           return JSON.parse(text) as unknown;
         } catch (error) {
-          throw new ErcotHttpError(`ERCOT's document list was not valid JSON ("${excerpt(text, 60)}"); try again later.`, {
-            retryable: false,
-            cause: error,
-          });
+          throw new ErcotHttpError(
+            `ERCOT's document list was not valid JSON ("${excerpt(text, 60)}"); try again later.`,
+            {
+              retryable: false,
+              cause: error,
+            },
+          );
         }
       },
       this.config.retry,

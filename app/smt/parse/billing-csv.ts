@@ -81,7 +81,7 @@ const ALIASES: Record<BillingField, string[]> = {
 };
 
 const FIELD_BY_ALIAS = new Map(
-  Object.entries(ALIASES).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field as BillingField]))
+  Object.entries(ALIASES).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field as BillingField])),
 );
 
 /** SmtBillingRead.kwh is DECIMAL(14, 4). */
@@ -183,7 +183,7 @@ export function parseBillingCsv(source: ByteSource): ParseRun<BillingRead, Billi
             rowsSkipped++;
             issues.warn(
               `The read for ${esiid.esiid} meter "${meter}" ${readStart}–${readEnd} repeats line ${firstLine}; the first was kept.`,
-              line
+              line,
             );
             continue;
           }
@@ -251,7 +251,7 @@ function readHeader(record: string[]): Map<BillingField, number> {
     throw new HeaderError(
       `This billing CSV cannot be read: its header (${record.slice(0, 12).join(", ")}) has no ${missing}.`,
       REQUIRED_HEADERS,
-      record
+      record,
     );
   }
   return columns;

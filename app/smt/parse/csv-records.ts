@@ -16,7 +16,10 @@ export interface CsvRecord {
 /** The bytes stop being CSV (an unclosed quote, an absurdly long line); `line` is where it starts. */
 export class CsvSyntaxError extends Error {
   override readonly name = "CsvSyntaxError";
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }

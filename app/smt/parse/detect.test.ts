@@ -52,14 +52,14 @@ describe("detectSmtFile", () => {
     const detection = detectSmtFile("IntervalData.csv", head("name,amount\nx,1\n"));
     expect(detection.kind).toBe("unknown");
     expect(detection.reason).toMatch(
-      /^The first line \("name,amount"\) is not a header this portal reads\. Expected an SMT 15-minute interval CSV/
+      /^The first line \("name,amount"\) is not a header this portal reads\. Expected an SMT 15-minute interval CSV/,
     );
   });
 
   it("asks for PGP deliveries to be decrypted first", () => {
     const detection = detectSmtFile(
       "DailyMeterUsage20260115093012.CSV.123456789.asc",
-      head("-----BEGIN PGP MESSAGE-----\n\nhQEMA")
+      head("-----BEGIN PGP MESSAGE-----\n\nhQEMA"),
     );
     expect(detection.kind).toBe("unknown");
     expect(detection.reason).toContain("Decrypt it");

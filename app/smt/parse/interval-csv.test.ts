@@ -114,7 +114,7 @@ describe("parseIntervalCsv", () => {
       expect(consumption).toHaveLength(288);
       expect(generation).toHaveLength(288);
       expect(generation.map((row) => row.intervalStart.getTime())).toEqual(
-        consumption.map((row) => row.intervalStart.getTime())
+        consumption.map((row) => row.intervalStart.getTime()),
       );
       expect(generation[0].kwh).toBe("0.000"); // midnight: no export
       expect(new Set(rows.map((row) => `${row.channel}|${iso(row)}`)).size).toBe(576);
@@ -123,7 +123,7 @@ describe("parseIntervalCsv", () => {
 
   it("accepts channel spellings regardless of case and spacing, SurplusGeneration included", async () => {
     const lines = dayLines("2025-06-01", { channel: "Surplus Generation" }).map((line, i) =>
-      line.replace(/Surplus Generation$/, i % 2 ? "SurplusGeneration" : "surplus generation")
+      line.replace(/Surplus Generation$/, i % 2 ? "SurplusGeneration" : "surplus generation"),
     );
     const { rows, summary } = await parseText(file(lines));
     expect(rows).toHaveLength(96);
@@ -231,7 +231,7 @@ describe("parseIntervalCsv", () => {
     const { rows, summary } = await parseText(file(lines));
     expect(rows).toHaveLength(95);
     expect(summary.warnings.filter((warning) => warning.message.includes("matches no known TDSP layout"))).toHaveLength(
-      1
+      1,
     );
     expect(summary.errors[0]).toEqual({ line: 2, message: expect.stringContaining("turned into a number") });
   });

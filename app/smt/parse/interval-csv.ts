@@ -97,8 +97,8 @@ function layoutFor(lines: IntervalLine[], dayMinutes: number): Slot[] | null {
           (expected, index) =>
             lines[index].endSecond % DAY_SECONDS === expected.endSecond &&
             (lines[index].startSecond === expected.startSecond ||
-              lines[index].startSecond === expected.misprintedStartSecond)
-        )
+              lines[index].startSecond === expected.misprintedStartSecond),
+        ),
     ) ?? null
   );
 }
@@ -162,8 +162,8 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
             issues.error(
               line.line,
               `${where}: a reading is given for ${clock(
-                line.startSecond
-              )}, a time that does not exist on the DST spring-forward day.`
+                line.startSecond,
+              )}, a time that does not exist on the DST spring-forward day.`,
             );
           }
         });
@@ -172,9 +172,9 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           issues.warnOnce(
             `spring:${open.day}`,
             `DST spring-forward day ${formatLocalDate(
-              open.date
+              open.date,
             )}: the blank rows for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
-            lines[8]?.line
+            lines[8]?.line,
           );
         }
         return placed;
@@ -186,7 +186,7 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
       lines: IntervalLine[],
       date: LocalDate,
       dayMinutes: number,
-      where: string
+      where: string,
     ): [IntervalLine, Date][] {
       const expectedRows = dayMinutes === 1500 ? 100 : 96;
       issues.warn(
@@ -194,7 +194,7 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           lines[lines.length - 1].line
         }) where SMT writes ${expectedRows}; ` +
           "its timestamps were taken from the time labels. Check that the file is complete.",
-        lines[0].line
+        lines[0].line,
       );
       const startOf = (line: IntervalLine) =>
         (line.startSecond + SLOT_SECONDS) % DAY_SECONDS === line.endSecond % DAY_SECONDS
@@ -217,8 +217,8 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
             issues.error(
               line.line,
               `${where}: a reading is given for ${clock(
-                startSecond
-              )}, a time that does not exist on the DST spring-forward day.`
+                startSecond,
+              )}, a time that does not exist on the DST spring-forward day.`,
             );
         } else if (occurrences.get(startSecond) === instants.length) {
           placed.push([line, instants[occurrence]]);
@@ -226,9 +226,9 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           ledger.skip();
           issues.warn(
             `${where}: ${clock(
-              startSecond
+              startSecond,
             )} occurs twice on the DST fall-back day and this partial day does not say which; the row was skipped.`,
-            line.line
+            line.line,
           );
         }
       }
@@ -246,7 +246,7 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
                 `The header has ${
                   columnCount - INTERVAL_CSV_HEADER.length
                 } column(s) beyond SMT's eight; they were ignored.`,
-                line
+                line,
               );
             }
             continue;
@@ -299,7 +299,7 @@ function readHeader(record: string[]): Record<Column, number> {
       `This is not an SMT 15-minute interval CSV: the first line should be "${INTERVAL_CSV_HEADER.join(",")}", ` +
         `but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing.`,
       INTERVAL_CSV_HEADER,
-      record
+      record,
     );
   }
   return Object.fromEntries(INTERVAL_CSV_HEADER.map((name) => [name, found.indexOf(name)])) as Record<Column, number>;
@@ -319,7 +319,7 @@ class IntervalFieldsReader {
   read(
     record: string[],
     columns: Record<Column, number>,
-    line: number
+    line: number,
   ): { esiid: string; channel: SmtChannel; date: LocalDate; revisionAt: Date; intervalLine: IntervalLine } | null {
     const esiid = this.esiids.read(record[columns.ESIID], line);
     if ("message" in esiid) return this.fail(line, esiid.message);
@@ -354,7 +354,7 @@ class IntervalFieldsReader {
     if (!channel) {
       return this.fail(
         line,
-        `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`
+        `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`,
       );
     }
     return {

@@ -42,7 +42,7 @@ describe("parseIntervalJson", () => {
     const { rows, summary } = await parsePayload(intervalJson());
     const fall = rows.filter(
       (row) =>
-        row.intervalStart >= new Date("2025-11-02T05:00:00Z") && row.intervalStart < new Date("2025-11-03T06:00:00Z")
+        row.intervalStart >= new Date("2025-11-02T05:00:00Z") && row.intervalStart < new Date("2025-11-03T06:00:00Z"),
     );
     expect(fall).toHaveLength(100);
     expect(new Set(fall.map((row) => row.intervalStart.getTime())).size).toBe(100);
@@ -50,7 +50,7 @@ describe("parseIntervalJson", () => {
     expect(fall[8].intervalStart.toISOString()).toBe("2025-11-02T07:00:00.000Z"); // slot 8: 01:00 CST
     const spring = rows.filter(
       (row) =>
-        row.intervalStart >= new Date("2026-03-08T06:00:00Z") && row.intervalStart < new Date("2026-03-09T05:00:00Z")
+        row.intervalStart >= new Date("2026-03-08T06:00:00Z") && row.intervalStart < new Date("2026-03-09T05:00:00Z"),
     );
     expect(spring).toHaveLength(92);
     expect(spring[8].intervalStart.toISOString()).toBe("2026-03-08T08:00:00.000Z"); // slot 16: 03:00 CDT
@@ -58,7 +58,7 @@ describe("parseIntervalJson", () => {
     expect(rows.some((row) => row.estimated)).toBe(true);
     expect(summary.rowsSkipped).toBe(4);
     expect(summary.warnings.some((warning) => warning.message.includes("DST spring-forward day 2026-03-08"))).toBe(
-      true
+      true,
     );
     expect(summary.errors).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe("parseIntervalJson", () => {
       "07/01/2019",
       "C",
       normalSlots().map((token) => token && ".3-A"),
-      "07/03/2019 06:00:00"
+      "07/03/2019 06:00:00",
     );
     const { rows, summary } = await parsePayload(payload(newer, older));
     expect(rows).toHaveLength(96);
@@ -99,8 +99,8 @@ describe("parseIntervalJson", () => {
         entry("07/01/2019", "C", slots),
         entry("13/01/2019", "C", normalSlots()),
         entry("07/02/2019", "X", normalSlots()),
-        entry("07/03/2019", "C", ["1"])
-      )
+        entry("07/03/2019", "C", ["1"]),
+      ),
     );
     expect(summary.errors.map((error) => error.line)).toEqual([1, 1, 2, 3, 4]);
     expect(summary.errors[0].message).toContain("only used on the DST fall-back day");

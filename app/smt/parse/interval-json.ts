@@ -51,17 +51,17 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
       throw new HeaderError(
         `The file is not valid JSON (${(error as Error).message}); expected an SMT interval payload.`,
         EXPECTED_SHAPE,
-        []
+        [],
       );
     }
     const parsed = payloadSchema.safeParse(parsedJson);
     if (!parsed.success) {
       throw new HeaderError(
         `This JSON is not an SMT interval payload: expected ${EXPECTED_SHAPE[0]} (${parsed.error.issues[0]?.path.join(
-          "."
+          ".",
         )}: ${parsed.error.issues[0]?.message}).`,
         EXPECTED_SHAPE,
-        parsedJson && typeof parsedJson === "object" ? Object.keys(parsedJson) : []
+        parsedJson && typeof parsedJson === "object" ? Object.keys(parsedJson) : [],
       );
     }
     const checkedEsiid = normalizeEsiid(parsed.data.data.esiid);
@@ -113,14 +113,14 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
             issues.warnOnce(
               `spring:${dayNumber(date)}`,
               `DST spring-forward day ${formatLocalDate(
-                date
+                date,
               )}: the blank slots for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
-              line
+              line,
             );
           } else {
             issues.error(
               line,
-              `${where} holds "${token}" for 02:00–02:45 on the DST spring-forward day, a time that does not exist.`
+              `${where} holds "${token}" for 02:00–02:45 on the DST spring-forward day, a time that does not exist.`,
             );
           }
           return;

@@ -93,13 +93,13 @@ export class IntervalDayLedger {
           this.issues.warnOnce(
             `duplicate:${where}`,
             `Day ${where} lists the same interval twice (lines ${kept.line} and ${row.line}); the later line was kept.`,
-            row.line
+            row.line,
           );
         } else {
           this.issues.warnOnce(
             `revised:${where}`,
             `Day ${where} appears with more than one REVISION_DATE; the latest revision of each interval was kept.`,
-            row.line
+            row.line,
           );
         }
         if (keptRevision > revisionMs) continue;
@@ -118,14 +118,14 @@ export class IntervalDayLedger {
         this.issues.warn(
           `Day ${where} appears again at line ${firstLine} with an older REVISION_DATE than earlier in the file; ` +
             "those rows were skipped.",
-          firstLine
+          firstLine,
         );
         return [];
       }
       this.issues.warn(
         `Day ${where} appears again at line ${firstLine}, apart from its earlier rows; its rows were emitted again ` +
           "and the database keeps the newest revision of each interval.",
-        firstLine
+        firstLine,
       );
     }
     days.set(day, Math.max(newestRevision, emittedRevision ?? 0));

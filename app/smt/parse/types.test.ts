@@ -33,7 +33,7 @@ describe("parseRun", () => {
   it("lets rows be read once and the summary only afterwards", async () => {
     const run = parseRun(
       () => numbers(3),
-      () => "done"
+      () => "done",
     );
     expect(() => run.summary()).toThrow();
     for await (const _ of run.rows);

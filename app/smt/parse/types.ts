@@ -13,7 +13,11 @@ export interface ParseError {
 /** The file's header is not one this parser reads; `message` is the sentence for the operator (HTTP 422). */
 export class HeaderError extends Error {
   override readonly name = "HeaderError";
-  constructor(message: string, readonly expected: readonly string[], readonly found: readonly string[]) {
+  constructor(
+    message: string,
+    readonly expected: readonly string[],
+    readonly found: readonly string[],
+  ) {
     super(message);
   }
 }
@@ -93,7 +97,7 @@ export async function* inBatches<Row>(rows: AsyncIterable<Row>, size: number): A
 /** Wraps a generator that fills `summary` as it runs, so `summary()` refuses to answer before the end. */
 export function parseRun<Row, Summary>(
   generate: () => AsyncGenerator<Row>,
-  buildSummary: () => Summary
+  buildSummary: () => Summary,
 ): ParseRun<Row, Summary> {
   let finished = false;
   let started = false;

@@ -63,7 +63,7 @@ describe("openCsvZip", () => {
       await zipOf([
         { name: "readme.txt", text: "hi" },
         { name: "a.CSV", text: "x" },
-      ])
+      ]),
     );
     const zip = await openCsvZip(file);
     zip.close();
@@ -74,7 +74,7 @@ describe("openCsvZip", () => {
   it("refuses more entries than allowed", async () => {
     const file = await spool(
       "many.zip",
-      await zipOf(Array.from({ length: 5 }, (_, i) => ({ name: `${i}.csv`, text: "x" })))
+      await zipOf(Array.from({ length: 5 }, (_, i) => ({ name: `${i}.csv`, text: "x" }))),
     );
     await expect(openCsvZip(file, { maxEntries: 4 })).rejects.toThrow(/holds 5 entries; at most 4/);
   });
@@ -88,14 +88,14 @@ describe("openCsvZip", () => {
   it("refuses entry names that climb out of the archive", async () => {
     const file = await spool(
       "evil.zip",
-      await zipOf([{ name: "aa/evil.csv", text: "x" }], ["aa/evil.csv", "../evil.csv"])
+      await zipOf([{ name: "aa/evil.csv", text: "x" }], ["aa/evil.csv", "../evil.csv"]),
     );
     await expect(openCsvZip(file)).rejects.toThrow(ZipRejectedError);
   });
 
   it("refuses a file that is not a ZIP", async () => {
     await expect(openCsvZip(await spool("not.zip", Buffer.from("ESIID,USAGE_DATE\n")))).rejects.toThrow(
-      /not a readable ZIP/
+      /not a readable ZIP/,
     );
   });
 });

@@ -52,13 +52,13 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       (error, opened) =>
         error || !opened
           ? reject(new ZipRejectedError(`The file is not a readable ZIP archive (${error?.message}).`))
-          : resolve(opened)
-    )
+          : resolve(opened),
+    ),
   );
   try {
     if (zipfile.entryCount > maxEntries) {
       throw new ZipRejectedError(
-        `The ZIP holds ${zipfile.entryCount} entries; at most ${maxEntries} are accepted. Upload the CSVs in smaller bundles.`
+        `The ZIP holds ${zipfile.entryCount} entries; at most ${maxEntries} are accepted. Upload the CSVs in smaller bundles.`,
       );
     }
     const all = await readDirectory(zipfile);
@@ -69,7 +69,7 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       const name = entry.fileName;
       if (unsafeName(name)) {
         throw new ZipRejectedError(
-          `The ZIP entry "${name}" has a path that points outside the archive; the ZIP was refused.`
+          `The ZIP entry "${name}" has a path that points outside the archive; the ZIP was refused.`,
         );
       }
       if (name.endsWith("/")) continue;
@@ -83,13 +83,13 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       }
       if (entry.uncompressedSize > maxEntryBytes) {
         throw new ZipRejectedError(
-          `The ZIP entry "${name}" would unpack to ${entry.uncompressedSize} bytes; at most ${maxEntryBytes} are accepted per file.`
+          `The ZIP entry "${name}" would unpack to ${entry.uncompressedSize} bytes; at most ${maxEntryBytes} are accepted per file.`,
         );
       }
       totalBytes += entry.uncompressedSize;
       if (totalBytes > maxTotalBytes) {
         throw new ZipRejectedError(
-          `The ZIP's CSVs would unpack to more than ${maxTotalBytes} bytes together; the ZIP was refused.`
+          `The ZIP's CSVs would unpack to more than ${maxTotalBytes} bytes together; the ZIP was refused.`,
         );
       }
       csvEntries.push(entry);
@@ -101,7 +101,7 @@ export async function openCsvZip(zipPath: string, limits: Partial<ZipLimits> = {
       async *entries() {
         for (const entry of csvEntries) {
           const stream = await new Promise<Readable>((resolve, reject) =>
-            zipfile.openReadStream(entry, (error, opened) => (error || !opened ? reject(error) : resolve(opened)))
+            zipfile.openReadStream(entry, (error, opened) => (error || !opened ? reject(error) : resolve(opened))),
           );
           try {
             yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, stream };
@@ -128,7 +128,7 @@ function readDirectory(zipfile: yauzl.ZipFile): Promise<yauzl.Entry[]> {
     zipfile.on("end", () => resolve(entries));
     // yauzl itself refuses absolute paths, `..` segments and backslashes in names.
     zipfile.on("error", (error: Error) =>
-      reject(new ZipRejectedError(`The ZIP's directory cannot be read (${error.message}); the ZIP was refused.`))
+      reject(new ZipRejectedError(`The ZIP's directory cannot be read (${error.message}); the ZIP was refused.`)),
     );
     zipfile.readEntry();
   });

@@ -45,7 +45,11 @@ const PROFILES: Record<string, TdspProfile> = {
       { city: "PASADENA", county: "HARRIS", zip: "77506" },
       { city: "KATY", county: "FORT BEND", zip: "77494" },
     ],
-    stations: [["_CD", "CEDAR BAYOU OLD"], ["OB", "OBRIEN"], ["FAN", "FANNIN"]],
+    stations: [
+      ["_CD", "CEDAR BAYOU OLD"],
+      ["OB", "OBRIEN"],
+      ["FAN", "FANNIN"],
+    ],
     hasSubtype: true,
   },
   ONCOR_ELEC: {
@@ -57,7 +61,10 @@ const PROFILES: Record<string, TdspProfile> = {
       { city: "FORT WORTH", county: "TARRANT", zip: "761021234" },
       { city: "WACO", county: "MCLENNAN", zip: "76701" },
     ],
-    stations: [["DLS", "DALLAS NORTH"], ["FTW", "FORT WORTH EAST"]],
+    stations: [
+      ["DLS", "DALLAS NORTH"],
+      ["FTW", "FORT WORTH EAST"],
+    ],
     fixedWidthAddress: true,
   },
   AEP_CENTRAL: {
@@ -68,7 +75,10 @@ const PROFILES: Record<string, TdspProfile> = {
       { city: "CORPUS CHRISTI", county: "NUECES", zip: "78401" },
       { city: "HARLINGEN", county: "CAMERON", zip: "78550" },
     ],
-    stations: [["CCN", "CORPUS NORTH"], ["HRL", "HARLINGEN"]],
+    stations: [
+      ["CCN", "CORPUS NORTH"],
+      ["HRL", "HARLINGEN"],
+    ],
   },
   AEP_NORTH: {
     esiidPrefix: "1020404",
@@ -105,12 +115,28 @@ const FALLBACK_PROFILE: TdspProfile = {
   stations: [["RBT", "ROBSTOWN"]],
 };
 
-const STREETS = ["BOXWOOD", "OAK", "MAIN", "ELM", "PECAN", "BLUEBONNET", "MESQUITE", "LONE STAR", "O'CONNOR", "BIG \"D\" RANCH"];
+const STREETS = [
+  "BOXWOOD",
+  "OAK",
+  "MAIN",
+  "ELM",
+  "PECAN",
+  "BLUEBONNET",
+  "MESQUITE",
+  "LONE STAR",
+  "O'CONNOR",
+  'BIG "D" RANCH',
+];
 const SUFFIXES = ["DR", "ST", "LN", "RD", "BLVD", "CT"];
 const STATUSES = ["Active", "Active", "Active", "Inactive", "De-Energized"];
 const PREMISE_TYPES = ["Residential", "Residential", "Small Non-Residential", "Large Non-Residential", ""];
 const SERVICE_ORDERS = ["", "", "", "06/01/2026,Move In", "05/28/2026,Move Out"];
-const SUBTYPES: Array<[string, string]> = [["", ""], ["", ""], ["M04", "FIREWORKS STAND"], ["M11", "CELL TOWER"]];
+const SUBTYPES: Array<[string, string]> = [
+  ["", ""],
+  ["", ""],
+  ["M04", "FIREWORKS STAND"],
+  ["M11", "CELL TOWER"],
+];
 
 function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)];

@@ -25,7 +25,12 @@ export interface EwsContext {
   requireSha1: boolean;
 }
 
-const xmlParser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, trimValues: true });
+const xmlParser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  parseTagValue: false,
+  trimValues: true,
+});
 
 export function soapFault(code: string, text: string): EwsAnswer {
   const body =
@@ -43,9 +48,14 @@ function certificatePem(binarySecurityToken: string): string {
 }
 
 type XmlObject = Record<string, unknown>;
-const child = (value: unknown, key: string): unknown => (value && typeof value === "object" ? (value as XmlObject)[key] : undefined);
+const child = (value: unknown, key: string): unknown =>
+  value && typeof value === "object" ? (value as XmlObject)[key] : undefined;
 const text = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof value === "number" ? String(value) : (child(value, "#text") as string | undefined);
+  typeof value === "string"
+    ? value
+    : typeof value === "number"
+      ? String(value)
+      : (child(value, "#text") as string | undefined);
 
 /** What ERCOT's EWS checks, in ERCOT's order: operation, WS-Security header, signature, API_ identity, then the request. */
 export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> {
@@ -55,13 +65,18 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
   const securityHeader = /<(?:[\w-]+:)?Security\b/.exec(envelope);
   const signatureXml = /<([\w-]+:)?Signature\b[\s\S]*?<\/\1?Signature>/.exec(envelope)?.[0];
   const tokenText = /<(?:[\w-]+:)?BinarySecurityToken\b[^>]*>([\s\S]*?)<\//.exec(envelope)?.[1];
-  if (!securityHeader || !signatureXml || !tokenText) return soapFault("SECU1096", "Could not find a WS-Security Header");
+  if (!securityHeader || !signatureXml || !tokenText)
+    return soapFault("SECU1096", "Could not find a WS-Security Header");
   if (context.requireSha1) {
     const signatureMethod = /SignatureMethod\b[^>]*Algorithm="([^"]+)"/.exec(signatureXml)?.[1];
     const digestMethod = /DigestMethod\b[^>]*Algorithm="([^"]+)"/.exec(signatureXml)?.[1];
     if (signatureMethod !== SHA1_SIGNATURE)
-      return soapFault("SECU3517", `The signature algorithm ${signatureMethod} is invalid. Expecting ${SHA1_SIGNATURE}`);
-    if (digestMethod !== SHA1_DIGEST) return soapFault("SECU3518", `Invalid digest algorithm ${digestMethod}. Expecting ${SHA1_DIGEST}`);
+      return soapFault(
+        "SECU3517",
+        `The signature algorithm ${signatureMethod} is invalid. Expecting ${SHA1_SIGNATURE}`,
+      );
+    if (digestMethod !== SHA1_DIGEST)
+      return soapFault("SECU3518", `Invalid digest algorithm ${digestMethod}. Expecting ${SHA1_DIGEST}`);
   }
   const pem = certificatePem(tokenText);
   let signedBody: string | undefined;
@@ -78,7 +93,10 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
 
   const commonName = String(forge.pki.certificateFromPem(pem).subject.getField("CN")?.value ?? "");
   if (!commonName.startsWith("API_")) {
-    return soapFault("SECU1073", `Certificate validation failed. Employee Number: ${commonName} does not start with prefix-API_`);
+    return soapFault(
+      "SECU1073",
+      `Certificate validation failed. Employee Number: ${commonName} does not start with prefix-API_`,
+    );
   }
   const message = child(child(xmlParser.parse(signedBody), "Body"), "RequestMessage");
   const header = child(message, "Header");
@@ -87,7 +105,11 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
   if (!userId.startsWith("API_")) {
     return soapFault("SECU1073", `User validation failed. Employee Number: ${userId} does not start with prefix-API_`);
   }
-  if (text(child(header, "Noun")) !== "Reports" || text(child(header, "Verb")) !== "get" || !text(child(header, "Source"))) {
+  if (
+    text(child(header, "Noun")) !== "Reports" ||
+    text(child(header, "Verb")) !== "get" ||
+    !text(child(header, "Source"))
+  ) {
     return soapFault("RUNTIME0031", "Failed to locate the operation");
   }
   const option = text(child(request, "Option"));
@@ -101,7 +123,11 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
       (!start || document.publishedAt >= start) &&
       (!end || document.publishedAt <= end),
   );
-  if (reports.length === 0) return { status: 200, body: replyEnvelope("ERROR", "<ns0:Error>No reports found matching the criteria</ns0:Error>", "") };
+  if (reports.length === 0)
+    return {
+      status: 200,
+      body: replyEnvelope("ERROR", "<ns0:Error>No reports found matching the criteria</ns0:Error>", ""),
+    };
   const reportsXml =
     `<ns1:Reports xmlns:ns1="http://www.ercot.com/schema/2007-06/nodal/ews">` +
     reports.map((document) => reportXml(document, context.downloadUrl(document.docId))).join("") +

@@ -107,11 +107,21 @@ function dataContentInfo(content: forge.asn1.Asn1): forge.asn1.Asn1 {
 function legacyPkcs12(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey, password: string): string {
   const iterations = 2048;
   const { pbe } = forge.pki as unknown as {
-    pbe: { generatePkcs12Key(password: string, salt: forge.util.ByteStringBuffer, id: number, iter: number, n: number): forge.util.ByteStringBuffer };
+    pbe: {
+      generatePkcs12Key(
+        password: string,
+        salt: forge.util.ByteStringBuffer,
+        id: number,
+        iter: number,
+        n: number,
+      ): forge.util.ByteStringBuffer;
+    };
   };
   const certBag = sequence([
     oid("certBag"),
-    explicit(sequence([oid("x509Certificate"), explicit(octets(asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes()))])),
+    explicit(
+      sequence([oid("x509Certificate"), explicit(octets(asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes()))]),
+    ),
   ]);
   const certSalt = forge.random.getBytesSync(8);
   const rc2Key = pbe.generatePkcs12Key(password, new forge.util.ByteStringBuffer(certSalt), 1, iterations, 5);
@@ -150,7 +160,10 @@ function legacyPkcs12(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey
   hmac.start("sha1", macKey.getBytes());
   hmac.update(safeBytes);
   const macData = sequence([
-    sequence([sequence([oid("sha1"), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, "")]), octets(hmac.digest().getBytes())]),
+    sequence([
+      sequence([oid("sha1"), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, "")]),
+      octets(hmac.digest().getBytes()),
+    ]),
     octets(macSalt),
     integer(iterations),
   ]);

@@ -33,12 +33,29 @@ function fakeJwt(kind: string): string {
 }
 
 /** Azure AD B2C ROPC, as ERCOT's Public API uses it. */
-export function answerToken(form: URLSearchParams, credentials: ApiCredentials, expiresInAsString: boolean, issued: Set<string>): JsonAnswer {
-  if (form.get("grant_type") !== "password") return b2cError("unsupported_grant_type", "AADB2C90086", "The supplied grant_type is not supported.");
-  if (form.get("client_id") !== credentials.clientId) return b2cError("unauthorized_client", "AADB2C90057", "The provided application is not configured to allow the 'password' flow.");
+export function answerToken(
+  form: URLSearchParams,
+  credentials: ApiCredentials,
+  expiresInAsString: boolean,
+  issued: Set<string>,
+): JsonAnswer {
+  if (form.get("grant_type") !== "password")
+    return b2cError("unsupported_grant_type", "AADB2C90086", "The supplied grant_type is not supported.");
+  if (form.get("client_id") !== credentials.clientId)
+    return b2cError(
+      "unauthorized_client",
+      "AADB2C90057",
+      "The provided application is not configured to allow the 'password' flow.",
+    );
   const scopes = (form.get("scope") ?? "").split(/\s+/);
-  if (!scopes.includes("openid") || !scopes.includes(credentials.clientId)) return b2cError("invalid_request", "AADB2C90055", "The scope provided in the request must specify a resource.");
-  if (!form.get("username") || !form.get("password")) return b2cError("invalid_request", "AADB2C90083", "The request is missing required parameter: username or password.");
+  if (!scopes.includes("openid") || !scopes.includes(credentials.clientId))
+    return b2cError("invalid_request", "AADB2C90055", "The scope provided in the request must specify a resource.");
+  if (!form.get("username") || !form.get("password"))
+    return b2cError(
+      "invalid_request",
+      "AADB2C90083",
+      "The request is missing required parameter: username or password.",
+    );
   if (form.get("username") !== credentials.username || form.get("password") !== credentials.password) {
     return b2cError("invalid_grant", "AADB2C90225", "The username or password provided in the request are invalid.");
   }
@@ -69,7 +86,8 @@ export function apimMissingKey(): JsonAnswer {
     status: 401,
     json: {
       statusCode: 401,
-      message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
+      message:
+        "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
     },
   };
 }
@@ -77,7 +95,11 @@ export function apimMissingKey(): JsonAnswer {
 export function apimInvalidKey(): JsonAnswer {
   return {
     status: 401,
-    json: { statusCode: 401, message: "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription." },
+    json: {
+      statusCode: 401,
+      message:
+        "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
+    },
   };
 }
 
@@ -92,7 +114,13 @@ export function throttled(): JsonAnswer {
 export function productNotFound(emilId: string): JsonAnswer {
   return {
     status: 404,
-    json: { timestamp: new Date().toISOString(), code: "NOT_FOUND", status: 404, message: `Product ${emilId.toUpperCase()} was not found`, data: null },
+    json: {
+      timestamp: new Date().toISOString(),
+      code: "NOT_FOUND",
+      status: 404,
+      message: `Product ${emilId.toUpperCase()} was not found`,
+      data: null,
+    },
   };
 }
 
@@ -110,12 +138,20 @@ export function productDetails(emilId: string, apiBase: string, documents: reado
       downloadLimit: 1000,
       lastPostDatetime: documents[0] ? formatCentralIso(documents[0].publishedAt, false) : null,
       artifacts: [],
-      _links: { self: { href: `${apiBase}/api/public-reports/${emilId}` }, archive: { href: `${apiBase}/api/public-reports/archive/${emilId}` } },
+      _links: {
+        self: { href: `${apiBase}/api/public-reports/${emilId}` },
+        archive: { href: `${apiBase}/api/public-reports/archive/${emilId}` },
+      },
     },
   };
 }
 
-export function archiveListing(emilId: string, query: URLSearchParams, apiBase: string, documents: readonly FakeDocument[]): JsonAnswer {
+export function archiveListing(
+  emilId: string,
+  query: URLSearchParams,
+  apiBase: string,
+  documents: readonly FakeDocument[],
+): JsonAnswer {
   const from = query.get("postDatetimeFrom");
   const to = query.get("postDatetimeTo");
   const fromInstant = from ? parseErcotTimestamp(from) : null;
@@ -123,14 +159,17 @@ export function archiveListing(emilId: string, query: URLSearchParams, apiBase: 
   const size = Math.min(1000, Math.max(1, Number(query.get("size") ?? 1000) || 1000));
   const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
   const matching = documents.filter(
-    (document) => (!fromInstant || document.publishedAt >= fromInstant) && (!toInstant || document.publishedAt <= toInstant),
+    (document) =>
+      (!fromInstant || document.publishedAt >= fromInstant) && (!toInstant || document.publishedAt <= toInstant),
   );
   const totalPages = Math.max(1, Math.ceil(matching.length / size));
   const archives = matching.slice((page - 1) * size, page * size).map((document) => ({
     docId: Number(document.docId),
     friendlyName: document.friendlyName,
     postDatetime: formatCentralIso(document.publishedAt, false),
-    _links: { endpoint: { href: `${apiBase}/api/public-reports/archive/${emilId.toLowerCase()}?download=${document.docId}` } },
+    _links: {
+      endpoint: { href: `${apiBase}/api/public-reports/archive/${emilId.toLowerCase()}?download=${document.docId}` },
+    },
   }));
   return {
     status: 200,
@@ -140,7 +179,11 @@ export function archiveListing(emilId: string, query: URLSearchParams, apiBase: 
         pageSize: size,
         totalPages,
         currentPage: page,
-        query: { parameterCount: [...query.keys()].length, parameters: Object.fromEntries(query), sortedBy: "postDatetime:desc" },
+        query: {
+          parameterCount: [...query.keys()].length,
+          parameters: Object.fromEntries(query),
+          sortedBy: "postDatetime:desc",
+        },
       },
       product: { emilId: emilId.toUpperCase(), name: "TDSP ESIID Extract", reportTypeId: 203 },
       archives,

@@ -37,7 +37,13 @@ export interface PublishSpec {
 }
 
 export const DEFAULT_TDSPS = ["ONCOR_ELEC", "CENTERPOINT", "LUBBOCK", "AEP_CENTRAL", "TNMP"] as const;
-const DEFAULT_DAILY_BYTES: Record<string, number> = { ONCOR_ELEC: 16_000, CENTERPOINT: 12_000, LUBBOCK: 3_000, AEP_CENTRAL: 6_000, TNMP: 4_000 };
+const DEFAULT_DAILY_BYTES: Record<string, number> = {
+  ONCOR_ELEC: 16_000,
+  CENTERPOINT: 12_000,
+  LUBBOCK: 3_000,
+  AEP_CENTRAL: 6_000,
+  TNMP: 4_000,
+};
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
 export function friendlyName(tdsp: string, kind: FakeDocumentKind): string {
@@ -50,7 +56,14 @@ function csvFileName(name: string, publishedAt: Date): string {
 }
 
 export function zipEntries(document: FakeDocument): ZipEntrySpec[] {
-  return [{ name: document.csvFileName, size: document.csv.bytes, mtime: document.zipMtime, open: () => csvStream(document.csv) }];
+  return [
+    {
+      name: document.csvFileName,
+      size: document.csv.bytes,
+      mtime: document.zipMtime,
+      open: () => csvStream(document.csv),
+    },
+  ];
 }
 
 export function documentZipStream(document: FakeDocument): Readable {
@@ -152,19 +165,32 @@ function firstMondayOfMonth(date: string): string {
   return first.toISOString().slice(0, 10);
 }
 
-const DAILY_RUN_SECONDS = [[5, 52, 19], [5, 47, 40], [5, 58, 32], [5, 39, 54], [5, 55, 28]] as const;
+const DAILY_RUN_SECONDS = [
+  [5, 52, 19],
+  [5, 47, 40],
+  [5, 58, 32],
+  [5, 39, 54],
+  [5, 55, 28],
+] as const;
 
 /**
  * A realistic month-start: one DAILY per TDSP for each of the last `days` days (one shared PublishDate
  * second per run, milliseconds apart in ConstructedName), plus the FUL set on the month's first Monday at 18:11.
  */
-export function publishDefaultSet(publication: Publication, options: { today: string; days: number; tdsps: readonly string[] }): void {
+export function publishDefaultSet(
+  publication: Publication,
+  options: { today: string; days: number; tdsps: readonly string[] },
+): void {
   const fulDay = firstMondayOfMonth(options.today);
   for (let back = options.days - 1; back >= 0; back--) {
     const day = addDays(options.today, -back);
     const [hour, minute, second] = DAILY_RUN_SECONDS[back % DAILY_RUN_SECONDS.length];
     options.tdsps.forEach((tdsp, index) => {
-      publication.publish({ tdsp, kind: "DAILY", publishedAt: centralInstant(day, hour, minute, second, 164 + index * 57) });
+      publication.publish({
+        tdsp,
+        kind: "DAILY",
+        publishedAt: centralInstant(day, hour, minute, second, 164 + index * 57),
+      });
     });
     if (day === fulDay) {
       options.tdsps.forEach((tdsp, index) => {

@@ -66,10 +66,14 @@ export const NAMED_SCENARIOS = {
 
 export type ScenarioName = keyof typeof NAMED_SCENARIOS;
 
-export function resolveScenario(input: ScenarioName | Partial<FakeScenario>, base: FakeScenario = DEFAULT_SCENARIO): FakeScenario {
+export function resolveScenario(
+  input: ScenarioName | Partial<FakeScenario>,
+  base: FakeScenario = DEFAULT_SCENARIO,
+): FakeScenario {
   if (typeof input === "string") {
     const preset = NAMED_SCENARIOS[input] as Partial<FakeScenario> | undefined;
-    if (!preset) throw new Error(`Unknown fake ERCOT scenario "${input}". Known: ${Object.keys(NAMED_SCENARIOS).join(", ")}.`);
+    if (!preset)
+      throw new Error(`Unknown fake ERCOT scenario "${input}". Known: ${Object.keys(NAMED_SCENARIOS).join(", ")}.`);
     return { ...DEFAULT_SCENARIO, ...structuredClone(preset) };
   }
   return { ...base, ...structuredClone(input) };

@@ -14,7 +14,9 @@ interface ListedDocument {
   Document: Record<string, unknown>;
 }
 
-async function listJson(query = "reportTypeId=203"): Promise<{ ListDocsByRptTypeRes: { DocumentList?: ListedDocument[] } }> {
+async function listJson(
+  query = "reportTypeId=203",
+): Promise<{ ListDocsByRptTypeRes: { DocumentList?: ListedDocument[] } }> {
   const response = await request(`${fake.url}/misapp/servlets/IceDocListJsonWS?${query}`);
   return (await response.body.json()) as { ListDocsByRptTypeRes: { DocumentList?: ListedDocument[] } };
 }
@@ -33,10 +35,14 @@ describe("fake ERCOT server", () => {
     const list = (await listJson()).ListDocsByRptTypeRes.DocumentList ?? [];
     const june3 = list.filter(({ Document }) => String(Document.PublishDate).startsWith("2026-06-03"));
     expect(new Set(june3.map(({ Document }) => Document.PublishDate))).toEqual(new Set(["2026-06-03T05:52:19-05:00"]));
-    expect(new Set(june3.map(({ Document }) => String(Document.ConstructedName).split(".")[4])).size).toBe(june3.length);
+    expect(new Set(june3.map(({ Document }) => String(Document.ConstructedName).split(".")[4])).size).toBe(
+      june3.length,
+    );
     const ful = list.filter(({ Document }) => String(Document.FriendlyName).endsWith("_FUL"));
     expect(ful.length).toBe(5);
-    expect(ful.every(({ Document }) => String(Document.PublishDate).startsWith("2026-06-01T18:11:39-05:00"))).toBe(true);
+    expect(ful.every(({ Document }) => String(Document.PublishDate).startsWith("2026-06-01T18:11:39-05:00"))).toBe(
+      true,
+    );
     expect(list.map(({ Document }) => Document.FriendlyName)).toContain("LUBBOCK______DAILY");
   });
 
@@ -57,7 +63,10 @@ describe("fake ERCOT server", () => {
   });
 
   it("switches scenarios over the HTTP control endpoint", async () => {
-    const switched = await request(`${fake.url}/__fake/scenario`, { method: "POST", body: JSON.stringify({ name: "maintenance-503" }) });
+    const switched = await request(`${fake.url}/__fake/scenario`, {
+      method: "POST",
+      body: JSON.stringify({ name: "maintenance-503" }),
+    });
     expect((await switched.body.json()) as object).toMatchObject({ maintenance: { status: 503 } });
     const response = await request(`${fake.url}/misapp/servlets/IceDocListJsonWS?reportTypeId=203`);
     expect(response.statusCode).toBe(503);
@@ -75,18 +84,23 @@ describe("fake ERCOT server", () => {
 
   it("hands out a client PFX that Node loads and a legacy one that Node 20 refuses", () => {
     const { clientPfxBase64, legacyPfxBase64, clientPfxPassphrase } = fake.tls;
-    expect(() => tls.createSecureContext({ pfx: Buffer.from(clientPfxBase64, "base64"), passphrase: clientPfxPassphrase })).not.toThrow();
-    expect(() => tls.createSecureContext({ pfx: Buffer.from(legacyPfxBase64, "base64"), passphrase: clientPfxPassphrase })).toThrow(
-      /Unsupported PKCS12 PFX data/,
-    );
+    expect(() =>
+      tls.createSecureContext({ pfx: Buffer.from(clientPfxBase64, "base64"), passphrase: clientPfxPassphrase }),
+    ).not.toThrow();
+    expect(() =>
+      tls.createSecureContext({ pfx: Buffer.from(legacyPfxBase64, "base64"), passphrase: clientPfxPassphrase }),
+    ).toThrow(/Unsupported PKCS12 PFX data/);
   });
 
   it("refuses a TLS client without a certificate on the EWS port", async () => {
     await expect(
       new Promise((resolve, reject) => {
-        const socket = tls.connect({ host: "127.0.0.1", port: Number(new URL(fake.ewsUrl).port), ca: fake.tls.caPem }, () => {
-          socket.write("GET /misdownload/servlets/mirDownload?doclookupId=1 HTTP/1.1\r\nHost: x\r\n\r\n");
-        });
+        const socket = tls.connect(
+          { host: "127.0.0.1", port: Number(new URL(fake.ewsUrl).port), ca: fake.tls.caPem },
+          () => {
+            socket.write("GET /misdownload/servlets/mirDownload?doclookupId=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+          },
+        );
         socket.on("data", resolve);
         socket.on("error", reject);
         socket.on("close", () => reject(new Error("closed without an answer")));

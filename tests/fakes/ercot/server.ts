@@ -134,7 +134,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function sendJson(response: ServerResponse, answer: JsonAnswer): void {
   const body = JSON.stringify(answer.json);
-  response.writeHead(answer.status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+  response.writeHead(answer.status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -213,7 +216,8 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   const publication = new Publication(options.seed ?? 20260603);
   const publishDefaults = () => {
     publication.clear();
-    if (!options.empty) publishDefaultSet(publication, { today, days: options.days ?? 4, tdsps: options.tdsps ?? DEFAULT_TDSPS });
+    if (!options.empty)
+      publishDefaultSet(publication, { today, days: options.days ?? 4, tdsps: options.tdsps ?? DEFAULT_TDSPS });
   };
   publishDefaults();
   const requestLog: RequestLogEntry[] = [];
@@ -231,13 +235,23 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     const errors = scenario.serverErrors;
     if (errors && errors.remaining > 0 && errors.routes.includes(route)) {
       errors.remaining -= 1;
-      sendText(response, errors.status, "text/html; charset=utf-8", `<html><head><title>${errors.status} Service Unavailable</title></head><body>Bad gateway</body></html>`);
+      sendText(
+        response,
+        errors.status,
+        "text/html; charset=utf-8",
+        `<html><head><title>${errors.status} Service Unavailable</title></head><body>Bad gateway</body></html>`,
+      );
       return true;
     }
     return false;
   }
 
-  async function sendZip(response: ServerResponse, document: FakeDocument, body: Readable, size: number): Promise<void> {
+  async function sendZip(
+    response: ServerResponse,
+    document: FakeDocument,
+    body: Readable,
+    size: number,
+  ): Promise<void> {
     response.writeHead(200, {
       "Content-Type": "application/zip",
       "Content-Length": size,
@@ -254,7 +268,8 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
       for await (const chunk of body as AsyncIterable<Buffer>) {
         const pieces: Buffer[] = [];
         const pieceSize = slowBody?.chunkBytes ?? chunk.length;
-        for (let offset = 0; offset < chunk.length; offset += pieceSize) pieces.push(chunk.subarray(offset, offset + pieceSize));
+        for (let offset = 0; offset < chunk.length; offset += pieceSize)
+          pieces.push(chunk.subarray(offset, offset + pieceSize));
         for (let piece of pieces) {
           if (response.destroyed) return;
           if (truncateAfterBytes !== null && written + piece.length >= truncateAfterBytes) {
@@ -275,7 +290,11 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     }
   }
 
-  async function serveDownload(response: ServerResponse, query: URLSearchParams, docIdParam = "doclookupId"): Promise<void> {
+  async function serveDownload(
+    response: ServerResponse,
+    query: URLSearchParams,
+    docIdParam = "doclookupId",
+  ): Promise<void> {
     const document = publication.find(query.get(docIdParam) ?? "");
     if (scenario.noResults || !document) {
       sendText(response, 200, "text/plain; charset=UTF-8", "NO Results");
@@ -313,29 +332,56 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     const product = /^\/api\/public-reports\/([^/]+)$/.exec(url.pathname);
     const emilId = decodeURIComponent((archive ?? product)?.[1] ?? "");
     const served = scenario.apiProductExposed && emilId.toUpperCase() === "ZP15-612";
-    if (!archive && !product) return sendJson(response, { status: 404, json: { statusCode: 404, message: "Resource not found" } });
+    if (!archive && !product)
+      return sendJson(response, { status: 404, json: { statusCode: 404, message: "Resource not found" } });
     if (!served) return sendJson(response, productNotFound(emilId));
     if (product) return sendJson(response, productDetails(emilId, apiBase, publication.documents));
     if (archive?.[2]) {
-      if (request.method !== "POST") return sendJson(response, { status: 405, json: { statusCode: 405, message: "Method not allowed" } });
+      if (request.method !== "POST")
+        return sendJson(response, { status: 405, json: { statusCode: 405, message: "Method not allowed" } });
       const { docIds } = JSON.parse((await readBody(request)).toString("utf8") || "{}") as { docIds?: unknown };
       if (!Array.isArray(docIds) || docIds.length === 0 || docIds.length > 1000) {
-        return sendJson(response, { status: 400, json: { timestamp: new Date().toISOString(), code: "BAD_REQUEST", status: 400, message: "docIds must list 1 to 1000 document ids", data: null } });
+        return sendJson(response, {
+          status: 400,
+          json: {
+            timestamp: new Date().toISOString(),
+            code: "BAD_REQUEST",
+            status: 400,
+            message: "docIds must list 1 to 1000 document ids",
+            data: null,
+          },
+        });
       }
-      const documents = docIds.map((docId) => publication.find(String(docId))).filter((document): document is FakeDocument => !!document);
+      const documents = docIds
+        .map((docId) => publication.find(String(docId)))
+        .filter((document): document is FakeDocument => !!document);
       const entries = documents.map((document) => ({
         name: `${document.docId}.${document.constructedName}`,
         size: document.contentSize,
         mtime: document.zipMtime,
         open: () => documentZipStream(document),
       }));
-      response.writeHead(200, { "Content-Type": "application/zip", "Content-Length": zipSize(entries), "Content-Disposition": `attachment; filename="${emilId.toLowerCase()}.zip"` });
+      response.writeHead(200, {
+        "Content-Type": "application/zip",
+        "Content-Length": zipSize(entries),
+        "Content-Disposition": `attachment; filename="${emilId.toLowerCase()}.zip"`,
+      });
       return writeBody(response, zipStream(entries));
     }
     const download = url.searchParams.get("download");
     if (download !== null) {
       const document = publication.find(download);
-      if (!document) return sendJson(response, { status: 404, json: { timestamp: new Date().toISOString(), code: "NOT_FOUND", status: 404, message: `Document ${download} was not found`, data: null } });
+      if (!document)
+        return sendJson(response, {
+          status: 404,
+          json: {
+            timestamp: new Date().toISOString(),
+            code: "NOT_FOUND",
+            status: 404,
+            message: `Document ${download} was not found`,
+            data: null,
+          },
+        });
       return sendZip(response, document, documentZipStream(document), document.contentSize);
     }
     return sendJson(response, archiveListing(emilId, url.searchParams, apiBase, publication.documents));
@@ -343,7 +389,9 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
 
   async function serveControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (request.method === "POST" && url.pathname === "/__fake/scenario") {
-      const input = JSON.parse((await readBody(request)).toString("utf8") || "{}") as { name?: ScenarioName } & Partial<FakeScenario>;
+      const input = JSON.parse((await readBody(request)).toString("utf8") || "{}") as {
+        name?: ScenarioName;
+      } & Partial<FakeScenario>;
       try {
         const { name, ...partial } = input;
         if (name) fake.setScenario(name);
@@ -366,7 +414,11 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     sendText(response, 404, "text/plain", "Unknown control endpoint");
   }
 
-  async function dispatch(transport: "http" | "https", request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function dispatch(
+    transport: "http" | "https",
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
     const url = new URL(request.url ?? "/", transport === "http" ? baseUrl : ewsBaseUrl);
     const route = routeOf(transport, request.method ?? "GET", url.pathname);
     const entry: RequestLogEntry = {
@@ -383,7 +435,8 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
       entry.status = response.statusCode;
     });
     if (route === "control") return serveControl(request, response, url);
-    if (route === "unknown") return sendText(response, 404, "text/html", "<html><head><title>404 Not Found</title></head></html>");
+    if (route === "unknown")
+      return sendText(response, 404, "text/html", "<html><head><title>404 Not Found</title></head></html>");
     if (await disrupt(route, response)) return;
     switch (route) {
       case "page":
@@ -417,13 +470,20 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
 
   const handler = (transport: "http" | "https") => (request: IncomingMessage, response: ServerResponse) => {
     dispatch(transport, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendText(response, 500, "text/plain", `Fake ERCOT failed: ${(error as Error).message}`);
+      if (!response.headersSent)
+        sendText(response, 500, "text/plain", `Fake ERCOT failed: ${(error as Error).message}`);
       else response.destroy();
     });
   };
   const httpServer = http.createServer(handler("http"));
   const ewsServer = https.createServer(
-    { key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: true },
+    {
+      key: pki.server.keyPem,
+      cert: pki.server.certPem,
+      ca: pki.ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
     handler("https"),
   );
   httpServer.listen(options.port ?? 0, host);

@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { type Readable } from "node:stream";
 import yazl from "yazl";
 
 /** yazl 3's API beyond what @types/yazl (2.x) declares. */
