@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import pg from "pg";
+import { DEFAULT_DATABASE_SCHEMA, onDatabase, withClient } from "./connection.server";
 
 export const DATA_DIR = path.resolve(process.env.PORTAL_DATA_DIR ?? ".data");
 const DEFAULT_PORT = 54329;
@@ -93,14 +93,11 @@ async function runningClusterPort(clusterDir: string): Promise<number | null> {
 }
 
 async function ensureDatabase(url: string) {
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/?]+(\?|$)/, "/postgres$1") });
-  await admin.connect();
-  try {
+  const server = onDatabase({ url, schema: DEFAULT_DATABASE_SCHEMA }, "postgres");
+  await withClient(server, async (admin) => {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
     if (!rowCount) await admin.query(`CREATE DATABASE "${DATABASE_NAME}"`);
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /**
