@@ -29,8 +29,20 @@ function copyCheckout() {
   cpSync("node_modules/.package-lock.json", path.join(checkout, "node_modules", ".package-lock.json"));
 }
 
-function npm(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--offline"], { cwd: checkout, env, stdio: "pipe" });
+// As an operator runs it: not under Vitest's NODE_ENV=test, which would build development JSX.
+const operatorEnv = () => {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of ["DATABASE_URL", "DATABASE_SCHEMA", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV", "VITEST"])
+    delete env[name];
+  return env as NodeJS.ProcessEnv;
+};
+
+function npm(args: string[]) {
+  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--offline"], {
+    cwd: checkout,
+    env: operatorEnv(),
+    stdio: "pipe",
+  });
 }
 
 describe("the production path", () => {
@@ -42,15 +54,8 @@ describe("the production path", () => {
     expect(existsSync(path.join(checkout, "node_modules", "vitest"))).toBe(false);
 
     const port = await freePort();
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      PORTAL_DATA_DIR: path.join(root, "data"),
-      PORT: String(port),
-      HOST: "127.0.0.1",
-    };
-    for (const name of ["DATABASE_URL", "DATABASE_SCHEMA", "ADMIN_TOKEN", "PORTAL_DATABASE_MODE", "NODE_ENV"])
-      delete env[name];
-    const child = spawn("npm", ["start"], { cwd: checkout, env: env as NodeJS.ProcessEnv, detached: true });
+    const env = { ...operatorEnv(), PORTAL_DATA_DIR: path.join(root, "data"), PORT: String(port), HOST: "127.0.0.1" };
+    const child = spawn("npm", ["start"], { cwd: checkout, env, detached: true });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
