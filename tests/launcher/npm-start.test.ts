@@ -13,7 +13,7 @@ import { freePort } from "../support/test-database";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "portal-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function launch(port: number) {
+function launch(port: number, options: { ownProcessGroup?: boolean } = {}) {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORTAL_DATA_DIR: dataDir,
@@ -24,6 +24,7 @@ function launch(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownProcessGroup ?? false,
   });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
@@ -127,5 +128,23 @@ describe("npm start with no configuration", () => {
       blocker.close();
       if (run.child.exitCode === null) run.child.kill("SIGKILL");
     }
+  }, 120_000);
+
+  it("starts right after a SIGKILL of the portal, as a supervisor restarts it", async () => {
+    const port = await freePort();
+    const first = launch(port, { ownProcessGroup: true });
+    await waitForLogin(port, first.child, first.output);
+    // Like systemd (KillMode=control-group): SIGKILL to the launcher, remix-serve and PostgreSQL at once.
+    const killed = new Promise((resolve) => first.child.once("exit", resolve));
+    process.kill(-first.child.pid!, "SIGKILL");
+    await killed;
+    const second = launch(port);
+    try {
+      await waitForLogin(port, second.child, second.output);
+      expect(second.output()).not.toContain("Start-up failed");
+    } finally {
+      expect(await stop(second.child, "SIGTERM")).toBe(0);
+    }
+    expect(postmasterRunning()).toBe(false);
   }, 120_000);
 });
