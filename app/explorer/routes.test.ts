@@ -63,7 +63,7 @@ describe("explorer routes", () => {
     const csv = await get("/admin/database/SmtInterval/export?format=csv&col=esiid&col=kwh");
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csv.headers.get("content-disposition")).toMatch(/attachment; filename="SmtInterval-.*\.csv"/);
-    expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.2500\r\n");
+    expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.25000\r\n");
   });
 
   it("answers an unknown model or row with 404, not 500", async () => {
