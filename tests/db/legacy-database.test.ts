@@ -200,6 +200,13 @@ describe("the old portal's database", () => {
       client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'mixed'`),
     );
     expect(tables.rows).toEqual([{ tablename: "ErcotIngest" }]);
+    // db:status reports the same, and fails.
+    const status = spawnSync(process.execPath, ["--import", "tsx", "scripts/db/run.ts", "status"], {
+      env: { ...portalEnv(legacyUrl), DATABASE_SCHEMA: "mixed" },
+      encoding: "utf8",
+    });
+    expect(status.stderr).toContain('Table "mixed"."ErcotIngest" does not have the shape our migrations define');
+    expect(status.status).toBe(1);
     expect(await publicChecksums(legacyUrl)).toEqual(before);
   }, 60_000);
 });
