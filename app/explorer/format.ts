@@ -1,9 +1,10 @@
+import { formatBytes } from "~/format/bytes";
+import { timeLabels } from "~/format/time";
 import type { CellValue, ColumnKind } from "./types";
 
 /** "2026-03-08T07:15:00.5Z" → "2026-03-08 07:15:00.5 UTC": the stored instant, written out exactly. */
 export function utcLabel(iso: string): string {
-  const match = /^(\d{4,}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
+  return timeLabels(iso, { precision: "exact" })?.utc ?? iso;
 }
 
 /** The same instant in the viewer's zone, as a hint beside the UTC value. */
@@ -14,15 +15,9 @@ export function localHint(iso: string, timeZone?: string): string {
   return date.toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "long" });
 }
 
-export function byteSize(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 export function bytesLabel(bytes: { size: number; hexPreview: string }): string {
   const shown = bytes.hexPreview.length / 2;
-  return `${byteSize(bytes.size)} · 0x${bytes.hexPreview}${bytes.size > shown ? "…" : ""}`;
+  return `${formatBytes(bytes.size)} · 0x${bytes.hexPreview}${bytes.size > shown ? "…" : ""}`;
 }
 
 /**

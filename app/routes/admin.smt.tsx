@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } fr
 import { recordAudit } from "~/audit/audit.server";
 import { requireOperator } from "~/auth/operator.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { UploadDropzone, formatSize } from "~/components/UploadDropzone";
+import { UploadDropzone } from "~/components/UploadDropzone";
+import { formatBytes } from "~/format/bytes";
 import { UsageChart } from "~/components/UsageChart";
 import { getEnv } from "~/env/env.server";
 import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
@@ -99,7 +100,7 @@ function SmtPage() {
               {uploading ? "Uploading…" : "Upload"}
             </button>
             <span className="muted">
-              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatSize(uploadMaxBytes)} each. A file already received
+              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatBytes(uploadMaxBytes)} each. A file already received
               (same SHA-256) is not read again.
             </span>
           </div>
@@ -201,7 +202,7 @@ function ResultCard({ result }: { result: IngestResult }) {
         <StatusBadge status={result.status} />
         {result.duplicate ? <span className="badge default">duplicate</span> : null}
         <span className="muted">
-          {result.kind} · {formatSize(result.sizeBytes)}
+          {result.kind} · {formatBytes(result.sizeBytes)}
         </span>
       </header>
       <p>{result.message}</p>

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { getOperator } from "~/auth/operator.server";
 import { bearerToken, secretsMatch } from "~/auth/secrets.server";
 import { getEnv } from "~/env/env.server";
-import { collectHealth } from "~/env/health.server";
+import { collectHealth } from "~/health/health.server";
 
 /** Health panels as JSON, for an operator session or a machine with Authorization: Bearer <CRON_SECRET>. */
 export async function loader({ request }: LoaderFunctionArgs) {
