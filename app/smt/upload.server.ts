@@ -109,7 +109,7 @@ export async function spoolStream(
 ): Promise<SpooledFile> {
   const tap = new SpoolTap(meta.maxBytes);
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
-  await pipeline(input, tap, createWriteStream(filePath, { flags: "wx" }));
+  await pipeline(input, tap, createWriteStream(filePath, { flags: "wx", mode: 0o600 }));
   if (tap.overflow) throw new UploadRejectedError(413, tooLargeMessage(meta.maxBytes));
   return {
     path: filePath,
