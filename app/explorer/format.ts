@@ -7,14 +7,6 @@ export function utcLabel(iso: string): string {
   return timeLabels(iso, { precision: "exact" })?.utc ?? iso;
 }
 
-/** The same instant in the viewer's zone, as a hint beside the UTC value. */
-export function localHint(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  // timeStyle "long" includes the zone name (dateStyle/timeStyle cannot be combined with timeZoneName).
-  return date.toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "long" });
-}
-
 export function bytesLabel(bytes: { size: number; hexPreview: string }): string {
   const shown = bytes.hexPreview.length / 2;
   return `${formatBytes(bytes.size)} · 0x${bytes.hexPreview}${bytes.size > shown ? "…" : ""}`;

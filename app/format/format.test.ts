@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatBytes } from "./bytes";
+import { countOf } from "./count";
 import { formatCentral, formatCentralWithUtc, formatDailyTime, formatUtc, timeLabels } from "./time";
 
 describe("formatBytes", () => {
@@ -39,5 +40,14 @@ describe("time labels", () => {
   it("reads the daily schedule in both zones", () => {
     expect(formatDailyTime(12, 0, new Date("2026-12-03T00:00:00Z"))).toBe("06:00 CST (12:00 UTC)");
     expect(formatDailyTime(12, 0, new Date("2026-06-03T00:00:00Z"))).toBe("07:00 CDT (12:00 UTC)");
+  });
+});
+
+describe("countOf", () => {
+  it("agrees in number", () => {
+    expect(countOf(1, "warning")).toBe("1 warning");
+    expect(countOf(2, "warning")).toBe("2 warnings");
+    expect(countOf(1204, "row")).toBe("1,204 rows");
+    expect(countOf(0, "error")).toBe("0 errors");
   });
 });

@@ -50,7 +50,7 @@ export default function Login() {
   // Focus the only field on arrival and again after a refused attempt, so the operator can retype at once.
   useEffect(() => tokenInput.current?.focus(), [actionData]);
   return (
-    <main>
+    <main id="main" tabIndex={-1}>
       <div className="card login">
         <h1>Operator sign-in</h1>
         <Form method="post">
