@@ -47,8 +47,14 @@ export default function Login() {
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const tokenInput = useRef<HTMLInputElement>(null);
-  // Focus the only field on arrival and again after a refused attempt, so the operator can retype at once.
-  useEffect(() => tokenInput.current?.focus(), [actionData]);
+  const refused = actionData?.error;
+  // Focus the only field on arrival, and again once a refused attempt has settled (the submit button, which had
+  // focus, was disabled meanwhile), with the old text selected so the operator can retype at once.
+  useEffect(() => {
+    if (navigation.state !== "idle") return;
+    tokenInput.current?.focus();
+    if (refused) tokenInput.current?.select();
+  }, [navigation.state, refused, actionData]);
   return (
     <main id="main" tabIndex={-1}>
       <div className="card login">
@@ -56,10 +62,19 @@ export default function Login() {
         <Form method="post">
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/admin"} />
           <label htmlFor="token">Admin token</label>
-          <input id="token" name="token" type="password" autoComplete="current-password" required ref={tokenInput} />
-          {actionData?.error ? (
-            <p className="error-text" role="alert">
-              {actionData.error}
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="current-password"
+            required
+            ref={tokenInput}
+            aria-invalid={refused ? true : undefined}
+            aria-describedby={refused ? "token-error" : undefined}
+          />
+          {refused ? (
+            <p id="token-error" className="error-text" role="alert">
+              {refused}
             </p>
           ) : null}
           <p>
