@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { createFakeErcotPki } from "../fakes/ercot/pki";
 import { startPortal, type RunningPortal } from "../support/portal-server";
 import { expect, signIn, test } from "./fixtures";
@@ -66,6 +67,10 @@ for (const viewport of [
       .focus();
     await page.keyboard.press("Enter");
     await expect(ews).toBeFocused();
+
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 
     await page.screenshot({ path: testInfo.outputPath(`dashboard-${viewport.width}.png`), fullPage: true });
   });
