@@ -4,27 +4,27 @@ import { json } from "@remix-run/node";
 export const FORM_BODY_MAX_BYTES = 8 * 1024;
 
 /**
- * After refusing, read on (and drop) up to this much more, then hang up: a server that closes with unread bytes
- * resets the connection, and the sender would lose the 413 it is being sent.
+ * After refusing, read on (dropping every byte) for a few seconds, then hang up: a server that closes with unread
+ * bytes resets the connection, and a sender still writing would lose the 413. Nothing is kept, so memory stays flat.
  */
-const DISCARD_AFTER_REFUSAL_BYTES = 1024 * 1024;
+const DISCARD_AFTER_REFUSAL_MS = 5_000;
 
 function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), DISCARD_AFTER_REFUSAL_MS);
   void (async () => {
-    let dropped = 0;
-    while (dropped < DISCARD_AFTER_REFUSAL_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      dropped += value.byteLength;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
     }
-    await reader.cancel();
-  })().catch(() => {});
+  })()
+    .catch(() => {})
+    .finally(() => clearTimeout(timer));
 }
 
 function tooLarge(maxBytes: number) {
   return json(
     { ok: false, error: `The request body is larger than ${maxBytes} bytes, the limit for this form.` },
-    { status: 413, headers: { Connection: "close" } },
+    { status: 413 },
   );
 }
 
