@@ -4,6 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceProvider } from "~/auth/nonce";
+import { createNonce, securityHeaders } from "~/auth/security-headers.server";
 import { getEnv } from "~/env/env.server";
 import { startBackgroundJobs } from "~/server-startup.server";
 
@@ -27,17 +29,20 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  const nonce = createNonce();
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         [readyEvent]() {
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html");
-          responseHeaders.set("X-Frame-Options", "DENY");
-          responseHeaders.set("Referrer-Policy", "same-origin");
+          for (const [name, value] of Object.entries(securityHeaders(request, nonce))) responseHeaders.set(name, value);
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,

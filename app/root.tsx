@@ -1,13 +1,18 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { useNonce } from "~/auth/nonce";
+import { errorPageTitle, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import styles from "~/styles.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
-export const meta: MetaFunction = () => [{ title: "Operator portal" }];
+export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "stylesheet", href: styles },
+];
+export const meta: MetaFunction = ({ error }) => [{ title: error ? errorPageTitle(error) : "Operator portal" }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -17,9 +22,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -31,7 +39,7 @@ export default function App() {
 
 export function ErrorBoundary() {
   return (
-    <main>
+    <main id="main" tabIndex={-1}>
       <GeneralErrorBoundary />
     </main>
   );

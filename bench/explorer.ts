@@ -44,17 +44,14 @@ async function main() {
     // Route modules read the environment when first used.
     process.env.DATABASE_URL = database.url;
     process.env.ADMIN_TOKEN ??= randomBytes(24).toString("base64url");
-    const { sessionStorage } = await import("../app/auth/session.server");
+    const { startSession } = await import("../app/auth/session.server");
     const { loader } = await import("../app/routes/admin.database.$model");
     const { listModels } = await import("../app/explorer/models.server");
     const { pageQuery, encodeToken } = await import("../app/explorer/query.server");
     const { parseView } = await import("../app/explorer/view");
     const { closeExplorerPool } = await import("../app/explorer/pool.server");
 
-    const session = await sessionStorage().getSession();
-    session.set("operator", true);
-    session.set("signedInAt", new Date().toISOString());
-    const cookie = (await sessionStorage().commitSession(session)).split(";")[0];
+    const cookie = (await startSession(new Request("http://localhost/login"))).split(";")[0];
 
     const models = await listModels();
     const lookup = (name: string) => models.find((m) => m.name === name);

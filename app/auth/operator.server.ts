@@ -1,19 +1,11 @@
 import { json, redirect } from "@remix-run/node";
-import { readSession, sessionStorage } from "./session.server";
+import { requestHost } from "./client.server";
+import { currentSession, endSession, startSession } from "./session.server";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function isApiRequest(request: Request) {
   return new URL(request.url).pathname.startsWith("/api/");
-}
-
-/** The host the browser used, honouring one proxy hop. */
-function requestHost(request: Request) {
-  return (
-    request.headers.get("x-forwarded-host")?.split(",")[0].trim() ||
-    request.headers.get("host") ||
-    new URL(request.url).host
-  );
 }
 
 /**
@@ -41,8 +33,8 @@ export function assertSameOrigin(request: Request) {
 }
 
 export async function getOperator(request: Request) {
-  const session = await readSession(request);
-  return session.get("operator") === true ? { actor: "operator", signedInAt: session.get("signedInAt") } : null;
+  const session = await currentSession(request);
+  return session ? { actor: "operator", signedInAt: session.signedInAt.toISOString() } : null;
 }
 
 /**
@@ -61,21 +53,31 @@ export async function requireOperator(request: Request) {
   return operator;
 }
 
-export async function signIn(request: Request, redirectTo: string) {
-  const session = await readSession(request);
-  session.set("operator", true);
-  session.set("signedInAt", new Date().toISOString());
-  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage().commitSession(session) } });
+/** Starts the session; `extraCookies` ride along (the device cookie). */
+export async function signIn(request: Request, redirectTo: string, extraCookies: string[] = []) {
+  const headers = new Headers();
+  for (const value of [await startSession(request), ...extraCookies]) headers.append("Set-Cookie", value);
+  return redirect(redirectTo, { headers });
 }
 
 export async function signOut(request: Request) {
-  const session = await readSession(request);
-  return redirect("/login", { headers: { "Set-Cookie": await sessionStorage().destroySession(session) } });
+  return redirect("/login", { headers: { "Set-Cookie": await endSession(request) } });
 }
 
-/** Only same-site relative paths, so /login?redirectTo= can't send operators elsewhere. */
+const OWN_ORIGIN = "http://portal.invalid";
+
+/**
+ * Where /login may send the operator afterwards: only a path that, parsed against the portal's own origin, stays
+ * on it. The URL parser is the judge, so `/\t/evil.example`, `/\\evil`, `//evil` and encoded variants all fail.
+ */
 export function safeRedirectPath(target: FormDataEntryValue | string | null, fallback = "/admin") {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\"))
+  if (typeof target !== "string" || !target.startsWith("/")) return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(target, OWN_ORIGIN);
+  } catch {
     return fallback;
-  return target;
+  }
+  if (parsed.origin !== OWN_ORIGIN) return fallback;
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
 }

@@ -1,6 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { RunView } from "~/ercot/runs.server";
-import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "./ercot-format";
+import { formatBytes } from "~/format/bytes";
+import { formatDuration, RUN_STATUS_BADGE } from "./ercot-format";
+import { Time } from "./Time";
 
 /** Run history: trigger, duration, files and bytes, the source used (and what it fell back from), errors. */
 export function ErcotRunTable({ runs }: { runs: RunView[] }) {
@@ -33,7 +35,9 @@ export function ErcotRunTable({ runs }: { runs: RunView[] }) {
               <td>
                 <span className={`badge ${RUN_STATUS_BADGE[run.status]}`}>{run.status}</span>
               </td>
-              <td className="mono">{formatInstant(run.startedAt)}</td>
+              <td className="mono">
+                <Time value={run.startedAt} />
+              </td>
               <td>{run.status === "running" ? "running…" : formatDuration(run.durationMs)}</td>
               <td>
                 {run.summary ? (

@@ -9,6 +9,15 @@ const MESSAGES: Record<number, string> = {
   503: "A service the portal depends on is unavailable. Check the health panels.",
 };
 
+function heading(status: number) {
+  return status === 404 ? "Page not found" : status >= 500 ? "Something went wrong" : `Error ${status}`;
+}
+
+/** The document title of an error page, for the boundary route's `meta`. */
+export function errorPageTitle(error: unknown): string {
+  return `${heading(isRouteErrorResponse(error) ? error.status : 500)} · Operator portal`;
+}
+
 /** One friendly page per status code; never a stack trace. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
@@ -21,7 +30,7 @@ export function GeneralErrorBoundary() {
         : null;
   return (
     <div className="card" role="alert" style={{ maxWidth: 640, margin: "2rem auto" }}>
-      <h1>{status === 404 ? "Page not found" : status >= 500 ? "Something went wrong" : `Error ${status}`}</h1>
+      <h1>{heading(status)}</h1>
       <p>
         {detail ?? MESSAGES[status] ?? "The portal could not complete this request. The details are in the server log."}
       </p>

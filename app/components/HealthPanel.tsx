@@ -1,36 +1,75 @@
-import type { HealthPanel as Panel } from "~/env/health.server";
+import type { CertificateSummary, HealthPanel as Panel, VariableState } from "~/health/types";
+import { Time } from "./Time";
 
+function Certificates({ certificates }: { certificates: CertificateSummary[] }) {
+  return (
+    <ul className="certificates">
+      {certificates.map((certificate, index) => (
+        <li key={index} data-certificate>
+          <span className="cert-field">Subject</span> <span className="mono">{certificate.subject}</span>
+          <br />
+          <span className="cert-field">Issuer</span> <span className="mono">{certificate.issuer}</span>
+          <br />
+          <span className="cert-field">Expires</span> <Time value={certificate.expiresAt} precision="minute" />
+          {certificate.expired ? <span className="badge error">expired</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Variable({ variable }: { variable: VariableState }) {
+  return (
+    <li className="variable" data-variable={variable.name}>
+      <div className="variable-head">
+        <span className="mono variable-name">{variable.name}</span>
+        <span className={`badge ${variable.state}`}>{variable.state}</span>
+      </div>
+      {variable.display ? <div className="mono variable-value">{variable.display}</div> : null}
+      {variable.certificates ? <Certificates certificates={variable.certificates} /> : null}
+      {variable.note ? <div className="muted variable-value">{variable.note}</div> : null}
+    </li>
+  );
+}
+
+/** One subsystem's state. Long values wrap inside the panel; certificates read as subject, issuer and expiry. */
 export function HealthPanel({ panel }: { panel: Panel }) {
   return (
-    <section className="card" aria-labelledby={`panel-${panel.id}`} data-panel={panel.id}>
-      <div className="row" style={{ justifyContent: "space-between" }}>
-        <h2 id={`panel-${panel.id}`} style={{ fontSize: "1.05rem", margin: 0 }}>
-          {panel.title}
-        </h2>
+    <section
+      className="card health-panel"
+      id={`panel-${panel.id}`}
+      tabIndex={-1}
+      aria-labelledby={`panel-${panel.id}-title`}
+      data-panel={panel.id}
+    >
+      <div className="row panel-head">
+        <h2 id={`panel-${panel.id}-title`}>{panel.title}</h2>
         <span className={`badge ${panel.status}`} data-status={panel.status}>
           {panel.status}
         </span>
       </div>
-      <p style={{ margin: ".4rem 0" }}>
+      <p className="panel-mode">
         <strong>Mode:</strong> {panel.mode}
       </p>
       {panel.detail ? <p className="muted">{panel.detail}</p> : null}
-      <table className="vars">
-        <tbody>
-          {panel.variables.map((variable) => (
-            <tr key={variable.name}>
-              <td className="mono">{variable.name}</td>
-              <td>
-                <span className={`badge ${variable.state}`}>{variable.state}</span>
-              </td>
-              <td className="mono">
-                {variable.display}
-                {variable.note ? <div className="muted">{variable.note}</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="variables">
+        {panel.variables.map((variable) => (
+          <Variable key={variable.name} variable={variable} />
+        ))}
+      </ul>
     </section>
+  );
+}
+
+/** Keyboard route to every panel: one link each, focus moves into the panel. */
+export function HealthPanelIndex({ panels }: { panels: Panel[] }) {
+  return (
+    <nav aria-label="Health panels" className="panel-index">
+      {panels.map((panel) => (
+        <a key={panel.id} href={`#panel-${panel.id}`}>
+          {panel.title} <span className={`badge ${panel.status}`}>{panel.status}</span>
+        </a>
+      ))}
+    </nav>
   );
 }

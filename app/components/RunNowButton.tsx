@@ -1,7 +1,7 @@
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { RunView } from "~/ercot/runs.server";
-import { formatBytes } from "./ercot-format";
+import { formatBytes } from "~/format/bytes";
 
 const POLL_MS = 750;
 

@@ -1,11 +1,5 @@
 import { useRef, useState, type DragEvent } from "react";
-
-/** Also used by the SMT page: upload.server's formatBytes cannot reach the browser. */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
+import { formatBytes } from "~/format/bytes";
 
 /**
  * A file input that also takes files dropped on it. Dropped files are handed to the input itself, so the
@@ -52,9 +46,9 @@ export function UploadDropzone({ name, maxBytes, accept }: { name: string; maxBy
         <ul className="dropzone-files" aria-label="Files to upload">
           {files.map((file) => (
             <li key={`${file.name}-${file.size}`}>
-              <span className="mono">{file.name}</span> <span className="muted">{formatSize(file.size)}</span>
+              <span className="mono">{file.name}</span> <span className="muted">{formatBytes(file.size)}</span>
               {file.size > maxBytes ? (
-                <span className="error-text"> — over the {formatSize(maxBytes)} limit</span>
+                <span className="error-text"> — over the {formatBytes(maxBytes)} limit</span>
               ) : null}
             </li>
           ))}

@@ -79,6 +79,9 @@ const schema = z
     ADMIN_TOKEN: secret(16),
     CRON_SECRET: secret(16),
     SESSION_MAX_AGE_HOURS: positiveInteger,
+    TRUST_PROXY: optionalText.refine((value) => value === undefined || /^(true|false|yes|no|\d+)$/i.test(value), {
+      message: "must be false, true (one proxy) or the number of proxies in front of the portal",
+    }),
     S3_ENDPOINT: httpUrl,
     S3_REGION: optionalText,
     S3_BUCKET: optionalText.refine((value) => value === undefined || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value), {
@@ -151,6 +154,11 @@ type RawEnv = z.infer<typeof schema>;
 const isTrue = (value: string | undefined) => value !== undefined && /^(true|1|yes)$/i.test(value);
 const unescapeNewlines = (value: string | undefined) => value?.replace(/\\n/g, "\n");
 
+function trustProxyHops(value: string | undefined): number {
+  if (value === undefined || /^(false|no)$/i.test(value)) return 0;
+  return /^(true|yes)$/i.test(value) ? 1 : Number(value);
+}
+
 function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
   const s3Configured = Boolean(raw.S3_BUCKET && raw.S3_ACCESS_KEY_ID && raw.S3_SECRET_ACCESS_KEY);
   const databaseMode = raw.PORTAL_DATABASE_MODE ?? "external";
@@ -163,6 +171,8 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
     adminToken: raw.ADMIN_TOKEN,
     cronSecret: raw.CRON_SECRET,
     sessionMaxAgeSeconds: Number(raw.SESSION_MAX_AGE_HOURS ?? 12) * 3600,
+    /** Proxies in front of the portal whose X-Forwarded-* headers are believed; 0: none are. */
+    trustProxyHops: trustProxyHops(raw.TRUST_PROXY),
     storage: s3Configured
       ? {
           driver: "s3" as const,

@@ -16,7 +16,7 @@ describe("missed-run indicator against the 12:00 UTC schedule", () => {
   it("is late when the last owed run did not succeed but the one before did", () => {
     const status = scheduleStatusAt(at("2026-06-03T15:00:00Z"), at("2026-06-02T12:01:00Z"));
     expect(status.state).toBe("late");
-    expect(status.message).toContain("2026-06-03 12:00 UTC has not succeeded");
+    expect(status.message).toContain("2026-06-03 07:00 CDT (12:00 UTC) has not succeeded");
   });
 
   it("is down after two missed runs, or when nothing ever succeeded", () => {

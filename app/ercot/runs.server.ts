@@ -3,6 +3,7 @@ import { db } from "~/db/prisma.server";
 import { ERCOT_JOBS } from "../../cron/schedule";
 import { sweepExpiredRuns, type RunProgress } from "./lock.server";
 import type { RunSummary } from "./ingest.server";
+import { formatCentralWithUtc } from "~/format/time";
 
 /** Run history for the portal: what ran, when, how, and whether the schedule is being kept. */
 
@@ -126,7 +127,7 @@ export function scheduleStatusAt(
   const owed = now.getTime() - recent[0].getTime() < LATE_GRACE_MS ? recent.slice(1) : recent.slice(0, 2);
   const missed = owed.findIndex((due) => lastSuccessAt !== null && lastSuccessAt >= due);
   const state: ScheduleState = missed === 0 ? "up" : missed === 1 ? "late" : "down";
-  const at = (instant: Date) => `${instant.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+  const at = (instant: Date) => formatCentralWithUtc(instant, { precision: "minute" });
   const since = `The last successful run finished at ${at(lastSuccessAt ?? now)}.`;
   const message = !lastSuccessAt
     ? "No run has succeeded yet. Press Run now, or check the scheduler (cron/README.md) and CRON_SECRET."

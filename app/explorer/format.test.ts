@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesLabel, cellText, localHint, prettyJson, utcLabel } from "./format";
+import { bytesLabel, cellText, prettyJson, utcLabel } from "./format";
 
 describe("cell display", () => {
   it("writes DateTime as the stored UTC instant", () => {
@@ -27,12 +27,5 @@ describe("cell display", () => {
     expect(cellText("text", { masked: true })).toContain("masked");
     expect(cellText("text", { text: "abc", truncatedFrom: 900 })).toBe("abc… (900 characters)");
     expect(cellText("int", null)).toBe("null");
-  });
-});
-
-describe("local time hint", () => {
-  it("names the zone it is written in", () => {
-    expect(localHint("2026-01-01T12:00:00Z", "America/Chicago")).toMatch(/6:00:00\s?AM CST/);
-    expect(localHint("not a date")).toBe("");
   });
 });

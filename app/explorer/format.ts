@@ -1,28 +1,15 @@
+import { formatBytes } from "~/format/bytes";
+import { timeLabels } from "~/format/time";
 import type { CellValue, ColumnKind } from "./types";
 
 /** "2026-03-08T07:15:00.5Z" → "2026-03-08 07:15:00.5 UTC": the stored instant, written out exactly. */
 export function utcLabel(iso: string): string {
-  const match = /^(\d{4,}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-
-/** The same instant in the viewer's zone, as a hint beside the UTC value. */
-export function localHint(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  // timeStyle "long" includes the zone name (dateStyle/timeStyle cannot be combined with timeZoneName).
-  return date.toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "long" });
-}
-
-export function byteSize(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KiB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MiB`;
+  return timeLabels(iso, { precision: "exact" })?.utc ?? iso;
 }
 
 export function bytesLabel(bytes: { size: number; hexPreview: string }): string {
   const shown = bytes.hexPreview.length / 2;
-  return `${byteSize(bytes.size)} · 0x${bytes.hexPreview}${bytes.size > shown ? "…" : ""}`;
+  return `${formatBytes(bytes.size)} · 0x${bytes.hexPreview}${bytes.size > shown ? "…" : ""}`;
 }
 
 /**

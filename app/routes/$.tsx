@@ -1,4 +1,9 @@
-import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import type { MetaFunction } from "@remix-run/node";
+import { errorPageTitle, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+
+export const meta: MetaFunction = ({ error }) => [
+  { title: errorPageTitle(error ?? new Response(null, { status: 404 })) },
+];
 
 export function loader() {
   throw new Response("There is nothing at this address.", { status: 404 });
@@ -10,7 +15,7 @@ export default function NotFound() {
 
 export function ErrorBoundary() {
   return (
-    <main>
+    <main id="main" tabIndex={-1}>
       <GeneralErrorBoundary />
     </main>
   );

@@ -2,9 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
-import { formatBytes, formatInstant, RUN_STATUS_BADGE, SCHEDULE_BADGE } from "~/components/ercot-format";
-import { HealthPanel } from "~/components/HealthPanel";
-import { collectHealth } from "~/env/health.server";
+import { RUN_STATUS_BADGE, SCHEDULE_BADGE } from "~/components/ercot-format";
+import { HealthPanel, HealthPanelIndex } from "~/components/HealthPanel";
+import { Time } from "~/components/Time";
+import { formatBytes } from "~/format/bytes";
+import { collectHealth } from "~/health/health.server";
 import { lastRun, scheduleStatus } from "~/ercot/runs.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Operator portal" }];
@@ -31,7 +33,7 @@ export default function Dashboard() {
     <>
       <h1>Dashboard</h1>
       <p className="muted">
-        Checked {new Date(health.checkedAt).toUTCString()} · machine-readable at{" "}
+        Checked <Time value={health.checkedAt} /> · machine-readable at{" "}
         <a href="/api/admin/health">/api/admin/health</a>
       </p>
       {ercot ? (
@@ -52,7 +54,7 @@ export default function Dashboard() {
             <p className="muted">
               Last run <Link to={`/admin/ercot/${ercot.run.id}`}>#{ercot.run.id}</Link> ({ercot.run.trigger}){" "}
               <span className={`badge ${RUN_STATUS_BADGE[ercot.run.status]}`}>{ercot.run.status}</span> started{" "}
-              {formatInstant(ercot.run.startedAt)}
+              <Time value={ercot.run.startedAt} />
               {ercot.run.summary
                 ? ` · ${ercot.run.summary.stored} stored, ${ercot.run.summary.skipped} skipped, ${ercot.run.summary.failed} failed · ${formatBytes(ercot.run.bytes)}`
                 : null}
@@ -63,6 +65,7 @@ export default function Dashboard() {
           <Link to="/admin/ercot">Run history and Run now →</Link>
         </section>
       ) : null}
+      <HealthPanelIndex panels={health.panels} />
       <div className="grid">
         {health.panels.map((panel) => (
           <HealthPanel key={panel.id} panel={panel} />

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
-import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "~/components/ercot-format";
+import { formatDuration, RUN_STATUS_BADGE } from "~/components/ercot-format";
+import { Time } from "~/components/Time";
+import { formatBytes } from "~/format/bytes";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { getRun } from "~/ercot/runs.server";
 
@@ -27,7 +29,7 @@ export default function ErcotRunDetails() {
         Run #{run.id} <span className={`badge ${RUN_STATUS_BADGE[run.status]}`}>{run.status}</span>
       </h2>
       <p>
-        {run.trigger} · started {formatInstant(run.startedAt)} · {formatDuration(run.durationMs)} ·{" "}
+        {run.trigger} · started <Time value={run.startedAt} /> · {formatDuration(run.durationMs)} ·{" "}
         {formatBytes(run.bytes)}
         {run.summary ? ` · ${run.summary.listed} listed, ${run.summary.selected} selected` : null}
       </p>
@@ -83,7 +85,9 @@ export default function ErcotRunDetails() {
                 <td>{formatBytes(file.sizeBytes)}</td>
                 <td className="mono">{file.sha256 ? `${file.sha256.slice(0, 12)}…` : "—"}</td>
                 <td>{file.source}</td>
-                <td className="mono">{formatInstant(file.publishedAt)}</td>
+                <td className="mono">
+                  <Time value={file.publishedAt} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,9 @@ import { Outlet, useLoaderData } from "@remix-run/react";
 import { recordAudit } from "~/audit/audit.server";
 import { requireOperator } from "~/auth/operator.server";
 import { ErcotRunTable } from "~/components/ErcotRunTable";
-import { formatInstant, SCHEDULE_BADGE } from "~/components/ercot-format";
+import { SCHEDULE_BADGE } from "~/components/ercot-format";
+import { Time } from "~/components/Time";
+import { formatDailyTime } from "~/format/time";
 import { RunNowButton } from "~/components/RunNowButton";
 import { beginIngest } from "~/ercot/ingest.server";
 import { listRuns, scheduleStatus } from "~/ercot/runs.server";
@@ -54,8 +56,9 @@ export default function ErcotIngest() {
           <span>{schedule.message}</span>
         </div>
         <p className="muted">
-          Daily at 12:00 UTC with a 14:00 UTC catch-up; next due {formatInstant(schedule.nextDueAt)}. TDSP ESIID Extract
-          files are stored under <span className="mono">ercot/YYYY-MM-DD/</span> by their Central publish date.
+          Daily at {formatDailyTime(12)} with a {formatDailyTime(14)} catch-up; next due{" "}
+          <Time value={schedule.nextDueAt} />. TDSP ESIID Extract files are stored under{" "}
+          <span className="mono">ercot/YYYY-MM-DD/</span> by their Central publish date.
         </p>
         <RunNowButton active={active} />
       </section>

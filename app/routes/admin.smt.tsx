@@ -4,7 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } fr
 import { recordAudit } from "~/audit/audit.server";
 import { requireOperator } from "~/auth/operator.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { UploadDropzone, formatSize } from "~/components/UploadDropzone";
+import { Time } from "~/components/Time";
+import { UploadDropzone } from "~/components/UploadDropzone";
+import { formatBytes } from "~/format/bytes";
+import { countOf } from "~/format/count";
 import { UsageChart } from "~/components/UsageChart";
 import { getEnv } from "~/env/env.server";
 import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
@@ -99,7 +102,7 @@ function SmtPage() {
               {uploading ? "Uploading…" : "Upload"}
             </button>
             <span className="muted">
-              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatSize(uploadMaxBytes)} each. A file already received
+              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatBytes(uploadMaxBytes)} each. A file already received
               (same SHA-256) is not read again.
             </span>
           </div>
@@ -159,7 +162,9 @@ function SmtPage() {
             <tbody>
               {recent.map((file) => (
                 <tr key={file.rawFileId} data-status={file.status}>
-                  <td className="mono">{file.receivedAt.replace("T", " ").slice(0, 16)} UTC</td>
+                  <td className="mono">
+                    <Time value={file.receivedAt} precision="minute" />
+                  </td>
                   <td className="mono">{file.filename}</td>
                   <td>{file.kind}</td>
                   <td>
@@ -171,8 +176,8 @@ function SmtPage() {
                   <td>{file.rowsSkipped}</td>
                   <td>{file.firstDay ? `${file.firstDay} – ${file.lastDay}` : ""}</td>
                   <td>
-                    {file.errorCount ? <span className="error-text">{file.errorCount} errors </span> : null}
-                    {file.warningCount ? <span>{file.warningCount} warnings</span> : null}
+                    {file.errorCount ? <span className="error-text">{countOf(file.errorCount, "error")} </span> : null}
+                    {file.warningCount ? <span>{countOf(file.warningCount, "warning")}</span> : null}
                   </td>
                 </tr>
               ))}
@@ -201,7 +206,7 @@ function ResultCard({ result }: { result: IngestResult }) {
         <StatusBadge status={result.status} />
         {result.duplicate ? <span className="badge default">duplicate</span> : null}
         <span className="muted">
-          {result.kind} · {formatSize(result.sizeBytes)}
+          {result.kind} · {formatBytes(result.sizeBytes)}
         </span>
       </header>
       <p>{result.message}</p>
@@ -253,9 +258,7 @@ function IssueList({
   if (issues.length === 0) return null;
   return (
     <details open className={`smt-issues ${kind}`}>
-      <summary>
-        {count} {count === 1 ? kind.slice(0, -1) : kind}
-      </summary>
+      <summary>{countOf(count, kind.slice(0, -1))}</summary>
       <ul>
         {issues.map((issue, index) => (
           <li key={index}>

@@ -1,7 +1,7 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, NavLink, Outlet } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
-import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { errorPageTitle, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 // Remix runs every matched loader; each admin child loader also calls requireOperator itself,
 // so no admin data is ever served on the strength of this layout alone.
@@ -9,6 +9,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
   return null;
 }
+
+// Used only when this layout renders an error (each page names itself otherwise).
+export const meta: MetaFunction = ({ error }) => [{ title: error ? errorPageTitle(error) : "Operator portal" }];
 
 const SECTIONS = [
   { to: "/admin", label: "Dashboard", end: true },
@@ -41,7 +44,7 @@ export default function AdminLayout() {
   return (
     <>
       <AdminNav />
-      <main>
+      <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
     </>
@@ -52,7 +55,7 @@ export function ErrorBoundary() {
   return (
     <>
       <AdminNav />
-      <main>
+      <main id="main" tabIndex={-1}>
         <GeneralErrorBoundary />
       </main>
     </>

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { cronAuthorized, cronUnauthorized } from "~/ercot/cron.server";
+import { guardSecret } from "~/auth/throttle.server";
 import { beginIngest } from "~/ercot/ingest.server";
 
 /** GET or POST runs the ERCOT ingest (ops checklist); a ping during a run answers at once with its id. */
 async function handle(request: Request) {
-  if (!cronAuthorized(request)) return cronUnauthorized();
+  if (!(await guardSecret(request, "cron", () => cronAuthorized(request)))) return cronUnauthorized();
   const start = await beginIngest({ trigger: "cron" });
   if (start.running)
     return json({ ok: true, running: true, runId: start.runId }, { headers: { "Cache-Control": "no-store" } });

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { recordAudit } from "~/audit/audit.server";
 import { secretsMatch } from "~/auth/secrets.server";
+import { guardSecret } from "~/auth/throttle.server";
 import { getEnv } from "~/env/env.server";
 import { ingestSmtFile, type IngestResult } from "~/smt/ingest.server";
 import { decodeWebhookJson, readJsonBody, spoolInline } from "~/smt/inline.server";
@@ -29,7 +30,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ ok: false, error: "Use POST." }, { status: 405 });
-  if (!authorised(request)) {
+  if (!(await guardSecret(request, "webhook", () => authorised(request)))) {
     const error = getEnv().smt.webhookSecret
       ? "The secret is missing or wrong: send it in x-intelliwatt-secret (or x-smt-secret, x-webhook-secret)."
       : "The portal has no webhook secret: set INTELLIWATT_WEBHOOK_SECRET on the portal and on the droplet.";

@@ -17,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Logout() {
   return (
-    <main>
+    <main id="main" tabIndex={-1}>
       <div className="card login">
         <h1>Sign out?</h1>
         <Form method="post">

@@ -19,6 +19,7 @@ import { parseIntervalJson } from "./parse/interval-json";
 import { HeaderError, inBatches, type ParseRun } from "./parse/types";
 import { ZipRejectedError, openCsvZip } from "./parse/zip";
 import { HEAD_BYTES, type SpooledFile } from "./upload.server";
+import { formatCentralWithUtc } from "~/format/time";
 
 /** Rows per INSERT … SELECT FROM unnest(…): large enough to amortise the round trip, small enough for memory. */
 export const BATCH_ROWS = 5000;
@@ -598,7 +599,7 @@ export function resultFromRow(row: SmtRawFile, duplicate: boolean): IngestResult
     httpStatus: failed && !duplicate ? 422 : 200,
     status,
     message: duplicate
-      ? `This file was already received on ${row.receivedAt.toISOString()} (same SHA-256); it was not read again.`
+      ? `This file was already received on ${formatCentralWithUtc(row.receivedAt)} (same SHA-256); it was not read again.`
       : failed
         ? (errors.items?.[0]?.message ?? "The file could not be read.")
         : `Read ${row.rowsParsed} rows: ${row.rowsInserted} inserted, ${row.rowsUpdated} updated, ${row.rowsSkipped} skipped.`,

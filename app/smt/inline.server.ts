@@ -2,10 +2,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { z } from "zod";
+import { formatBytes } from "~/format/bytes";
 import {
   UploadRejectedError,
   drainBody,
-  formatBytes,
   makeSpoolDir,
   safeBasename,
   spoolStream,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
+import { formatBytes } from "~/format/bytes";
 
 /** Bytes kept from the start of every file: enough to detect its kind (app/smt/parse/detect.ts). */
 export const HEAD_BYTES = 4096;
@@ -65,13 +66,6 @@ export function safeBasename(name: string | null | undefined, fallback = "upload
   return cleaned === "" || /^\.*$/.test(cleaned) ? fallback : cleaned;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
-
 /** Hashes, counts and keeps the head of the bytes flowing through; past `maxBytes` it drops them (`overflow`). */
 class SpoolTap extends Transform {
   readonly hash = createHash("sha256");
@@ -115,7 +109,7 @@ export async function spoolStream(
 ): Promise<SpooledFile> {
   const tap = new SpoolTap(meta.maxBytes);
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
-  await pipeline(input, tap, createWriteStream(filePath, { flags: "wx" }));
+  await pipeline(input, tap, createWriteStream(filePath, { flags: "wx", mode: 0o600 }));
   if (tap.overflow) throw new UploadRejectedError(413, tooLargeMessage(meta.maxBytes));
   return {
     path: filePath,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, opendir, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, opendir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
@@ -14,11 +14,16 @@ import {
 } from "./storage.server";
 
 const TEMP_DIR = ".tmp";
+/** Stored objects are customer data: only the portal's own user may list or read them. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
 
 /** Files under a root directory; writes go to a temp file and are renamed into place on success. */
 export class LocalStorage implements Storage {
   readonly driver = "local" as const;
   readonly description: string;
+
+  private rootLocked = false;
 
   constructor(private readonly root: string) {
     this.description = `local storage (${path.relative(process.cwd(), root) || root})`;
@@ -34,12 +39,19 @@ export class LocalStorage implements Storage {
   async put(key: string, body: Readable, options: PutOptions = {}) {
     const target = this.pathOf(key);
     const tempDir = path.join(this.root, TEMP_DIR);
-    await mkdir(tempDir, { recursive: true });
+    await mkdir(tempDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (!this.rootLocked) {
+      // A root made by an older version (0755) is closed too; everything below it is then unreachable to others.
+      await chmod(this.root, PRIVATE_DIR_MODE);
+      this.rootLocked = true;
+    }
     const tempFile = path.join(tempDir, randomUUID());
     const digest = createDigestStream();
     try {
-      await pipeline(body, digest.stream, createWriteStream(tempFile, { flags: "wx" }), { signal: options.signal });
-      await mkdir(path.dirname(target), { recursive: true });
+      await pipeline(body, digest.stream, createWriteStream(tempFile, { flags: "wx", mode: PRIVATE_FILE_MODE }), {
+        signal: options.signal,
+      });
+      await mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
       await rename(tempFile, target);
     } catch (error) {
       await rm(tempFile, { force: true });

@@ -5,7 +5,7 @@ import { signInCookie, startPortal, type RunningPortal } from "../support/portal
 
 let portal: RunningPortal;
 beforeAll(async () => {
-  portal = await startPortal();
+  portal = await startPortal({ env: { TRUST_PROXY: "1" } });
 });
 afterAll(async () => {
   await portal?.stop();

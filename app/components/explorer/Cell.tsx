@@ -1,20 +1,9 @@
 import { Link } from "@remix-run/react";
-import { useHydrated } from "~/hooks/use-hydrated";
-import { bytesLabel, jsonPreview, localHint, prettyJson, utcLabel } from "~/explorer/format";
+import { bytesLabel, jsonPreview, prettyJson } from "~/explorer/format";
 import type { CellValue, ExplorerColumn } from "~/explorer/types";
+import { Time } from "../Time";
 
 const SHORT_TEXT = 80;
-
-/** UTC as stored; the viewer's local time is added after hydration so server and browser agree on the markup. */
-export function UtcTime({ iso }: { iso: string }) {
-  const hint = useHydrated() ? localHint(iso) : "";
-  return (
-    <time dateTime={iso} title={hint || undefined} className="mono">
-      {utcLabel(iso)}
-      {hint ? <span className="explorer-hint"> ({hint})</span> : null}
-    </time>
-  );
-}
 
 function LongText({ text, fullLength, fullHref }: { text: string; fullLength: number; fullHref?: string }) {
   return (
@@ -60,7 +49,7 @@ export function Cell({
   }
   const content =
     column.kind === "datetime" && typeof value === "string" ? (
-      <UtcTime iso={value} />
+      <Time value={value} precision="exact" />
     ) : typeof value === "string" && value.length > SHORT_TEXT ? (
       <LongText text={value} fullLength={value.length} />
     ) : (
