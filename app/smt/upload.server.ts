@@ -6,9 +6,8 @@ import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
+import { HEAD_BYTES, type SpooledFile } from "./spooled-file";
 
-/** Bytes kept from the start of every file: enough to detect its kind (app/smt/parse/detect.ts). */
-export const HEAD_BYTES = 4096;
 /** Multipart framing and the small text fields around each file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /**
@@ -31,17 +30,6 @@ export class UploadRejectedError extends Error {
 
 export function tooLargeMessage(maxBytes: number): string {
   return `The file is larger than the ${formatBytes(maxBytes)} upload limit (SMT_UPLOAD_MAX_BYTES). Split it, or raise the limit.`;
-}
-
-/** A file written to a temporary folder while its SHA-256, size and first bytes were taken on the way. */
-export interface SpooledFile {
-  path: string;
-  /** The sender's basename, made safe (see safeBasename); never used as a path. */
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  head: Buffer;
 }
 
 export interface SpooledUpload {

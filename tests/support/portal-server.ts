@@ -4,6 +4,8 @@ import { freePort } from "./test-database";
 
 export interface RunningPortal {
   baseUrl: string;
+  /** Ends the server at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  crash: () => Promise<void>;
   adminToken: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -49,6 +51,12 @@ export async function startPortal(options: { env?: Record<string, string | undef
     baseUrl,
     adminToken: env.ADMIN_TOKEN ?? "",
     output: () => output,
+    crash: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -3,6 +3,7 @@ import {
   chicagoDayStart,
   chicagoInstants,
   chicagoToUtc,
+  dayNumber,
   formatLocalDate,
   type LocalDate,
 } from "../../time/chicago";
@@ -12,7 +13,6 @@ import { EsiidReader } from "./esiid";
 import {
   INTERVAL_KWH_LIMITS,
   IntervalDayLedger,
-  dayNumber,
   parseChannel,
   type IntervalRow,
   type IntervalSummary,
