@@ -1,60 +1,16 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { marked } from "marked";
 import { requireOperator } from "~/auth/operator.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { SUPPORT_REFERENCE } from "~/smt/support-reference.generated";
 
 export const meta: MetaFunction = () => [{ title: "SMT support · Operator portal" }];
 
-/** Smoke tests an operator runs from a shell; shown in full so they can be copied from here. */
-const SMOKE_TESTS = [
-  { id: "test-webhook", file: "scripts/admin/test_webhook.sh", purpose: "Pings the webhook with the shared secret." },
-  {
-    id: "inline-ps1",
-    file: "scripts/admin/smt_inline_post_test.ps1",
-    purpose: "Posts one CSV inline from PowerShell.",
-  },
-  {
-    id: "fetch-and-post",
-    file: "scripts/smt/fetch_and_post.sh",
-    purpose: "The droplet's SFTP pull and post (systemd timer).",
-  },
-];
-
-const BASH_SNIPPET_HEADING = "## Manual inline post (bash)";
-
-// Read at request time from docs/ and scripts/, so the page can never drift from the files ops edit.
-async function repoText(relative: string): Promise<string | null> {
-  return readFile(path.resolve(relative), "utf8").catch(() => null);
-}
-
-/** The fenced bash block under "Manual inline post (bash)" in docs/DEPLOY_SMT_INGEST.md. */
-function bashSnippet(deployDoc: string | null): string | null {
-  const section = deployDoc?.split(BASH_SNIPPET_HEADING)[1]?.split(/\n## /)[0];
-  return section?.match(/```bash\n([\s\S]*?)```/)?.[1] ?? null;
-}
-
+// Bundled with the app (scripts/smt/support-reference.ts), so the page never depends on the working directory.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const [support, deployDoc, ...scripts] = await Promise.all([
-    repoText("docs/smt-support.md"),
-    repoText("docs/DEPLOY_SMT_INGEST.md"),
-    ...SMOKE_TESTS.map((test) => repoText(test.file)),
-  ]);
-  if (support === null) {
-    throw json(
-      { error: "docs/smt-support.md is missing from this deployment; the support reference cannot be shown." },
-      { status: 503 },
-    );
-  }
-  return json({
-    supportHtml: await marked.parse(support),
-    snippet: bashSnippet(deployDoc),
-    smokeTests: SMOKE_TESTS.map((test, index) => ({ ...test, text: scripts[index] })),
-  });
+  return json(SUPPORT_REFERENCE);
 }
 
 export default function SmtSupport() {
@@ -77,13 +33,9 @@ export default function SmtSupport() {
           From <span className="mono">docs/DEPLOY_SMT_INGEST.md</span>. Files over about 4 MB must go as multipart
           instead.
         </p>
-        {snippet ? (
-          <pre aria-label="Bash inline-post snippet">
-            <code>{snippet}</code>
-          </pre>
-        ) : (
-          <p className="error-text">docs/DEPLOY_SMT_INGEST.md has no bash snippet.</p>
-        )}
+        <pre aria-label="Bash inline-post snippet">
+          <code>{snippet}</code>
+        </pre>
       </section>
 
       <section className="card">
@@ -101,13 +53,9 @@ export default function SmtSupport() {
         {smokeTests.map((test) => (
           <details key={test.id} id={test.id}>
             <summary className="mono">{test.file}</summary>
-            {test.text ? (
-              <pre>
-                <code>{test.text}</code>
-              </pre>
-            ) : (
-              <p className="muted">Not present in this deployment.</p>
-            )}
+            <pre>
+              <code>{test.text}</code>
+            </pre>
           </details>
         ))}
       </section>
