@@ -2,12 +2,15 @@ import { StringDecoder } from "node:string_decoder";
 import type { Readable } from "node:stream";
 
 /**
- * A small streaming CSV reader. csv-parse measured about 6 µs per SMT row here (≈60 s for the 10-million-row
- * benchmark) against under 1 µs for this reader, and SMT files never quote, so the common line takes a plain
- * split; lines with quotes get RFC 4180 handling, including quoted line breaks.
+ * A small streaming CSV reader, kept because csv-parse is the bottleneck of the whole ingest: bench/smt-csv-reader.ts
+ * measures csv-parse alone slower than this reader plus parsing plus the database writes (docs/decisions/
+ * smt-csv-reader.md). SMT files never quote, so the common line takes a plain split; lines with quotes get
+ * RFC 4180 handling: quoted delimiters, doubled quotes and quoted line breaks (CRLF kept) exactly as written.
+ * It reads as csv-parse does with { bom, trim, skip_empty_lines, relax_column_count }, which
+ * csv-records.test.ts checks on a corpus; it also skips lines of whitespace alone.
  */
 export interface CsvRecord {
-  /** Fields with surrounding whitespace trimmed. */
+  /** Fields with whitespace around them trimmed; quoted content is kept as written. */
   fields: string[];
   /** 1-based physical line where the record starts. */
   line: number;
@@ -41,14 +44,15 @@ export async function* readCsvRecords(input: Readable, options: CsvReadOptions =
 
   const take = (physicalLine: string, records: CsvRecord[]) => {
     lineNumber++;
-    let text = physicalLine.endsWith("\r") ? physicalLine.slice(0, -1) : physicalLine;
+    // The CR of a line break inside quotes belongs to the field, so it is only dropped once the record ends.
+    let text = physicalLine;
     if (lineNumber === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const start = pending ?? { text: "", line: lineNumber };
     const joined = pending ? `${pending.text}\n${text}` : text;
     if (joined.length > maxRecordLength) {
       throw new CsvSyntaxError(start.line, `a record is longer than ${maxRecordLength} characters`);
     }
-    const fields = splitRecord(joined, delimiter);
+    const fields = splitRecord(joined.endsWith("\r") ? joined.slice(0, -1) : joined, delimiter, start.line);
     if (!fields) {
       pending = { text: joined, line: start.line };
       return;
@@ -76,11 +80,20 @@ export async function* readCsvRecords(input: Readable, options: CsvReadOptions =
   if (records.length > 0) yield records;
 }
 
+/** Whitespace csv-parse's `trim` removes around fields: space, tab, CR, LF and form feed. */
+const AROUND = /^[ \t\r\n\f]+|[ \t\r\n\f]+$/g;
+
+function trimmed(field: string): string {
+  const first = field.charCodeAt(0);
+  const last = field.charCodeAt(field.length - 1);
+  return first <= 32 || last <= 32 ? field.replace(AROUND, "") : field;
+}
+
 /** Fields of one record, or null when a quoted field runs on past the end of the text (a quoted line break). */
-function splitRecord(text: string, delimiter: string): string[] | null {
+function splitRecord(text: string, delimiter: string, line: number): string[] | null {
   if (!text.includes('"')) {
     const fields = text.split(delimiter);
-    for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
+    for (let i = 0; i < fields.length; i++) fields[i] = trimmed(fields[i]);
     return fields;
   }
   const fields: string[] = [];
@@ -103,15 +116,18 @@ function splitRecord(text: string, delimiter: string): string[] | null {
         }
       }
       const next = text.indexOf(delimiter, position);
-      // Anything between the closing quote and the delimiter is kept, as csv-parse's relax_quotes would.
-      field += text.slice(position, next < 0 ? text.length : next);
+      const after = text.slice(position, next < 0 ? text.length : next);
+      if (trimmed(after) !== "") {
+        throw new CsvSyntaxError(line, "a closing quote is followed by something other than a delimiter");
+      }
       position = next < 0 ? text.length : next;
     } else {
       const next = text.indexOf(delimiter, position);
-      field = text.slice(position, next < 0 ? text.length : next);
+      field = trimmed(text.slice(position, next < 0 ? text.length : next));
+      if (field.includes('"')) throw new CsvSyntaxError(line, "a quote appears inside an unquoted field");
       position = next < 0 ? text.length : next;
     }
-    fields.push(field.trim());
+    fields.push(field);
     if (position >= text.length) return fields;
     position += delimiter.length;
   }
