@@ -1,13 +1,13 @@
 /**
- * Is csv-parse the bottleneck of the whole SMT ingest? The one question that decides whether the portal keeps
- * its own CSV reader (app/smt/parse/csv-records.ts, docs/decisions/smt-csv-reader.md).
+ * Is csv-parse the bottleneck of the whole SMT ingest? The question that decides whether the portal needs a CSV
+ * reader of its own (docs/decisions/smt-csv-reader.md).
  *
  *   npx tsx bench/smt-csv-reader.ts [rows=1000000]
  *
- * On one synthetic interval CSV of `rows` rows, in the same run: csv-parse alone (the options the reader
- * matches), the portal's reader alone, and the whole ingest (ingestSmtFile: storage copy, the reader, parsing,
- * DST placement, COPY and merge into a throwaway PostgreSQL 17). ratio = csv-parse alone ÷ whole ingest: above
- * 1, csv-parse by itself would take longer than everything the ingest does today.
+ * On one synthetic interval CSV of `rows` rows, in the same run: csv-parse alone (the reader's options),
+ * readCsvRecords (csv-parse plus line numbers, app/smt/parse/csv-records.ts), and the whole ingest (ingestSmtFile:
+ * storage copy, CSV, parsing, DST placement, COPY and merge into a throwaway PostgreSQL 17).
+ * ratio = readCsvRecords ÷ whole ingest: the share of the ingest's time spent reading CSV.
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -70,19 +70,19 @@ try {
       "µs/record": +((csvParseSeconds / parsed) * 1e6).toFixed(2),
     },
     {
-      step: "portal reader alone",
+      step: "readCsvRecords alone",
       seconds: +readerSeconds.toFixed(2),
       "µs/record": +((readerSeconds / read) * 1e6).toFixed(2),
     },
     {
-      step: "whole ingest (portal reader)",
+      step: "whole ingest",
       seconds: +ingestSeconds.toFixed(2),
       "µs/record": +((ingestSeconds / read) * 1e6).toFixed(2),
     },
   ]);
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 ** 2;
   console.log(
-    `PERF smt-csv-reader ratio=${(csvParseSeconds / ingestSeconds).toFixed(2)} rss_growth_mib=${rssGrowth.toFixed(0)}`,
+    `PERF smt-csv-reader ratio=${(readerSeconds / ingestSeconds).toFixed(2)} rss_growth_mib=${rssGrowth.toFixed(0)}`,
   );
 } finally {
   await disconnectDb();

@@ -4,6 +4,7 @@ import { gunzip } from "node:zlib";
 import { z } from "zod";
 import {
   UploadRejectedError,
+  chunksOf,
   drainBody,
   formatBytes,
   makeSpoolDir,
@@ -75,7 +76,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   const chunks: Buffer[] = [];
   let length = 0;
   if (request.body) {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of chunksOf(request.body)) {
       length += chunk.length;
       if (length > INLINE_BODY_MAX_BYTES) throw new UploadRejectedError(413, inlineTooLargeMessage());
       chunks.push(Buffer.from(chunk));

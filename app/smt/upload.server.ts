@@ -121,7 +121,18 @@ export async function spoolStream(
  */
 export async function drainBody(request: Request, declaredLength: number): Promise<void> {
   if (!request.body || !(declaredLength <= DRAIN_MAX_BYTES)) return;
-  for await (const _chunk of request.body as unknown as AsyncIterable<Uint8Array>);
+  for await (const _chunk of chunksOf(request.body));
+}
+
+/** The chunks of a web stream body, for `for await` (the DOM typings do not declare it async-iterable). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
+  } finally {
+    // Left early (a limit was hit): stop the body as `for await` over a stream would.
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
