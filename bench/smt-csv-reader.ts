@@ -23,6 +23,7 @@ const postgres = await startTestPostgres();
 const database = await createTestDatabase(postgres.adminUrl, "smt_csv_bench");
 Object.assign(process.env, {
   DATABASE_URL: database.url,
+  DATABASE_SCHEMA: database.schema,
   ADMIN_TOKEN: "bench-admin-token-0123456789abcdef",
   PORTAL_DATA_DIR: path.join(work, "data"),
   PORTAL_DATABASE_MODE: "external",

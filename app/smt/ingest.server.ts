@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import type { SmtFileSource } from "@prisma/client";
 import pg from "pg";
 import { db } from "~/db/prisma.server";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
-import { getEnv } from "~/env/env.server";
+import { connectionConfig } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import { storage } from "~/storage/index.server";
 import type { IngestResult } from "./ingest-result";
 import { loadFile } from "./load-file.server";
@@ -54,7 +54,7 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
 }
 
 async function inFileTransaction<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(poolConfigFromUrl(getEnv().databaseUrl!));
+  const client = new pg.Client(connectionConfig(appDatabase(), { applicationName: "smt-ingest" }));
   await client.connect();
   try {
     await client.query("BEGIN");

@@ -1,20 +1,21 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { db } from "~/db/prisma.server";
 import { resultFromRow } from "~/smt/stored-result.server";
 
-const MIGRATION = readFileSync("prisma/migrations/20261203000000_smt_raw_file_summary_columns/migration.sql", "utf8");
+const MIGRATION = readFileSync("prisma/migrations/20261203000100_smt_raw_file_summary_columns/migration.sql", "utf8");
 let client: pg.Client;
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
 });
 afterAll(async () => {
   await client.end();
 });
 
-describe("migration 20261203000000_smt_raw_file_summary_columns", () => {
+describe("migration 20261203000100_smt_raw_file_summary_columns", () => {
   it("moves the summary out of the warnings object into columns, and a second run changes nothing", async () => {
     // A row as the portal stored it before: counts, days and ESIIDs riding inside the JSON.
     await client.query(
