@@ -107,8 +107,10 @@ function smtPanel(): HealthPanel {
     id: "smt-webhook",
     title: "SMT webhook",
     status: worstOf(variables, configured ? "ok" : "warn"),
-    mode: configured ? "accepting droplet posts" : "refusing droplet posts",
-    detail: "POST /api/admin/smt/pull with x-intelliwatt-secret, x-smt-secret or x-webhook-secret.",
+    mode: configured ? "accepting droplet posts with the webhook secret" : "accepting the operator token only",
+    detail: configured
+      ? "POST /api/admin/smt/pull with x-intelliwatt-secret, x-smt-secret or x-webhook-secret; x-admin-token is refused."
+      : "No webhook secret: POST /api/admin/smt/pull accepts only x-admin-token (ADMIN_TOKEN). Set INTELLIWATT_WEBHOOK_SECRET.",
     variables,
   };
 }

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
-import { recordAudit } from "~/audit/audit.server";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { Time } from "~/components/Time";
@@ -10,7 +9,9 @@ import { formatBytes } from "~/format/bytes";
 import { countOf } from "~/format/count";
 import { UsageChart } from "~/components/UsageChart";
 import { getEnv } from "~/env/env.server";
-import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
+import type { IngestIssue, IngestResult } from "~/smt/ingest-result";
+import { receiveSmtFile } from "~/smt/receive.server";
+import { recentSmtFiles } from "~/smt/stored-result.server";
 import { UploadRejectedError, spoolMultipart } from "~/smt/upload.server";
 import { dailyUsageByEsiid } from "~/smt/usage.server";
 
@@ -24,12 +25,8 @@ interface UploadAnswer {
   results: IngestResult[];
 }
 
-// Flat routes nest /admin/smt/support under this file; it then renders only its child and loads nothing here.
-const isSmtPage = (request: Request) => new URL(request.url).pathname.replace(/\/$/, "") === "/admin/smt";
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
-  if (!isSmtPage(request)) return json({ recent: [], usage: [], uploadMaxBytes: getEnv().smt.uploadMaxBytes });
   const [recent, usage] = await Promise.all([recentSmtFiles(20), dailyUsageByEsiid()]);
   return json({ recent, usage, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
 }
@@ -52,21 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return json<UploadAnswer>({ error: "Choose or drop at least one file.", results: [] }, { status: 400 });
     const results: IngestResult[] = [];
     for (const file of upload.files) {
-      const result = await ingestSmtFile({ file, source: "upload" });
-      results.push(result);
-      if (!result.duplicate) {
-        await recordAudit({
-          actor: operator.actor,
-          action: "smt.upload",
-          target: result.filename,
-          details: {
-            rawFileId: result.rawFileId,
-            sha256: result.sha256,
-            status: result.status,
-            rows: result.rowsParsed,
-          },
-        });
-      }
+      results.push(await receiveSmtFile({ file, source: "upload", actor: operator.actor, action: "smt.upload" }));
     }
     return json<UploadAnswer>({ error: null, results });
   } finally {
@@ -74,12 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-export default function SmtRoute() {
-  const outlet = useOutlet();
-  return outlet ?? <SmtPage />;
-}
-
-function SmtPage() {
+export default function SmtPage() {
   const { recent, usage, uploadMaxBytes } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as UploadAnswer | undefined;
   const navigation = useNavigation();

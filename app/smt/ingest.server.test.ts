@@ -19,7 +19,8 @@ import {
   zipBundle,
 } from "../../tests/fixtures/smt/generate";
 import { ingestSmtFile, rawFileKey } from "./ingest.server";
-import { safeBasename, spoolStream, type SpooledFile } from "./upload.server";
+import type { SpooledFile } from "./spooled-file";
+import { safeBasename, spoolStream } from "./upload.server";
 
 const spoolDir = mkdtempSync(path.join(os.tmpdir(), "smt-ingest-test-"));
 afterAll(() => rmSync(spoolDir, { recursive: true, force: true }));

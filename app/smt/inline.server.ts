@@ -5,19 +5,26 @@ import { z } from "zod";
 import { formatBytes } from "~/format/bytes";
 import {
   UploadRejectedError,
+  chunksOf,
   drainBody,
   makeSpoolDir,
   safeBasename,
   spoolStream,
   tooLargeMessage,
-  type SpooledFile,
 } from "./upload.server";
+import type { SpooledFile } from "./spooled-file";
 
 /**
  * The JSON body field droplets already send (docs/DEPLOY_SMT_INGEST.md): a base64 file inline. Kept near 4 MB
  * because the old host refused bigger bodies; anything larger belongs in a multipart post, which streams.
  */
 export const INLINE_BODY_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The decoded inline file is held in memory, so it is capped after decompression too: a 4 MB body of gzip can
+ * otherwise expand to the whole upload limit. Larger files go as multipart, which streams to disk.
+ */
+export const INLINE_DECODED_MAX_BYTES = 64 * 1024 * 1024;
 
 const gunzipAsync = promisify(gunzip);
 
@@ -69,7 +76,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   const chunks: Buffer[] = [];
   let length = 0;
   if (request.body) {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of chunksOf(request.body)) {
       length += chunk.length;
       if (length > INLINE_BODY_MAX_BYTES) throw new UploadRejectedError(413, inlineTooLargeMessage());
       chunks.push(Buffer.from(chunk));
@@ -112,11 +119,18 @@ export async function decodeWebhookJson(body: unknown, maxFileBytes: number): Pr
   const decoded = Buffer.from(b64, "base64");
   let content = decoded;
   if (inline.encoding === "base64+gzip") {
+    const decodedMax = Math.min(maxFileBytes, INLINE_DECODED_MAX_BYTES);
     try {
-      content = await gunzipAsync(decoded, { maxOutputLength: maxFileBytes });
+      content = await gunzipAsync(decoded, { maxOutputLength: decodedMax });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
-        throw new UploadRejectedError(413, tooLargeMessage(maxFileBytes));
+        throw new UploadRejectedError(
+          413,
+          decodedMax < maxFileBytes
+            ? `The gzip content unpacks to more than ${formatBytes(decodedMax)}, the limit for inline posts. ` +
+              "Send this file as multipart/form-data (field “file”), which streams it."
+            : tooLargeMessage(maxFileBytes),
+        );
       }
       throw new UploadRejectedError(400, 'content_b64 is not gzip data, but encoding says "base64+gzip".');
     }

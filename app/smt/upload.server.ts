@@ -5,11 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
 import { formatBytes } from "~/format/bytes";
+import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
+import { HEAD_BYTES, type SpooledFile } from "./spooled-file";
 
-/** Bytes kept from the start of every file: enough to detect its kind (app/smt/parse/detect.ts). */
-export const HEAD_BYTES = 4096;
 /** Multipart framing and the small text fields around each file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /**
@@ -32,17 +31,6 @@ export class UploadRejectedError extends Error {
 
 export function tooLargeMessage(maxBytes: number): string {
   return `The file is larger than the ${formatBytes(maxBytes)} upload limit (SMT_UPLOAD_MAX_BYTES). Split it, or raise the limit.`;
-}
-
-/** A file written to a temporary folder while its SHA-256, size and first bytes were taken on the way. */
-export interface SpooledFile {
-  path: string;
-  /** The sender's basename, made safe (see safeBasename); never used as a path. */
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  head: Buffer;
 }
 
 export interface SpooledUpload {
@@ -127,7 +115,18 @@ export async function spoolStream(
  */
 export async function drainBody(request: Request, declaredLength: number): Promise<void> {
   if (!request.body || !(declaredLength <= DRAIN_MAX_BYTES)) return;
-  for await (const _chunk of request.body as unknown as AsyncIterable<Uint8Array>);
+  for await (const _chunk of chunksOf(request.body));
+}
+
+/** The chunks of a web stream body, for `for await` (the DOM typings do not declare it async-iterable). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
+  } finally {
+    // Left early (a limit was hit): stop the body as `for await` over a stream would.
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

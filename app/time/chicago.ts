@@ -106,7 +106,8 @@ export function chicagoToUtc(date: LocalDate, secondOfDay: number): Date | null 
 
 const dayStartCache = new Map<number, number>();
 
-function dayNumber(date: LocalDate): number {
+/** Days since 1970-01-01 for a calendar date: a compact key for a Central day. */
+export function dayNumber(date: LocalDate): number {
   return Date.UTC(date.year, date.month - 1, date.day) / DAY_MS;
 }
 

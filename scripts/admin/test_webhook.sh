@@ -2,7 +2,8 @@
 # Pings the portal's SMT webhook with the shared secret, to prove the droplet bridge is wired up.
 #   scripts/admin/test_webhook.sh [base-url]
 # Reads INTELLIWATT_BASE_URL and INTELLIWATT_WEBHOOK_SECRET (alias DROPLET_WEBHOOK_SECRET) from the environment,
-# else from /etc/default/intelliwatt-smt (SMT_CONFIG_FILE overrides). Exit 0 when the portal answers the ping.
+# else from /etc/default/intelliwatt-smt (SMT_CONFIG_FILE overrides). Without a webhook secret it sends ADMIN_TOKEN
+# as x-admin-token, like fetch_and_post.sh. Exit 0 when the portal answers the ping.
 set -euo pipefail
 
 CONFIG_FILE="${SMT_CONFIG_FILE:-/etc/default/intelliwatt-smt}"
@@ -15,8 +16,8 @@ fi
 
 BASE_URL="${1:-${INTELLIWATT_BASE_URL:-}}"
 SECRET="${INTELLIWATT_WEBHOOK_SECRET:-${DROPLET_WEBHOOK_SECRET:-}}"
-if [[ -z "$BASE_URL" || -z "$SECRET" ]]; then
-  echo "Set INTELLIWATT_BASE_URL and INTELLIWATT_WEBHOOK_SECRET (environment or $CONFIG_FILE)." >&2
+if [[ -z "$BASE_URL" || (-z "$SECRET" && -z "${ADMIN_TOKEN:-}") ]]; then
+  echo "Set INTELLIWATT_BASE_URL and INTELLIWATT_WEBHOOK_SECRET (or ADMIN_TOKEN) (environment or $CONFIG_FILE)." >&2
   exit 2
 fi
 
@@ -24,7 +25,11 @@ headers="$(mktemp)"
 body="$(mktemp)"
 trap 'rm -f "$headers" "$body"' EXIT
 # Through a file, so the secret never shows in ps.
-printf 'x-intelliwatt-secret: %s\ncontent-type: application/json\n' "$SECRET" >"$headers"
+if [[ -n "$SECRET" ]]; then
+  printf 'x-intelliwatt-secret: %s\ncontent-type: application/json\n' "$SECRET" >"$headers"
+else
+  printf 'x-admin-token: %s\ncontent-type: application/json\n' "$ADMIN_TOKEN" >"$headers"
+fi
 
 status="$(curl -sS -o "$body" -w '%{http_code}' --max-time 30 -X POST -H @"$headers" \
   --data '{"mode":"ping"}' "${BASE_URL%/}/api/admin/smt/pull")" || status=000
@@ -32,7 +37,7 @@ echo "HTTP $status $(cat "$body")"
 case "$status" in
   200) echo "The webhook accepts the secret." ;;
   401)
-    echo "The portal refused the secret: INTELLIWATT_WEBHOOK_SECRET differs between the droplet and the portal." >&2
+    echo "The portal refused the credential: INTELLIWATT_WEBHOOK_SECRET (or ADMIN_TOKEN) differs between the droplet and the portal." >&2
     exit 1
     ;;
   *)

@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
 import {
   monthlyBillingCsv,
@@ -203,14 +203,13 @@ describe("scripts/smt/fetch_and_post.sh", () => {
 
   it("leaves the run out when another one holds the lock", async () => {
     const lockFile = path.join(localDir, ".fetch_and_post.lock");
-    const holder = spawn("flock", [lockFile, "sleep", "5"]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The holder keeps the lock until its stdin closes: a run that waited for the lock would never end.
+    const holder = spawn("flock", [lockFile, "cat"], { stdio: ["pipe", "ignore", "ignore"] });
     try {
-      const startedAt = Date.now();
+      await vi.waitFor(() => expect(spawnSync("flock", ["-n", lockFile, "true"]).status).not.toBe(0));
       const result = await run(FETCH_AND_POST);
       expect(result.code).toBe(0);
       expect(result.stderr).toContain("another run holds");
-      expect(Date.now() - startedAt).toBeLessThan(3000);
     } finally {
       holder.kill();
     }
@@ -232,6 +231,22 @@ describe("scripts/admin/test_webhook.sh", () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("differs between the droplet and the portal");
+  });
+
+  it("falls back to ADMIN_TOKEN when the droplet has no webhook secret, like fetch_and_post.sh", async () => {
+    // x-admin-token is accepted only by a portal without a webhook secret.
+    const open = await startPortal({ env: { INTELLIWATT_WEBHOOK_SECRET: undefined } });
+    try {
+      const result = await run(TEST_WEBHOOK, [], {
+        SMT_CONFIG_FILE: "/nonexistent",
+        INTELLIWATT_BASE_URL: open.baseUrl,
+        ADMIN_TOKEN: open.adminToken,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/HTTP 200 .*"pong":true/);
+    } finally {
+      await open.stop();
+    }
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
 import { ONCOR_ESIID, portalNormalCsv, portalSolarCsv } from "../fixtures/smt/generate";
@@ -102,5 +105,21 @@ describe("/admin/smt/support", () => {
       expect(html, text).toContain(text);
     }
     expect(html).not.toContain('aria-label="Upload results"');
+  });
+
+  it("does not read docs/ or scripts/ from the working directory at request time", async () => {
+    // A portal started where the repository is absent (a deploy of the build alone) still shows the page.
+    const elsewhere = await startPortal({ cwd: mkdtempSync(path.join(os.tmpdir(), "portal-cwd-")) });
+    try {
+      const response = await fetch(`${elsewhere.baseUrl}/admin/smt/support`, {
+        headers: { cookie: await signInCookie(elsewhere.baseUrl, TEST_ADMIN_TOKEN) },
+      });
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain("support@smartmetertexas.com");
+      expect(html).toContain("x-intelliwatt-secret");
+    } finally {
+      await elsewhere.stop();
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   subscriptionCsv,
   SUBSCRIPTION_FILE_NAME,
   twelveMonthSolarCsv,
+  zipBundle,
 } from "../fixtures/smt/generate";
 import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from "../support/per-file-database";
 import { startPortal, type RunningPortal } from "../support/portal-server";
@@ -92,12 +93,42 @@ describe("POST /api/admin/smt/pull", () => {
     }
   });
 
-  it("accepts the operator token from older droplets (x-admin-token)", async () => {
+  it("refuses the operator token (x-admin-token) when a webhook secret is configured", async () => {
     const response = await pull({
       headers: { "x-admin-token": TEST_ADMIN_TOKEN, "content-type": "application/json" },
       body: "{}",
     });
-    expect(await response.json()).toMatchObject({ pong: true });
+    expect(response.status).toBe(401);
+  });
+
+  it("answers 422 to a damaged ZIP, keeps the raw file as failed and writes no rows", async () => {
+    const intact = await zipBundle([{ name: "IntervalMeterUsage1.csv", text: portalNormalCsv("2024-04-01", 2) }]);
+    // The central directory declares one byte more than the entry unpacks to: a truncated entry.
+    const truncated = Buffer.from(intact);
+    const central = truncated.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    truncated.writeUInt32LE(truncated.readUInt32LE(central + 24) + 1, central + 24);
+    // The deflate stream overwritten in its middle.
+    const garbled = Buffer.from(intact);
+    garbled.fill(0xff, 60, Math.min(central, 260));
+    for (const [name, bytes] of [
+      ["truncated.zip", truncated],
+      ["garbled.zip", garbled],
+    ] as const) {
+      const response = await pull({ headers: withSecret(), body: multipart(name, bytes) });
+      expect(response.status, name).toBe(422);
+      const summary = await response.json();
+      expect(summary, name).toMatchObject({ ok: false, status: "failed", kind: "zip", rowsInserted: 0 });
+      expect(summary.message, name).not.toMatch(/server problem/);
+      const raw = await db().smtRawFile.findUniqueOrThrow({ where: { sha256: summary.sha256 } });
+      expect(raw.status).toBe("failed");
+      expect(await db().smtInterval.count({ where: { rawFileId: raw.id } })).toBe(0);
+      const again = await pull({ headers: withSecret(), body: multipart(name, bytes) });
+      const repeat = await again.json();
+      expect(repeat).toMatchObject({ duplicate: true, status: "failed", ok: false });
+      expect(repeat.message).toMatch(/failed: .*same bytes/);
+    }
+    const truncatedAnswer = await db().smtRawFile.findFirstOrThrow({ where: { filename: "truncated.zip" } });
+    expect(JSON.stringify(truncatedAnswer.errors)).toMatch(/The ZIP is damaged/);
   });
 
   it("ingests a multipart file with esiid and meter, then answers a re-post as a duplicate", async () => {
@@ -239,5 +270,53 @@ describe("POST /api/admin/smt/pull", () => {
   it("answers 415 to a body that is neither multipart nor JSON", async () => {
     const response = await pull({ headers: withSecret({ "content-type": "text/csv" }), body: "ESIID\n" });
     expect(response.status).toBe(415);
+  });
+});
+
+describe("POST /api/admin/smt/pull on a portal without a webhook secret", () => {
+  let open: RunningPortal;
+  beforeAll(async () => {
+    open = await startPortal({ env: { INTELLIWATT_WEBHOOK_SECRET: undefined } });
+  });
+  afterAll(async () => {
+    await open?.stop();
+  });
+  const post = (headers: Record<string, string>, body: string) =>
+    fetch(`${open.baseUrl}/api/admin/smt/pull`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+
+  it("accepts the operator token (x-admin-token) from older droplets", async () => {
+    const response = await post({ "x-admin-token": TEST_ADMIN_TOKEN }, "{}");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ pong: true });
+  });
+
+  it("answers a refused credential exactly as a portal with a secret does: nothing about the configuration", async () => {
+    const withoutSecret = await post({ "x-intelliwatt-secret": "wrong-secret-0123456789abcdef" }, "{}");
+    const withSecret = await pull({
+      headers: { "x-intelliwatt-secret": "wrong-secret-0123456789abcdef", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(withoutSecret.status).toBe(401);
+    expect(withSecret.status).toBe(401);
+    expect(await withoutSecret.text()).toBe(await withSecret.text());
+  });
+
+  it("caps an inline base64+gzip file after decompression, not at the 512 MiB upload limit", async () => {
+    const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024, "0"));
+    const response = await post(
+      { "x-admin-token": TEST_ADMIN_TOKEN },
+      JSON.stringify({
+        mode: "inline",
+        filename: "big.csv",
+        encoding: "base64+gzip",
+        content_b64: bomb.toString("base64"),
+      }),
+    );
+    expect(response.status).toBe(413);
+    expect((await response.json()).error).toMatch(/unpacks to more than 64\.0 MiB.*multipart/);
   });
 });

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { freePort } from "./test-database";
 
 export interface RunningPortal {
   baseUrl: string;
+  /** Ends the server at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  crash: () => Promise<void>;
   adminToken: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -13,7 +16,9 @@ export interface RunningPortal {
  * The real built app under remix-serve, on a free port, with this process's environment
  * (DATABASE_URL, secrets, …) plus `env` overrides.
  */
-export async function startPortal(options: { env?: Record<string, string | undefined> } = {}): Promise<RunningPortal> {
+export async function startPortal(
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<RunningPortal> {
   const port = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -23,8 +28,9 @@ export async function startPortal(options: { env?: Record<string, string | undef
     ...options.env,
   };
   const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const child: ChildProcess = spawn(process.execPath, [serveCli, "build/index.js"], {
+  const child: ChildProcess = spawn(process.execPath, [serveCli, path.resolve("build/index.js")], {
     env: env as NodeJS.ProcessEnv,
+    cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -49,6 +55,12 @@ export async function startPortal(options: { env?: Record<string, string | undef
     baseUrl,
     adminToken: env.ADMIN_TOKEN ?? "",
     output: () => output,
+    crash: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -32,6 +32,32 @@ describe("readCsvRecords", () => {
     ]);
   });
 
+  it("keeps what is inside quotes exactly as written (RFC 4180): spaces and a quoted CRLF", async () => {
+    expect(await read(['"  padded  " , x\r\n"multi\r\nline",z\r\n'])).toEqual([
+      { fields: ["  padded  ", "x"], line: 1 },
+      { fields: ["multi\r\nline", "z"], line: 2 },
+    ]);
+  });
+
+  it("numbers the record after a quoted line break by its own first line", async () => {
+    expect(await read(['a,"one\ntwo\nthree"\nb,c\n'])).toEqual([
+      { fields: ["a", "one\ntwo\nthree"], line: 1 },
+      { fields: ["b", "c"], line: 4 },
+    ]);
+  });
+
+  it("refuses text after a closing quote instead of guessing", async () => {
+    await expect(read(['x,"a"b,z\n'])).rejects.toThrow(CsvSyntaxError);
+  });
+
+  it("numbers records by their first line with CRLF line ends, a quoted CRLF and blank lines", async () => {
+    expect(await read(['a,"x\r\ny"\r\n\r\nb,c\r\n', "d,e"])).toEqual([
+      { fields: ["a", "x\r\ny"], line: 1 },
+      { fields: ["b", "c"], line: 4 },
+      { fields: ["d", "e"], line: 5 },
+    ]);
+  });
+
   it("uses the delimiter it is given", async () => {
     expect(await read(["a;b\n"], ";")).toEqual([{ fields: ["a", "b"], line: 1 }]);
   });

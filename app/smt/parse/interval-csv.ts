@@ -1,18 +1,11 @@
-import {
-  chicagoDayLengthMinutes,
-  chicagoDayStart,
-  chicagoInstants,
-  chicagoToUtc,
-  formatLocalDate,
-  type LocalDate,
-} from "../../time/chicago";
+import { chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
 import { CsvSyntaxError, readCsvRecords } from "./csv-records";
+import { DAY_SECONDS, placeDay, type IntervalLine } from "./day-placement";
 import { parseClock, parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
 import { EsiidReader } from "./esiid";
 import {
   INTERVAL_KWH_LIMITS,
   IntervalDayLedger,
-  dayNumber,
   parseChannel,
   type IntervalRow,
   type IntervalSummary,
@@ -33,19 +26,6 @@ export const INTERVAL_CSV_HEADER = [
 
 type Column = (typeof INTERVAL_CSV_HEADER)[number];
 
-const SLOT_SECONDS = 900;
-const DAY_SECONDS = 86_400;
-
-/** One CSV line, checked field by field, waiting for its day to be complete. */
-interface IntervalLine {
-  line: number;
-  startSecond: number;
-  endSecond: number;
-  kwh: string | null;
-  estimated: boolean;
-  revisionAt: Date;
-}
-
 /** The open day of one (esiid, channel): at most ~100 lines per revision seen. */
 interface OpenDay {
   esiid: string;
@@ -55,56 +35,6 @@ interface OpenDay {
   /** Keyed by revisionAt ms: each revision of the day is laid out on its own before they are merged. */
   revisions: Map<number, IntervalLine[]>;
 }
-
-/** Where a line at a given position sits: its labels, and its minutes after local midnight (null: DST placeholder). */
-interface Slot {
-  startSecond: number;
-  /** The fall-back day's first repeated row is printed `02:00,01:15` by SMT. */
-  misprintedStartSecond?: number;
-  endSecond: number;
-  elapsedMinutes: number | null;
-}
-
-function slot(labelMinutes: number, elapsedMinutes: number | null): Slot {
-  const startSecond = labelMinutes * 60;
-  return { startSecond, endSecond: (startSecond + SLOT_SECONDS) % DAY_SECONDS, elapsedMinutes };
-}
-
-const range = (count: number) => Array.from({ length: count }, (_, index) => index);
-
-/** Day layouts SMT writes, by the length of the Central day in minutes (spec §1.6). */
-const LAYOUTS: Record<number, Slot[][]> = {
-  1440: [range(96).map((i) => slot(15 * i, 15 * i))],
-  1380: [
-    // Portal: 96 rows, the four nonexistent 02:00–02:45 slots present and blank.
-    range(96).map((i) => slot(15 * i, i < 8 ? 15 * i : i < 12 ? null : 15 * (i - 4))),
-    range(92).map((i) => slot(i < 8 ? 15 * i : 15 * (i + 4), 15 * i)),
-  ],
-  1500: [
-    range(100).map((i) => {
-      const labelled = slot(i < 8 ? 15 * i : 15 * (i - 4), 15 * i);
-      return i === 8 ? { ...labelled, misprintedStartSecond: 2 * 3600 } : labelled;
-    }),
-  ],
-};
-
-function layoutFor(lines: IntervalLine[], dayMinutes: number): Slot[] | null {
-  return (
-    LAYOUTS[dayMinutes]?.find(
-      (layout) =>
-        layout.length === lines.length &&
-        layout.every(
-          (expected, index) =>
-            lines[index].endSecond % DAY_SECONDS === expected.endSecond &&
-            (lines[index].startSecond === expected.startSecond ||
-              lines[index].startSecond === expected.misprintedStartSecond),
-        ),
-    ) ?? null
-  );
-}
-
-const clock = (second: number) =>
-  `${String(Math.floor(second / 3600)).padStart(2, "0")}:${String(Math.floor(second / 60) % 60).padStart(2, "0")}`;
 
 /**
  * Streams SMT's 15-minute interval CSV (portal export, e-mail subscription, or an Excel re-save) into
@@ -123,117 +53,6 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     const openDays = new Map<string, OpenDay>();
     let columns: Record<Column, number> | null = null;
     let columnCount = 0;
-
-    function* settle(open: OpenDay): Generator<IntervalRow> {
-      const candidates: IntervalRow[] = [];
-      for (const lines of open.revisions.values()) {
-        for (const [line, intervalStart] of timestamps(open, lines)) {
-          candidates.push({
-            esiid: open.esiid,
-            channel: open.channel,
-            intervalStart,
-            kwh: line.kwh,
-            estimated: line.estimated,
-            revisionAt: line.revisionAt,
-            line: line.line,
-          });
-        }
-      }
-      candidates.sort((a, b) => a.line - b.line);
-      yield* ledger.settle(open.esiid, open.channel, open.date, candidates);
-    }
-
-    /** Lays one revision of a day out in time: by position when the day has SMT's shape, else by its labels. */
-    function timestamps(open: OpenDay, lines: IntervalLine[]): [IntervalLine, Date][] {
-      const dayMinutes = chicagoDayLengthMinutes(open.date);
-      const where = `${formatLocalDate(open.date)} (${open.esiid}, ${open.channel})`;
-      const layout = layoutFor(lines, dayMinutes);
-      if (layout) {
-        const dayStartMs = chicagoDayStart(open.date).getTime();
-        const placed: [IntervalLine, Date][] = [];
-        let placeholders = 0;
-        layout.forEach((expected, index) => {
-          const line = lines[index];
-          if (expected.elapsedMinutes !== null) {
-            placed.push([line, new Date(dayStartMs + expected.elapsedMinutes * 60_000)]);
-          } else if (line.kwh === null) {
-            placeholders++;
-          } else {
-            issues.error(
-              line.line,
-              `${where}: a reading is given for ${clock(
-                line.startSecond,
-              )}, a time that does not exist on the DST spring-forward day.`,
-            );
-          }
-        });
-        if (placeholders > 0) {
-          ledger.skip(placeholders);
-          issues.warnOnce(
-            `spring:${open.day}`,
-            `DST spring-forward day ${formatLocalDate(
-              open.date,
-            )}: the blank rows for 02:00–02:45, an hour that does not exist in Central time, were skipped.`,
-            lines[8]?.line,
-          );
-        }
-        return placed;
-      }
-      return timestampsFromLabels(lines, open.date, dayMinutes, where);
-    }
-
-    function timestampsFromLabels(
-      lines: IntervalLine[],
-      date: LocalDate,
-      dayMinutes: number,
-      where: string,
-    ): [IntervalLine, Date][] {
-      const expectedRows = dayMinutes === 1500 ? 100 : 96;
-      issues.warn(
-        `Day ${where} has ${lines.length} rows (lines ${lines[0].line}–${
-          lines[lines.length - 1].line
-        }) where SMT writes ${expectedRows}; ` +
-          "its timestamps were taken from the time labels. Check that the file is complete.",
-        lines[0].line,
-      );
-      const startOf = (line: IntervalLine) =>
-        (line.startSecond + SLOT_SECONDS) % DAY_SECONDS === line.endSecond % DAY_SECONDS
-          ? line.startSecond
-          : (line.endSecond - SLOT_SECONDS + DAY_SECONDS) % DAY_SECONDS;
-      const occurrences = new Map<number, number>();
-      for (const line of lines) occurrences.set(startOf(line), (occurrences.get(startOf(line)) ?? 0) + 1);
-      const seen = new Map<number, number>();
-      const placed: [IntervalLine, Date][] = [];
-      for (const line of lines) {
-        const startSecond = startOf(line);
-        const instants = chicagoInstants(date, startSecond);
-        const occurrence = seen.get(startSecond) ?? 0;
-        seen.set(startSecond, occurrence + 1);
-        if (instants.length === 1) {
-          placed.push([line, instants[0]]);
-        } else if (instants.length === 0) {
-          if (line.kwh === null) ledger.skip();
-          else
-            issues.error(
-              line.line,
-              `${where}: a reading is given for ${clock(
-                startSecond,
-              )}, a time that does not exist on the DST spring-forward day.`,
-            );
-        } else if (occurrences.get(startSecond) === instants.length) {
-          placed.push([line, instants[occurrence]]);
-        } else {
-          ledger.skip();
-          issues.warn(
-            `${where}: ${clock(
-              startSecond,
-            )} occurs twice on the DST fall-back day and this partial day does not say which; the row was skipped.`,
-            line.line,
-          );
-        }
-      }
-      return placed;
-    }
 
     try {
       for await (const records of readCsvRecords(toReadable(source)))
@@ -265,7 +84,7 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           let open = openDays.get(key);
           if (open && open.day !== day) {
             openDays.delete(key);
-            yield* settle(open);
+            yield* settleDay(open, issues, ledger);
             open = undefined;
           }
           if (!open) {
@@ -285,10 +104,33 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     }
     if (!columns)
       throw new HeaderError("The file is empty; expected an SMT 15-minute interval CSV.", INTERVAL_CSV_HEADER, []);
-    for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield* settle(open);
+    for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield* settleDay(open, issues, ledger);
   }
 
   return parseRun(generate, () => ledger.summary(rowsRead));
+}
+
+/** Places every revision of a finished day in time and lets the ledger keep the latest of each interval. */
+function settleDay(open: OpenDay, issues: IssueLog, ledger: IntervalDayLedger): IntervalRow[] {
+  const where = `${formatLocalDate(open.date)} (${open.esiid}, ${open.channel})`;
+  const candidates: IntervalRow[] = [];
+  for (const lines of open.revisions.values()) {
+    const { placed, skipped } = placeDay(lines, open.date, where, issues);
+    ledger.skip(skipped);
+    for (const [line, intervalStart] of placed) {
+      candidates.push({
+        esiid: open.esiid,
+        channel: open.channel,
+        intervalStart,
+        kwh: line.kwh,
+        estimated: line.estimated,
+        revisionAt: line.revisionAt,
+        line: line.line,
+      });
+    }
+  }
+  candidates.sort((a, b) => a.line - b.line);
+  return ledger.settle(open.esiid, open.channel, open.date, candidates);
 }
 
 function readHeader(record: string[]): Record<Column, number> {

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { chicagoInstants, chicagoToUtc, formatLocalDate, type LocalDate } from "../../time/chicago";
+import { chicagoInstants, chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
 import { normalizeEsiid, unknownEsiidWarning } from "./esiid";
 import { parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
 import {
   INTERVAL_KWH_LIMITS,
   IntervalDayLedger,
-  dayNumber,
   parseChannel,
   type IntervalRow,
   type IntervalSummary,

@@ -1,4 +1,4 @@
-import { formatLocalDate, type LocalDate } from "../../time/chicago";
+import { dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
 import type { DecimalLimits } from "./fields";
 import type { IssueCounts, IssueLog } from "./types";
 
@@ -49,10 +49,6 @@ export function parseChannel(text: string): SmtChannel | null {
     default:
       return null;
   }
-}
-
-export function dayNumber(date: LocalDate): number {
-  return Date.UTC(date.year, date.month - 1, date.day) / 86_400_000;
 }
 
 /**
