@@ -46,7 +46,8 @@ async function main() {
     const { sessionStorage } = await import("../app/auth/session.server");
     const { loader } = await import("../app/routes/admin.database.$model");
     const { listModels } = await import("../app/explorer/models.server");
-    const { pageQuery, encodeToken } = await import("../app/explorer/query.server");
+    const { pageQuery } = await import("../app/explorer/page.server");
+    const { encodeToken } = await import("../app/explorer/token.server");
     const { parseView } = await import("../app/explorer/view");
     const { closeExplorerPool } = await import("../app/explorer/pool.server");
 

@@ -8,8 +8,7 @@ import {
 } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { Cell } from "~/components/explorer/Cell";
-import type { PageRow, RelationLink } from "~/explorer/query.server";
-import type { ExplorerModel } from "~/explorer/types";
+import type { ExplorerModel, PageRow, RelationLink } from "~/explorer/types";
 import { isSortable } from "~/explorer/view";
 
 export function relationHref(link: RelationLink): string {

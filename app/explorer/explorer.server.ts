@@ -2,16 +2,11 @@
 import { openExportStream, type ExportFormat } from "./export.server";
 import { listModels, rowCounts } from "./models.server";
 import { ExplorerTimeoutError } from "./pool.server";
-import {
-  decodeToken,
-  queryPage,
-  queryRow,
-  toManyFilters,
-  type ModelLookup,
-  type PageResult,
-  type RowResult,
-} from "./query.server";
-import type { ExplorerModel, RowCount } from "./types";
+import { queryPage } from "./page.server";
+import { toManyFilters } from "./relations.server";
+import { queryRow, type RowResult } from "./row.server";
+import { decodeToken } from "./token.server";
+import type { ExplorerModel, ModelLookup, PageResult, RowCount } from "./types";
 import { parseView, type ParsedView, type ViewState } from "./view";
 
 export async function modelOverview(): Promise<{ model: ExplorerModel; count: RowCount | null }[]> {

@@ -1,8 +1,10 @@
 import type pg from "pg";
-import { quoteIdentifier } from "./models.server";
+import { orderBySql, orderKeys } from "./order.server";
 import { asExplorerError, explorerPool, STATEMENT_TIMEOUT_MS } from "./pool.server";
-import { orderKeys, selectionFor, SqlParams, whereSql, type ModelLookup } from "./query.server";
-import type { CellValue, ExplorerColumn, ExplorerModel } from "./types";
+import { selectionFor, type Selection } from "./selection.server";
+import { quoteIdentifier, SqlParams } from "./sql.server";
+import type { CellValue, ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
+import { whereSql } from "./where.server";
 import type { ViewState } from "./view";
 
 export type ExportFormat = "csv" | "json";
@@ -19,7 +21,7 @@ export interface ExportRequest {
 export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
   text: string;
   values: (string | null)[];
-  selection: ReturnType<typeof selectionFor>;
+  selection: Selection;
 } {
   const params = new SqlParams();
   const conditions = whereSql(model, view, params, lookup);
@@ -28,7 +30,7 @@ export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
   const text =
     `SELECT ${selection.sql} FROM ${quoteIdentifier(model.table)} t` +
     (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
-    ` ORDER BY ${keys.map((c) => `t.${quoteIdentifier(c.dbName)} ${view.dir.toUpperCase()}`).join(", ")}`;
+    ` ORDER BY ${orderBySql(keys, view.dir)}`;
   return { text, values: params.values, selection };
 }
 

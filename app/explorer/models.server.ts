@@ -8,6 +8,7 @@ import type pg from "pg";
 import { isSecretColumn } from "./masking";
 import { getEnv } from "~/env/env.server";
 import { readOnly } from "./pool.server";
+import { quoteIdentifier } from "./sql.server";
 import type { ColumnKind, ExplorerColumn, ExplorerModel, ExplorerRelation, RowCount } from "./types";
 
 interface DmmfField {
@@ -57,7 +58,9 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const columns = await client.query<CatalogColumn>(
     `SELECT c.relname::text AS "table", a.attname::text AS "column", NOT a.attnotnull AS nullable,
             format_type(a.atttypid, a.atttypmod) AS "sqlType", t.typcategory::text AS "typeCategory",
-            CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS "enumLabels"
+            CASE WHEN t.typtype = 'e' THEN ARRAY(
+              SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder
+            ) END AS "enumLabels"
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -81,9 +84,11 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const foreignKeys = await client.query<CatalogForeignKey>(
     `SELECT src.relname::text AS "fromTable", dst.relname::text AS "toTable",
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS "fromColumns",
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord) AS "fromColumns",
             ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS "toColumns"
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord) AS "toColumns"
        FROM pg_constraint con
        JOIN pg_class src ON src.oid = con.conrelid
        JOIN pg_class dst ON dst.oid = con.confrelid
@@ -259,9 +264,4 @@ export async function boundedCount(client: pg.PoolClient, model: ExplorerModel):
     `SELECT count(*) AS n FROM (SELECT 1 FROM ${quoteIdentifier(model.table)} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,
   );
   return Number(rows[0].n);
-}
-
-/** Quotes an identifier that came from metadata (never from a request). */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -11,10 +11,12 @@ beforeAll(async () => {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   await client.query(
-    `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source) VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
+    `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source)
+     VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
   );
   await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId") VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
+    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
+     VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
   );
   await client.end();
   portal = await startPortal();

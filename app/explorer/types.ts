@@ -64,3 +64,35 @@ export type CellValue =
   | { text: string; truncatedFrom: number };
 
 export type ExplorerRow = Record<string, CellValue>;
+
+export type ModelLookup = (name: string) => ExplorerModel | undefined;
+
+export interface RelationLink {
+  model: string;
+  /** Row token when the foreign key points at the target's primary key. */
+  pk: string | null;
+  /** Otherwise equality filters on the target table. */
+  filters: [string, string][];
+}
+
+export interface PageRow {
+  cells: ExplorerRow;
+  /** Primary-key token for the row page. */
+  pk: string;
+  /** Links for to-one relations, by the foreign-key field they start from. */
+  links: Record<string, RelationLink>;
+}
+
+export interface PageResult {
+  rows: PageRow[];
+  paging: "keyset" | "offset";
+  nextCursor: string | null;
+  prevCursor: string | null;
+  hasNext: boolean;
+  hasPrev: boolean;
+  page: number;
+  /** Exact count of matching rows, only when the table is small enough to count (offset paging). */
+  matching: number | null;
+  /** Sentences about cursors that no longer fit the view. */
+  problems: string[];
+}

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireOperator } from "~/auth/operator.server";
+import { requireModelParam } from "~/explorer/route-params.server";
 import { exportView } from "~/explorer/explorer.server";
 import { ExplorerTimeoutError } from "~/explorer/pool.server";
 
-const RouteParams = z.object({ model: z.string().min(1).max(200) });
 const ExportQuery = z.object({ format: z.enum(["csv", "json"]).default("csv") });
 
 /** Streams the current filtered view (all pages) as CSV or JSON. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const { model: modelName } = RouteParams.parse(params);
+  const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const query = ExportQuery.safeParse({ format: url.searchParams.get("format") ?? undefined });
   if (!query.success) return new Response("Choose format=csv or format=json.", { status: 400 });

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requireOperator } from "~/auth/operator.server";
+import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable } from "~/components/DataTable";
 import { RowCountLabel } from "~/components/explorer/RowCountLabel";
 import { ColumnPicker, FilterBar, SearchForm } from "~/components/explorer/ViewControls";
@@ -14,11 +14,9 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [
   { title: `${params.model} · Database · Operator portal` },
 ];
 
-const RouteParams = z.object({ model: z.string().min(1).max(200) });
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const { model: modelName } = RouteParams.parse(params);
+  const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const result = await tableView(modelName, url.searchParams);
   if (result.kind === "notFound") throw json({ error: `There is no model called ${modelName}.` }, { status: 404 });
@@ -99,7 +97,8 @@ export default function ModelTable() {
             )}
             <span className="muted" data-testid="page-info">
               {page.paging === "offset" && page.matching !== null
-                ? `Page ${view.page} of ${Math.max(1, Math.ceil(page.matching / pageSize))} · ${page.matching.toLocaleString("en-US")} matching`
+                ? `Page ${view.page} of ${Math.max(1, Math.ceil(page.matching / pageSize))} · ` +
+                  `${page.matching.toLocaleString("en-US")} matching`
                 : `${page.rows.length} rows on this page · keyset paging`}
             </span>
             {page.hasNext ? (

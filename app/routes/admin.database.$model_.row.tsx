@@ -5,6 +5,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireOperator } from "~/auth/operator.server";
+import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable, relationHref } from "~/components/DataTable";
 import { Cell } from "~/components/explorer/Cell";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -14,12 +15,11 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [
   { title: `${params.model} row · Database · Operator portal` },
 ];
 
-const RouteParams = z.object({ model: z.string().min(1).max(200) });
 const RowQuery = z.object({ pk: z.string().min(1).max(4096) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const { model: modelName } = RouteParams.parse(params);
+  const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const query = RowQuery.safeParse({ pk: url.searchParams.get("pk") });
   if (!query.success)
@@ -87,7 +87,7 @@ export default function RowPage() {
             {related.relation} <span className="muted">→ {related.targetModel.name}</span>{" "}
             <Link
               className="muted"
-              to={`/admin/database/${related.targetModel.name}?${new URLSearchParams(related.filters.map(([field, value]) => [`${field}.eq`, value]))}`}
+              to={relationHref({ model: related.targetModel.name, pk: null, filters: related.filters })}
             >
               open in table
             </Link>

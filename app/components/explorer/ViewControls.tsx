@@ -128,6 +128,11 @@ function ValueInput({ column, op }: { column: ExplorerColumn; op: string }) {
   );
 }
 
+function filterValueLabel(filter: Filter): string {
+  if (filter.op !== "is") return filter.value;
+  return filter.value === "null" ? "null" : "not null";
+}
+
 export function FilterBar({
   model,
   related,
@@ -166,8 +171,7 @@ export function FilterBar({
                 {filter.relation ? `${filter.relation} → ` : ""}
                 {filter.field}
               </span>{" "}
-              {OP_LABELS[filter.op]}{" "}
-              <strong>{filter.op === "is" ? (filter.value === "null" ? "null" : "not null") : filter.value}</strong>{" "}
+              {OP_LABELS[filter.op]} <strong>{filterValueLabel(filter)}</strong>{" "}
               <Link to={withoutFilter(filter)} aria-label={`Remove filter on ${filter.field}`}>
                 ×
               </Link>

@@ -2,18 +2,12 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listModels } from "./models.server";
 import { closeExplorerPool, ExplorerTimeoutError, readOnly } from "./pool.server";
-import {
-  conditionSql,
-  decodeToken,
-  encodeToken,
-  pageQuery,
-  queryPage,
-  queryRow,
-  SqlParams,
-  whereSql,
-  type PageResult,
-} from "./query.server";
-import type { ExplorerModel } from "./types";
+import { pageQuery, queryPage } from "./page.server";
+import { queryRow } from "./row.server";
+import { SqlParams } from "./sql.server";
+import { decodeToken, encodeToken } from "./token.server";
+import type { ExplorerModel, PageResult } from "./types";
+import { conditionSql, whereSql } from "./where.server";
 import { parseView, type ViewState } from "./view";
 
 let models: ExplorerModel[];
@@ -34,7 +28,8 @@ beforeAll(async () => {
   await client.query(
     `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, estimated, "rawFileId")
      SELECT e, c::"SmtChannel", '2026-01-01'::timestamp + i * interval '15 minutes',
-            CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 3)::numeric + 0.1234 END, i % 4 = 0, CASE WHEN c = 'consumption' THEN 1 ELSE 2 END
+            CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 3)::numeric + 0.1234 END, i % 4 = 0,
+            CASE WHEN c = 'consumption' THEN 1 ELSE 2 END
        FROM unnest($1::text[]) e, unnest(ARRAY['consumption', 'generation']) c, generate_series(0, $2::int - 1) i`,
     [ESIIDS, INTERVALS],
   );

@@ -1,0 +1,142 @@
+// One page of a table view: the SELECT with its keyset or offset paging, and the cursors around it.
+import type pg from "pg";
+import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
+import { orderBySql, orderKeys, keysetSql } from "./order.server";
+import { readOnly } from "./pool.server";
+import { relationLink } from "./relations.server";
+import { identitySelection, selectionFor } from "./selection.server";
+import { quoteIdentifier, SqlParams } from "./sql.server";
+import { decodeToken, encodeToken } from "./token.server";
+import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
+import { columnOf, type ViewState } from "./view";
+import { whereSql } from "./where.server";
+
+export const SEARCH_TIMEOUT_MS = 3_000;
+
+export interface PageRequest {
+  model: ExplorerModel;
+  view: ViewState;
+  paging: "keyset" | "offset";
+  lookup: ModelLookup;
+  /** Visible columns; defaults to all. */
+  columns?: ExplorerColumn[];
+}
+
+export interface PageQuery {
+  text: string;
+  values: (string | null)[];
+  /** True when walking backwards (a `before` cursor): rows come in reverse view order. */
+  reversed: boolean;
+  decodeRow: (record: Record<string, unknown>) => PageRow;
+  cursorOf: (record: Record<string, unknown>) => string;
+  problems: string[];
+}
+
+export function pageQuery(request: PageRequest): PageQuery {
+  const { model, view, paging, lookup } = request;
+  const params = new SqlParams();
+  const problems: string[] = [];
+  const keys = orderKeys(model, view.sort);
+  const conditions = whereSql(model, view, params, lookup);
+
+  let dir = view.dir;
+  let reversed = false;
+  if (paging === "keyset") {
+    const after = decodeToken(view.after, keys.length);
+    const before = after ? null : decodeToken(view.before, keys.length);
+    if ((view.after && !after) || (view.before && !before))
+      problems.push("The page link no longer fits this view; showing the first page.");
+    if (before) {
+      reversed = true;
+      dir = dir === "asc" ? "desc" : "asc";
+    }
+    const cursor = after ?? before;
+    if (cursor) conditions.push(keysetSql(keys, cursor, dir, params));
+  }
+
+  const toOne = model.relations.filter((r) => r.kind === "toOne");
+  const foreignKeys = toOne.flatMap((r) => r.localFields.map((f) => columnOf(model, f)!));
+  const identityColumns = [...new Set([...keys, ...foreignKeys])];
+  const selection = selectionFor(request.columns ?? model.columns, "table");
+  const identity = identitySelection(identityColumns);
+  const limit = params.bind(String(view.pageSize + 1), "int");
+  const offset = paging === "offset" ? ` OFFSET ${params.bind(String((view.page - 1) * view.pageSize), "int")}` : "";
+  const text =
+    `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t` +
+    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
+    ` ORDER BY ${orderBySql(keys, dir)} LIMIT ${limit}${offset}`;
+
+  const decodeRow = (record: Record<string, unknown>): PageRow => {
+    const raw = identity.read(record);
+    const links: Record<string, RelationLink> = {};
+    for (const relation of toOne) {
+      const values = relation.localFields.map((f) => raw.get(f) ?? null);
+      if (values.some((v) => v === null)) continue;
+      links[relation.localFields[0]] = relationLink(
+        relation.targetModel,
+        relation.remoteFields,
+        values as string[],
+        lookup,
+      );
+    }
+    return { cells: selection.decode(record), pk: encodeToken(model.primaryKey.map((f) => raw.get(f) ?? null)), links };
+  };
+  const cursorOf = (record: Record<string, unknown>) => {
+    const raw = identity.read(record);
+    return encodeToken(keys.map((key) => raw.get(key.name) ?? null));
+  };
+  return { text, values: params.values, reversed, decodeRow, cursorOf, problems };
+}
+
+export async function queryPage(request: PageRequest): Promise<PageResult> {
+  const { view, paging } = request;
+  const query = pageQuery(request);
+  const timeout = view.search ? SEARCH_TIMEOUT_MS : undefined;
+  return readOnly(async (client) => {
+    const { rows: records } = await client.query<Record<string, unknown>>(query.text, query.values);
+    const more = records.length > view.pageSize;
+    const pageRecords = records.slice(0, view.pageSize);
+    if (query.reversed) pageRecords.reverse();
+    const first = pageRecords[0];
+    const last = pageRecords[pageRecords.length - 1];
+    const cameWithCursor = !query.problems.length && !!(view.after || view.before);
+
+    let hasNext: boolean;
+    let hasPrev: boolean;
+    if (paging === "offset") {
+      hasNext = more;
+      hasPrev = view.page > 1;
+    } else if (query.reversed) {
+      hasNext = true;
+      hasPrev = more;
+    } else {
+      hasNext = more;
+      hasPrev = cameWithCursor;
+    }
+    const matching = paging === "offset" ? await countMatching(client, request) : null;
+    return {
+      rows: pageRecords.map(query.decodeRow),
+      paging,
+      nextCursor: hasNext && last ? query.cursorOf(last) : null,
+      prevCursor: hasPrev && first ? query.cursorOf(first) : null,
+      hasNext,
+      hasPrev,
+      page: view.page,
+      matching,
+      problems: query.problems,
+    };
+  }, timeout);
+}
+
+async function countMatching(client: pg.PoolClient, request: PageRequest): Promise<number> {
+  const { model, view, lookup } = request;
+  if (!view.filters.length && !view.search) return boundedCount(client, model);
+  const params = new SqlParams();
+  const conditions = whereSql(model, view, params, lookup);
+  const matching = `SELECT 1 FROM ${quoteIdentifier(model.table)} t WHERE ${conditions.join(" AND ")}`;
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (${matching} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,
+    params.values,
+  );
+  return Number(rows[0].n);
+}

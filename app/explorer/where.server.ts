@@ -1,0 +1,91 @@
+// WHERE conditions: per-column filters, filters across relations (EXISTS), the global search, and
+// primary-key equality. The op/value pairs were validated by view.ts before they reach here.
+import { castType, columnSql, escapeLike, quoteIdentifier, type SqlParams } from "./sql.server";
+import type { ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
+import { columnOf, filterColumn, type Filter, type ViewState } from "./view";
+
+/** One filter on one column as SQL. */
+export function conditionSql(
+  column: ExplorerColumn,
+  filter: Pick<Filter, "op" | "value">,
+  alias: string,
+  params: SqlParams,
+): string {
+  const target = columnSql(column, alias);
+  switch (filter.op) {
+    case "is":
+      return `${target} IS ${filter.value === "null" ? "" : "NOT "}NULL`;
+    case "contains":
+      return `${target} ILIKE ${params.bind(`%${escapeLike(filter.value)}%`)}`;
+    case "starts":
+      return `${target} LIKE ${params.bind(`${escapeLike(filter.value)}%`)}`;
+    case "eq":
+      return `${target} = ${params.bind(filter.value, castType(column))}`;
+    case "gte":
+      return `${target} >= ${params.bind(filter.value, castType(column))}`;
+    case "lte":
+      return `${target} <= ${params.bind(filter.value, castType(column))}`;
+    case "lt":
+      return `${target} < ${params.bind(filter.value, castType(column))}`;
+  }
+}
+
+/** A relation filter is an EXISTS on the related table, joined on the foreign key: "rows whose rawFile has…". */
+function relationConditionSql(
+  model: ExplorerModel,
+  filter: Filter,
+  column: ExplorerColumn,
+  params: SqlParams,
+  lookup: ModelLookup,
+): string {
+  const relation = model.relations.find((r) => r.name === filter.relation)!;
+  const target = lookup(relation.targetModel)!;
+  const join = relation.localFields.map((local, i) => {
+    const remote = columnSql(columnOf(target, relation.remoteFields[i])!, "r");
+    return `${remote} = ${columnSql(columnOf(model, local)!, "t")}`;
+  });
+  const conditions = [...join, conditionSql(column, filter, "r", params)].join(" AND ");
+  return `EXISTS (SELECT 1 FROM ${quoteIdentifier(target.table)} r WHERE ${conditions})`;
+}
+
+export function whereSql(
+  model: ExplorerModel,
+  view: Pick<ViewState, "filters" | "search">,
+  params: SqlParams,
+  lookup: ModelLookup,
+): string[] {
+  const conditions: string[] = [];
+  for (const filter of view.filters) {
+    const column = filterColumn(model, filter, lookup);
+    if (!column) continue;
+    conditions.push(
+      filter.relation
+        ? relationConditionSql(model, filter, column, params, lookup)
+        : conditionSql(column, filter, "t", params),
+    );
+  }
+  if (view.search) {
+    const textColumns = searchableColumns(model);
+    if (textColumns.length) {
+      const pattern = params.bind(`%${escapeLike(view.search)}%`);
+      conditions.push(`(${textColumns.map((c) => `${columnSql(c, "t")} ILIKE ${pattern}`).join(" OR ")})`);
+    }
+  }
+  return conditions;
+}
+
+export function searchableColumns(model: ExplorerModel): ExplorerColumn[] {
+  return model.columns.filter((c) => c.kind === "text" && !c.masked);
+}
+
+export function primaryKeyCondition(
+  model: ExplorerModel,
+  values: (string | null)[],
+  params: SqlParams,
+  alias = "t",
+): string {
+  const columns = model.primaryKey.map((f) => columnOf(model, f)!);
+  const left = columns.map((c) => columnSql(c, alias)).join(", ");
+  const right = columns.map((c, i) => params.bind(values[i], castType(c))).join(", ");
+  return `(${left}) = (${right})`;
+}
