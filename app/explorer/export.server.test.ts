@@ -84,5 +84,7 @@ describe("export", () => {
     expect(csvField(" padded")).toBe('" padded"');
     expect(csvField({ masked: true })).toBe("[masked]");
     expect(csvField(null)).toBe("");
+    expect(csvField("=1+1")).toBe("'=1+1");
+    expect(csvField("-1.5", "decimal")).toBe("-1.5");
   });
 });

@@ -3,7 +3,7 @@ import { orderBySql, orderKeys } from "./order.server";
 import { asExplorerError, explorerPool, STATEMENT_TIMEOUT_MS } from "./pool.server";
 import { selectionFor, type Selection } from "./selection.server";
 import { quoteIdentifier, SqlParams } from "./sql.server";
-import type { CellValue, ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
+import type { CellValue, ColumnKind, ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
 import { whereSql } from "./where.server";
 import type { ViewState } from "./view";
 
@@ -34,9 +34,17 @@ export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
   return { text, values: params.values, selection };
 }
 
-export function csvField(value: CellValue): string {
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+// Only free text can hold a formula: numbers, dates, hex bytes and JSON come from PostgreSQL in forms that
+// cannot start with one (JSON may start with "-" only as a number).
+const FREE_TEXT_KINDS = new Set<ColumnKind>(["text", "enum"]);
+
+/** One CSV field: formulas in free text are neutralised with a leading apostrophe, then RFC 4180 quoting. */
+export function csvField(value: CellValue, kind: ColumnKind = "text"): string {
   if (value === null) return "";
-  const text = typeof value === "object" ? ("masked" in value ? "[masked]" : JSON.stringify(value)) : String(value);
+  let text = typeof value === "object" ? ("masked" in value ? "[masked]" : JSON.stringify(value)) : String(value);
+  if (FREE_TEXT_KINDS.has(kind) && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -86,7 +94,7 @@ export async function openExportStream(request: ExportRequest): Promise<Readable
     let chunk = "";
     for (const record of rows) {
       const cells = selection.decode(record);
-      if (format === "csv") chunk += columns.map((c) => csvField(cells[c.name])).join(",") + "\r\n";
+      if (format === "csv") chunk += columns.map((c) => csvField(cells[c.name], c.kind)).join(",") + "\r\n";
       else
         chunk +=
           (rowsWritten ? ",\n" : "") +

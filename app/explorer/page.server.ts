@@ -6,7 +6,7 @@ import { readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
 import { quoteIdentifier, SqlParams } from "./sql.server";
-import { decodeToken, encodeToken } from "./token.server";
+import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
 import { whereSql } from "./where.server";
@@ -41,17 +41,16 @@ export function pageQuery(request: PageRequest): PageQuery {
 
   let dir = view.dir;
   let reversed = false;
-  if (paging === "keyset") {
-    const after = decodeToken(view.after, keys.length);
-    const before = after ? null : decodeToken(view.before, keys.length);
-    if ((view.after && !after) || (view.before && !before))
-      problems.push("The page link no longer fits this view; showing the first page.");
-    if (before) {
-      reversed = true;
-      dir = dir === "asc" ? "desc" : "asc";
+  const cursorToken = paging === "keyset" ? (view.after ?? view.before) : null;
+  if (cursorToken) {
+    const cursor = decodeKeyToken(cursorToken, keys);
+    if ("problem" in cursor) {
+      problems.push(`The page link does not fit this view: ${cursor.problem} Showing the first page.`);
+    } else {
+      reversed = !view.after;
+      if (reversed) dir = dir === "asc" ? "desc" : "asc";
+      conditions.push(keysetSql(keys, cursor.values, dir, params));
     }
-    const cursor = after ?? before;
-    if (cursor) conditions.push(keysetSql(keys, cursor, dir, params));
   }
 
   const toOne = model.relations.filter((r) => r.kind === "toOne");

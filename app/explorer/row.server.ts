@@ -4,7 +4,6 @@ import { readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
 import { castType, columnSql, quoteIdentifier, SqlParams } from "./sql.server";
-import { decodeToken } from "./token.server";
 import type { ExplorerModel, ExplorerRelation, ExplorerRow, ModelLookup, RelationLink } from "./types";
 import { columnOf } from "./view";
 import { primaryKeyCondition } from "./where.server";
@@ -14,10 +13,12 @@ export interface RowResult {
   toOne: { relation: string; targetModel: string; link: RelationLink | null; cells: ExplorerRow | null }[];
 }
 
-/** The row with this primary-key token, or null; its to-one relations are read in the same transaction. */
-export async function queryRow(model: ExplorerModel, pkToken: string, lookup: ModelLookup): Promise<RowResult | null> {
-  const values = decodeToken(pkToken, model.primaryKey.length);
-  if (!values) return null;
+/** The row with these primary-key values, or null; its to-one relations are read in the same transaction. */
+export async function queryRow(
+  model: ExplorerModel,
+  values: (string | null)[],
+  lookup: ModelLookup,
+): Promise<RowResult | null> {
   return readOnly(async (client) => {
     const params = new SqlParams();
     const selection = selectionFor(model.columns, "row");

@@ -1,4 +1,6 @@
 // Row identity tokens: primary keys and keyset cursors travel as base64url JSON arrays of text.
+import type { ExplorerColumn } from "./types";
+import { valueProblem } from "./values";
 
 export function encodeToken(values: (string | number | boolean | null)[]): string {
   return Buffer.from(JSON.stringify(values.map((v) => (v === null ? null : String(v))))).toString("base64url");
@@ -15,4 +17,26 @@ export function decodeToken(token: string | null, length: number): (string | nul
     // fall through: a mangled token is reported by the caller
   }
   return null;
+}
+
+export type KeyToken = { values: (string | null)[] } | { problem: string };
+
+/**
+ * A token's values checked against the key columns they stand for: the right count, NULL only where
+ * the column allows it, each value of the column's type. A crafted token gets a reason, never reaches SQL.
+ */
+export function decodeKeyToken(token: string, columns: ExplorerColumn[]): KeyToken {
+  const values = decodeToken(token, columns.length);
+  const count = columns.length === 1 ? "one key value" : `${columns.length} key values`;
+  if (!values) return { problem: `it does not hold ${count}.` };
+  for (const [i, column] of columns.entries()) {
+    const value = values[i];
+    if (value === null) {
+      if (!column.nullable || column.isPrimaryKey) return { problem: `${column.name} cannot be null.` };
+      continue;
+    }
+    const problem = valueProblem(column, value);
+    if (problem) return { problem };
+  }
+  return { values };
 }

@@ -4,6 +4,8 @@ import { castType, columnSql, escapeLike, quoteIdentifier, type SqlParams } from
 import type { ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
 import { columnOf, filterColumn, type Filter, type ViewState } from "./view";
 
+const TEXT_TYPES = new Set(["text", "character varying", "character"]);
+
 /** One filter on one column as SQL. */
 export function conditionSql(
   column: ExplorerColumn,
@@ -12,13 +14,15 @@ export function conditionSql(
   params: SqlParams,
 ): string {
   const target = columnSql(column, alias);
+  // LIKE needs text; a text-kind column of another type (uuid, citext…) is compared as its text form.
+  const asText = TEXT_TYPES.has(castType(column)) ? target : `${target}::text`;
   switch (filter.op) {
     case "is":
       return `${target} IS ${filter.value === "null" ? "" : "NOT "}NULL`;
     case "contains":
-      return `${target} ILIKE ${params.bind(`%${escapeLike(filter.value)}%`)}`;
+      return `${asText} ILIKE ${params.bind(`%${escapeLike(filter.value)}%`)}`;
     case "starts":
-      return `${target} LIKE ${params.bind(`${escapeLike(filter.value)}%`)}`;
+      return `${asText} LIKE ${params.bind(`${escapeLike(filter.value)}%`)}`;
     case "eq":
       return `${target} = ${params.bind(filter.value, castType(column))}`;
     case "gte":

@@ -13,10 +13,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const query = ExportQuery.safeParse({ format: url.searchParams.get("format") ?? undefined });
-  if (!query.success) return new Response("Choose format=csv or format=json.", { status: 400 });
+  if (!query.success) return text("Choose format=csv or format=json.", 400);
   try {
     const result = await exportView(modelName, url.searchParams, query.data.format);
-    if (!result) return new Response(`There is no model called ${modelName}.`, { status: 404 });
+    if (result.kind === "notFound") return text(`There is no model called ${modelName}.`, 404);
+    if (result.kind === "badRequest") return text(`This export was refused: ${result.problems.join(" ")}`, 400);
     return new Response(result.stream, {
       headers: {
         "Content-Type": query.data.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
@@ -25,8 +26,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
     });
   } catch (error) {
-    if (error instanceof ExplorerTimeoutError)
-      return new Response(error.message, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (error instanceof ExplorerTimeoutError) return text(error.message, 503);
     throw error;
   }
+}
+
+function text(message: string, status: number) {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }

@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const result = await tableView(modelName, url.searchParams);
   if (result.kind === "notFound") throw json({ error: `There is no model called ${modelName}.` }, { status: 404 });
   if (result.kind === "redirect") throw redirect(`${url.pathname}?${result.search}`);
-  return json(result);
+  return json(result, { status: result.problems.length ? 400 : 200 });
 }
 
 function href(view: ViewState): string {

@@ -27,11 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const result = await rowView(modelName, query.data.pk, url.searchParams);
   if (result.kind === "notFound")
     throw json({ error: `There is no ${modelName} row with that key. It may have been deleted.` }, { status: 404 });
-  return json(result);
+  if (result.kind === "badRequest") throw json({ error: result.problem }, { status: 400 });
+  return json(result, { status: result.problems.length ? 400 : 200 });
 }
 
 export default function RowPage() {
-  const { model, pk, row, toMany } = useLoaderData<typeof loader>();
+  const { model, pk, row, toMany, problems } = useLoaderData<typeof loader>();
   const pagerHref = (relation: string, key: "after" | "before", cursor: string) =>
     `?${new URLSearchParams({ pk, [`${relation}.${key}`]: cursor })}`;
   return (
@@ -39,6 +40,11 @@ export default function RowPage() {
       <p className="muted">
         <Link to="/admin/database">Database</Link> / <Link to={`/admin/database/${model.name}`}>{model.name}</Link> /
       </p>
+      {problems.map((problem) => (
+        <p key={problem} className="error-text" role="alert">
+          {problem}
+        </p>
+      ))}
       <h1>
         {model.name} {model.primaryKey.map((field) => String(row.cells[field] ?? "")).join(" · ")}
       </h1>
