@@ -147,6 +147,7 @@ export async function exportView(
   modelName: string,
   searchParams: URLSearchParams,
   format: ExportFormat,
+  signal?: AbortSignal,
 ): Promise<ExportView> {
   const context = await modelContext(modelName);
   if (!context) return { kind: "notFound" };
@@ -155,7 +156,7 @@ export async function exportView(
   if (problems.length) return { kind: "badRequest", problems };
   try {
     const columns = visibleColumns(model, view);
-    const stream = await openExportStream({ model, view, lookup, format, columns });
+    const stream = await openExportStream({ model, view, lookup, format, columns, signal });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     return { kind: "export", stream, filename: `${model.name}-${stamp}.${format}` };
   } catch (error) {

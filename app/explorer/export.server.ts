@@ -16,7 +16,12 @@ export interface ExportRequest {
   lookup: ModelLookup;
   format: ExportFormat;
   columns: ExplorerColumn[];
+  /** Aborted when the client goes away: the cursor is closed and the connection returned at once. */
+  signal?: AbortSignal;
 }
+
+/** A download that stops being read for this long loses its transaction rather than hold a connection forever. */
+const IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
 
 export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
   text: string;
@@ -61,28 +66,42 @@ export function jsonField(column: ExplorerColumn, value: CellValue): string {
 
 /**
  * Streams the whole filtered view through a server-side cursor, EXPORT_BATCH_ROWS per FETCH.
- * `pull` runs only when the response has room, so memory stays flat however many rows match.
+ * `pull` runs only when the response has room (the response writer honours backpressure, see
+ * app/http/response-writer.server.ts), so memory stays flat however many rows match and however slow
+ * the client. Cancelling the stream or aborting `signal` rolls back and releases the connection.
  * The cursor is opened and the first batch fetched before this resolves, so a timeout or a bad
  * view is an error the route can answer with a message instead of a broken download.
  */
 export async function openExportStream(request: ExportRequest): Promise<ReadableStream<Uint8Array>> {
-  const { format, columns } = request;
+  const { format, columns, signal } = request;
   const { text, values, selection } = exportQuery(request);
   const encoder = new TextEncoder();
   const client: pg.PoolClient = await explorerPool().connect();
   let open = true;
   let rowsWritten = 0;
 
+  // A session ended under a checked-out client (idle timeout, server restart) must not crash the process.
+  const onClientError = (error: Error) => console.error(`explorer export: ${error.message}`);
+  client.on("error", onClientError);
+  const abandon = () => void finish(false).catch(() => {});
+  signal?.addEventListener("abort", abandon, { once: true });
   const finish = async (commit: boolean) => {
     if (!open) return;
     open = false;
+    signal?.removeEventListener("abort", abandon);
+    let failure: Error | undefined;
     try {
       await client.query(commit ? "COMMIT" : "ROLLBACK");
+    } catch (error) {
+      failure = error as Error;
+      throw error;
     } finally {
-      client.release();
+      client.off("error", onClientError);
+      client.release(failure); // a failed COMMIT/ROLLBACK means a broken session: drop it from the pool
     }
   };
   const fetchBatch = async () => {
+    if (!open) throw new Error("The export was cancelled.");
     try {
       return (await client.query<Record<string, unknown>>(`FETCH ${EXPORT_BATCH_ROWS} FROM explorer_export`)).rows;
     } catch (error) {
@@ -105,7 +124,10 @@ export async function openExportStream(request: ExportRequest): Promise<Readable
   };
 
   try {
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    await client.query(
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS};` +
+        ` SET LOCAL idle_in_transaction_session_timeout = ${IDLE_TRANSACTION_TIMEOUT_MS}`,
+    );
     await client.query(`DECLARE explorer_export NO SCROLL CURSOR FOR ${text}`, values);
   } catch (error) {
     await finish(false).catch(() => {});
@@ -118,6 +140,7 @@ export async function openExportStream(request: ExportRequest): Promise<Readable
     {
       start(controller) {
         controller.enqueue(encoder.encode(header));
+        signal?.addEventListener("abort", () => controller.error(new Error("The client went away.")), { once: true });
       },
       async pull(controller) {
         try {

@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = ExportQuery.safeParse({ format: url.searchParams.get("format") ?? undefined });
   if (!query.success) return text("Choose format=csv or format=json.", 400);
   try {
-    const result = await exportView(modelName, url.searchParams, query.data.format);
+    const result = await exportView(modelName, url.searchParams, query.data.format, request.signal);
     if (result.kind === "notFound") return text(`There is no model called ${modelName}.`, 404);
     if (result.kind === "badRequest") return text(`This export was refused: ${result.problems.join(" ")}`, 400);
     return new Response(result.stream, {

@@ -4,6 +4,8 @@ import { freePort } from "./test-database";
 
 export interface RunningPortal {
   baseUrl: string;
+  /** The server process, for tests that watch its memory. */
+  pid: number;
   adminToken: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -47,6 +49,7 @@ export async function startPortal(options: { env?: Record<string, string | undef
   }
   return {
     baseUrl,
+    pid: child.pid!,
     adminToken: env.ADMIN_TOKEN ?? "",
     output: () => output,
     stop: () =>
