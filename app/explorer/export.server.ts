@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { orderBySql, orderKeys } from "./order.server";
+import { orderBySql, orderKeys, viewWalk } from "./order.server";
 import { asExplorerError, explorerPool, STATEMENT_TIMEOUT_MS } from "./pool.server";
 import { selectionFor, type Selection } from "./selection.server";
 import { quoteIdentifier, SqlParams } from "./sql.server";
@@ -35,7 +35,7 @@ export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
   const text =
     `SELECT ${selection.sql} FROM ${quoteIdentifier(model.table)} t` +
     (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
-    ` ORDER BY ${orderBySql(keys, view.dir)}`;
+    ` ORDER BY ${orderBySql(keys, viewWalk(view.dir))}`;
   return { text, values: params.values, selection };
 }
 

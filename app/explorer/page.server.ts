@@ -1,7 +1,7 @@
 // One page of a table view: the SELECT with its keyset or offset paging, and the cursors around it.
 import type pg from "pg";
 import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
-import { orderBySql, orderKeys, keysetSql } from "./order.server";
+import { keysetSql, orderBySql, orderKeys, viewWalk } from "./order.server";
 import { readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
@@ -39,7 +39,6 @@ export function pageQuery(request: PageRequest): PageQuery {
   const keys = orderKeys(model, view.sort);
   const conditions = whereSql(model, view, params, lookup);
 
-  let dir = view.dir;
   let reversed = false;
   const cursorToken = paging === "keyset" ? (view.after ?? view.before) : null;
   if (cursorToken) {
@@ -48,8 +47,7 @@ export function pageQuery(request: PageRequest): PageQuery {
       problems.push(`The page link does not fit this view: ${cursor.problem} Showing the first page.`);
     } else {
       reversed = !view.after;
-      if (reversed) dir = dir === "asc" ? "desc" : "asc";
-      conditions.push(keysetSql(keys, cursor.values, dir, params));
+      conditions.push(keysetSql(keys, cursor.values, viewWalk(view.dir, reversed), params));
     }
   }
 
@@ -63,7 +61,7 @@ export function pageQuery(request: PageRequest): PageQuery {
   const text =
     `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t` +
     (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
-    ` ORDER BY ${orderBySql(keys, dir)} LIMIT ${limit}${offset}`;
+    ` ORDER BY ${orderBySql(keys, viewWalk(view.dir, reversed))} LIMIT ${limit}${offset}`;
 
   const decodeRow = (record: Record<string, unknown>): PageRow => {
     const raw = identity.read(record);
