@@ -1,13 +1,15 @@
 // The explorer's use cases, one per route: routes parse and authorise, then call these.
 import { openExportStream, type ExportFormat } from "./export.server";
 import { listModels, rowCounts } from "./models.server";
-import { queryPage, type PageRequest } from "./page.server";
+import { indexServesSort } from "./order.server";
+import { queryPage, searchScopeFor, type PageRequest } from "./page.server";
 import { ExplorerInputError, ExplorerTimeoutError } from "./pool.server";
 import { toManyFilters } from "./relations.server";
 import { queryRow, type RowResult } from "./row.server";
 import { decodeKeyToken } from "./token.server";
 import type { ExplorerModel, ModelLookup, PageResult, RowCount } from "./types";
 import { parseView, type ParsedView, type ViewState } from "./view";
+import { searchedColumns } from "./where.server";
 
 export async function modelOverview(): Promise<{ model: ExplorerModel; count: RowCount | null }[]> {
   const models = await listModels();
@@ -57,6 +59,8 @@ export type TableView =
       /** Sentences about parts of the URL that could not be honoured: the request was bad (400). */
       problems: string[];
       rejectedFilter: ParsedView["rejectedFilter"];
+      /** Sentences about how this view is served on a large table (unindexed sort, which columns search reads). */
+      notices: string[];
       /** A sentence when the query was stopped by the statement timeout. */
       timeout: string | null;
     };
@@ -74,7 +78,28 @@ export async function tableView(modelName: string, searchParams: URLSearchParams
   const columns = visibleColumns(model, view);
   const { page, timeout, problem } = await pageOrReason({ model, view, paging, lookup, columns });
   const problems = [...parsed.problems, ...(page?.problems ?? []), ...(problem ? [problem] : [])];
-  return { kind: "table", model, related, view, count, page, problems, rejectedFilter, timeout };
+  const notices = paging === "keyset" ? largeTableNotices(model, view) : [];
+  return { kind: "table", model, related, view, count, page, problems, rejectedFilter, notices, timeout };
+}
+
+/** What an operator should know about how a large table serves this view. */
+function largeTableNotices(model: ExplorerModel, view: ViewState): string[] {
+  const notices: string[] = [];
+  const sortColumn = view.sort ? model.columns.find((c) => c.name === view.sort) : undefined;
+  if (sortColumn && !indexServesSort(sortColumn, view.dir))
+    notices.push(
+      `No index serves sorting by ${sortColumn.name}${view.dir === "desc" ? " descending" : ""}, so PostgreSQL ` +
+        "sorts every matching row: slow on a table this size unless a filter narrows it.",
+    );
+  if (view.search) {
+    const searched = searchedColumns(model, "indexed");
+    notices.push(
+      searched.some((c) => c.trigramIndexed)
+        ? `Search looks in the indexed text columns (${searched.map((c) => c.name).join(", ")}) and enum values.`
+        : "No text column of this table has a search index, so the search reads the whole table and may time out.",
+    );
+  }
+  return notices;
 }
 
 function visibleColumns(model: ExplorerModel, view: ViewState) {
@@ -154,9 +179,11 @@ export async function exportView(
   const { model, lookup } = context;
   const { view, problems } = parseView(searchParams, model, lookup);
   if (problems.length) return { kind: "badRequest", problems };
+  const count = (await rowCounts([model])).get(model.name)!;
+  const searchScope = searchScopeFor(count.kind === "exact" ? "offset" : "keyset");
   try {
     const columns = visibleColumns(model, view);
-    const stream = await openExportStream({ model, view, lookup, format, columns, signal });
+    const stream = await openExportStream({ model, view, lookup, format, columns, searchScope, signal });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     return { kind: "export", stream, filename: `${model.name}-${stamp}.${format}` };
   } catch (error) {

@@ -4,7 +4,7 @@ import { asExplorerError, explorerPool, STATEMENT_TIMEOUT_MS } from "./pool.serv
 import { selectionFor, type Selection } from "./selection.server";
 import { quoteIdentifier, SqlParams } from "./sql.server";
 import type { CellValue, ColumnKind, ExplorerColumn, ExplorerModel, ModelLookup } from "./types";
-import { whereSql } from "./where.server";
+import { whereSql, type SearchScope } from "./where.server";
 import type { ViewState } from "./view";
 
 export type ExportFormat = "csv" | "json";
@@ -16,6 +16,7 @@ export interface ExportRequest {
   lookup: ModelLookup;
   format: ExportFormat;
   columns: ExplorerColumn[];
+  searchScope?: SearchScope;
   /** Aborted when the client goes away: the cursor is closed and the connection returned at once. */
   signal?: AbortSignal;
 }
@@ -23,13 +24,13 @@ export interface ExportRequest {
 /** A download that stops being read for this long loses its transaction rather than hold a connection forever. */
 const IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
 
-export function exportQuery({ model, view, lookup, columns }: ExportRequest): {
+export function exportQuery({ model, view, lookup, columns, searchScope }: ExportRequest): {
   text: string;
   values: (string | null)[];
   selection: Selection;
 } {
   const params = new SqlParams();
-  const conditions = whereSql(model, view, params, lookup);
+  const conditions = whereSql(model, view, params, lookup, searchScope);
   const keys = orderKeys(model, view.sort);
   const selection = selectionFor(columns, "export");
   const text =

@@ -44,6 +44,9 @@ interface CatalogIndex {
   primary: boolean;
   unique: boolean;
   columns: string[];
+  /** Access method: btree indexes order rows; a gin index with gin_trgm_ops serves substring search. */
+  method: string;
+  trigram: boolean;
 }
 interface CatalogForeignKey {
   fromTable: string;
@@ -73,9 +76,14 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const indexes = await client.query<CatalogIndex>(
     `SELECT c.relname::text AS "table", i.indisprimary AS primary, i.indisunique AS unique,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
+            am.amname::text AS method,
+            EXISTS (SELECT 1 FROM unnest(i.indclass) oc JOIN pg_opclass o ON o.oid = oc
+                     WHERE o.opcname = 'gin_trgm_ops') AS trigram
        FROM pg_index i
        JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = ic.relam
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relname = ANY($1::text[])
       ORDER BY i.indisprimary DESC, i.indexrelid`,
@@ -153,7 +161,8 @@ export function buildModels(models: DmmfModel[], catalog: CatalogSnapshot): Expl
         nullable: catalogColumn.nullable,
         masked: isSecretColumn(field.name),
         isPrimaryKey: identity?.columns.includes(dbName) ?? false,
-        leadsIndex: tableIndexes.some((i) => i.columns[0] === dbName),
+        leadsIndex: tableIndexes.some((i) => i.method === "btree" && i.columns[0] === dbName),
+        trigramIndexed: tableIndexes.some((i) => i.trigram && i.columns.length === 1 && i.columns[0] === dbName),
         enumValues: catalogColumn.enumLabels,
       });
     }

@@ -73,6 +73,12 @@ describe("model metadata", () => {
     expect(column("ErcotIngest", "storageKey").masked).toBe(false);
   });
 
+  it("knows which text columns a trigram index serves, and that such an index does not order rows", () => {
+    expect(column("SmtRawFile", "filename")).toMatchObject({ trigramIndexed: true, leadsIndex: false });
+    expect(column("SmtInterval", "esiid")).toMatchObject({ trigramIndexed: true, leadsIndex: true });
+    expect(column("SmtRawFile", "storageKey").trigramIndexed).toBe(false);
+  });
+
   it("finds both sides of each relation from the foreign keys", () => {
     expect(model("SmtInterval").relations).toContainEqual({
       name: "rawFile",
@@ -156,6 +162,17 @@ describe("filters", () => {
     expect(await count("rawFile.filename.contains=TWO")).toBe(all / 2);
     expect(await count("q=8901")).toBe(2 * INTERVALS);
     expect(await count("q=%")).toBe(0); // the search text is a literal, not a pattern
+    expect(await count("q=GENERAT")).toBe(all / 2); // enum labels are searched too
+  });
+
+  it("serves the global search on a large table from the trigram index", async () => {
+    const query = pageQuery({ model: model("SmtInterval"), view: view("q=0000000002"), paging: "keyset", lookup });
+    const plan = await readOnly(async (client) => {
+      await client.query("SET LOCAL enable_seqscan = off");
+      const { rows } = await client.query(`EXPLAIN ${query.text}`, query.values);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("SmtInterval_esiid_trgm_idx");
   });
 
   it("filters a parent by its to-many children", async () => {

@@ -9,9 +9,14 @@ import { quoteIdentifier, SqlParams } from "./sql.server";
 import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
-import { whereSql } from "./where.server";
+import { whereSql, type SearchScope } from "./where.server";
 
 export const SEARCH_TIMEOUT_MS = 3_000;
+
+/** Keyset paging means a large table: there the global search keeps to trigram-indexed columns. */
+export function searchScopeFor(paging: "keyset" | "offset"): SearchScope {
+  return paging === "keyset" ? "indexed" : "all";
+}
 
 export interface PageRequest {
   model: ExplorerModel;
@@ -37,7 +42,7 @@ export function pageQuery(request: PageRequest): PageQuery {
   const params = new SqlParams();
   const problems: string[] = [];
   const keys = orderKeys(model, view.sort);
-  const conditions = whereSql(model, view, params, lookup);
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
 
   let reversed = false;
   const cursorToken = paging === "keyset" ? (view.after ?? view.before) : null;

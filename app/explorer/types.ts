@@ -23,8 +23,10 @@ export interface ExplorerColumn {
   nullable: boolean;
   masked: boolean;
   isPrimaryKey: boolean;
-  /** True when an index starts with this column, so sorting and range filters on it are cheap. */
+  /** True when a btree index starts with this column, so sorting and range filters on it are cheap. */
   leadsIndex: boolean;
+  /** True when a pg_trgm GIN index covers this column, so substring search on it is cheap. */
+  trigramIndexed: boolean;
   enumValues: string[] | null;
 }
 

@@ -3,7 +3,14 @@ import type { ExplorerColumn } from "./types";
 import { valueProblem } from "./values";
 
 function column(kind: ExplorerColumn["kind"], sqlType: string): ExplorerColumn {
-  const base = { dbName: "c", nullable: true, masked: false, isPrimaryKey: false, leadsIndex: false };
+  const base = {
+    dbName: "c",
+    nullable: true,
+    masked: false,
+    isPrimaryKey: false,
+    leadsIndex: false,
+    trigramIndexed: false,
+  };
   return { ...base, name: "c", kind, sqlType, enumValues: kind === "enum" ? ["a", "b"] : null };
 }
 

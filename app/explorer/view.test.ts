@@ -12,6 +12,7 @@ function column(name: string, kind: ExplorerColumn["kind"], extra: Partial<Explo
     masked: false,
     isPrimaryKey: false,
     leadsIndex: false,
+    trigramIndexed: false,
     enumValues: null,
     ...extra,
   };

@@ -52,11 +52,15 @@ function relationConditionSql(
   return `EXISTS (SELECT 1 FROM ${quoteIdentifier(target.table)} r WHERE ${conditions})`;
 }
 
+/** "all" text columns, or on a large table only those a trigram index serves (when any has one). */
+export type SearchScope = "all" | "indexed";
+
 export function whereSql(
   model: ExplorerModel,
   view: Pick<ViewState, "filters" | "search">,
   params: SqlParams,
   lookup: ModelLookup,
+  scope: SearchScope = "all",
 ): string[] {
   const conditions: string[] = [];
   for (const filter of view.filters) {
@@ -68,18 +72,40 @@ export function whereSql(
         : conditionSql(column, filter, "t", params),
     );
   }
-  if (view.search) {
-    const textColumns = searchableColumns(model);
-    if (textColumns.length) {
-      const pattern = params.bind(`%${escapeLike(view.search)}%`);
-      conditions.push(`(${textColumns.map((c) => `${columnSql(c, "t")} ILIKE ${pattern}`).join(" OR ")})`);
-    }
-  }
+  if (view.search) conditions.push(searchSql(model, view.search, params, scope));
   return conditions;
 }
 
-export function searchableColumns(model: ExplorerModel): ExplorerColumn[] {
-  return model.columns.filter((c) => c.kind === "text" && !c.masked);
+/** The global search: text columns by substring (ILIKE, which a trigram index serves), enum columns by label. */
+function searchSql(model: ExplorerModel, search: string, params: SqlParams, scope: SearchScope): string {
+  const arms: string[] = [];
+  const textColumns = searchedColumns(model, scope);
+  if (textColumns.length) {
+    const pattern = params.bind(`%${escapeLike(search)}%`);
+    arms.push(...textColumns.map((c) => `${columnSql(c, "t")} ILIKE ${pattern}`));
+  }
+  for (const column of model.columns.filter((c) => c.kind === "enum" && !c.masked)) {
+    const labels = matchingLabels(column, search);
+    if (labels.length)
+      arms.push(`${columnSql(column, "t")} = ANY(${params.bind(arrayLiteral(labels), `${castType(column)}[]`)})`);
+  }
+  return arms.length ? `(${arms.join(" OR ")})` : "FALSE";
+}
+
+export function searchedColumns(model: ExplorerModel, scope: SearchScope): ExplorerColumn[] {
+  const text = model.columns.filter((c) => c.kind === "text" && !c.masked);
+  const indexed = text.filter((c) => c.trigramIndexed);
+  return scope === "indexed" && indexed.length ? indexed : text;
+}
+
+function matchingLabels(column: ExplorerColumn, search: string): string[] {
+  const needle = search.toLowerCase();
+  return (column.enumValues ?? []).filter((label) => label.toLowerCase().includes(needle));
+}
+
+/** A PostgreSQL array literal of text elements, each quoted. */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
 export function primaryKeyCondition(

@@ -30,7 +30,7 @@ function href(view: ViewState): string {
 }
 
 export default function ModelTable() {
-  const { model, related, view, count, page, problems, timeout } = useLoaderData<typeof loader>();
+  const { model, related, view, count, page, problems, notices, timeout } = useLoaderData<typeof loader>();
   const sortHref = (column: string) =>
     href(firstPage({ ...view, sort: column, dir: view.sort === column && view.dir === "asc" ? "desc" : "asc" }));
   const exportParams = viewSearchParams(firstPage(view));
@@ -65,6 +65,11 @@ export default function ModelTable() {
       {problems.map((problem) => (
         <p key={problem} className="error-text">
           {problem}
+        </p>
+      ))}
+      {notices.map((notice) => (
+        <p key={notice} className="muted explorer-notice" role="status">
+          {notice}
         </p>
       ))}
       {timeout ? (
