@@ -1,13 +1,13 @@
 // The explorer's use cases, one per route: routes parse and authorise, then call these.
 import { openExportStream, type ExportFormat } from "./export.server";
-import { listModels, rowCounts } from "./models.server";
+import { EXACT_COUNT_LIMIT, listModels, rowCounts } from "./models.server";
 import { indexServesSort } from "./order.server";
-import { queryPage, searchScopeFor, type PageRequest } from "./page.server";
+import { countMatchingRows, queryPage, searchScopeFor, type PageRequest } from "./page.server";
 import { ExplorerInputError, ExplorerTimeoutError } from "./pool.server";
 import { toManyFilters } from "./relations.server";
 import { queryRow, type RowResult } from "./row.server";
 import { decodeKeyToken } from "./token.server";
-import type { ExplorerModel, ModelLookup, PageResult, RowCount } from "./types";
+import type { ExplorerModel, MatchCount, ModelLookup, PageResult, RowCount } from "./types";
 import { parseView, type ParsedView, type ViewState } from "./view";
 import { searchedColumns } from "./where.server";
 
@@ -59,6 +59,8 @@ export type TableView =
       /** Sentences about parts of the URL that could not be honoured: the request was bad (400). */
       problems: string[];
       rejectedFilter: ParsedView["rejectedFilter"];
+      /** Rows the filters and search match; null when the view is unfiltered (the table's count applies). */
+      matching: MatchCount | null;
       /** Sentences about how this view is served on a large table (unindexed sort, which columns search reads). */
       notices: string[];
       /** A sentence when the query was stopped by the statement timeout. */
@@ -79,7 +81,17 @@ export async function tableView(modelName: string, searchParams: URLSearchParams
   const { page, timeout, problem } = await pageOrReason({ model, view, paging, lookup, columns });
   const problems = [...parsed.problems, ...(page?.problems ?? []), ...(problem ? [problem] : [])];
   const notices = paging === "keyset" ? largeTableNotices(model, view) : [];
-  return { kind: "table", model, related, view, count, page, problems, rejectedFilter, notices, timeout };
+  const matching = await matchCount({ model, view, paging, lookup }, page);
+  return { kind: "table", model, related, view, count, page, problems, rejectedFilter, matching, notices, timeout };
+}
+
+async function matchCount(request: PageRequest, page: PageResult | null): Promise<MatchCount | null> {
+  if (!request.view.filters.length && !request.view.search) return null;
+  const counted = page?.matching ?? (page ? await countMatchingRows(request) : null);
+  if (counted === null) return { kind: "unknown" };
+  return counted > EXACT_COUNT_LIMIT
+    ? { kind: "moreThan", value: EXACT_COUNT_LIMIT }
+    : { kind: "exact", value: counted };
 }
 
 /** What an operator should know about how a large table serves this view. */

@@ -22,10 +22,14 @@ export function orderKeys(model: ExplorerModel, sort: string | null): ExplorerCo
   return sortColumn ? [sortColumn, ...primary.filter((c) => c !== sortColumn)] : primary;
 }
 
-export function orderBySql(keys: ExplorerColumn[], walk: Walk): string {
+export function orderBySql(
+  keys: ExplorerColumn[],
+  walk: Walk,
+  sqlOf: (column: ExplorerColumn, index: number) => string = (column) => columnSql(column, "t"),
+): string {
   return keys
-    .map((c) => {
-      const order = `${columnSql(c, "t")} ${walk.dir.toUpperCase()}`;
+    .map((c, i) => {
+      const order = `${sqlOf(c, i)} ${walk.dir.toUpperCase()}`;
       // NOT NULL columns (every key but the sort column) keep the plain form a btree index scan serves.
       return c.nullable ? `${order} NULLS ${walk.nullsLast ? "LAST" : "FIRST"}` : order;
     })

@@ -196,9 +196,10 @@ describe("keyset paging", () => {
     "size=9&sort=estimated&dir=desc",
     "size=11&sort=intervalStart",
     "size=5&sort=channel&kwh.is=notnull",
+    "size=7&sort=kwh&dir=desc&rawFileId.eq=1", // an indexed filter: the page is sorted after the index finds rows
   ])("walks %s forward and back with no row repeated or skipped, across duplicate sort values", async (search) => {
     const forward = await walk(search, "forward");
-    const expected = search.includes("kwh.is") ? total - total / 5 : total;
+    const expected = search.includes("kwh.is") ? total - total / 5 : search.includes("rawFileId") ? total / 2 : total;
     expect(forward).toHaveLength(expected);
     expect(new Set(forward).size).toBe(expected);
 

@@ -2,14 +2,14 @@
 import type pg from "pg";
 import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
 import { keysetSql, orderBySql, orderKeys, viewWalk } from "./order.server";
-import { readOnly } from "./pool.server";
+import { ExplorerTimeoutError, readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
 import { quoteIdentifier, SqlParams } from "./sql.server";
 import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
-import { whereSql, type SearchScope } from "./where.server";
+import { searchedColumns, whereSql, type SearchScope } from "./where.server";
 
 export const SEARCH_TIMEOUT_MS = 3_000;
 
@@ -63,10 +63,17 @@ export function pageQuery(request: PageRequest): PageQuery {
   const identity = identitySelection(identityColumns);
   const limit = params.bind(String(view.pageSize + 1), "int");
   const offset = paging === "offset" ? ` OFFSET ${params.bind(String((view.page - 1) * view.pageSize), "int")}` : "";
-  const text =
+  const matching =
     `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t` +
-    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "") +
-    ` ORDER BY ${orderBySql(keys, viewWalk(view.dir, reversed))} LIMIT ${limit}${offset}`;
+    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "");
+  const walk = viewWalk(view.dir, reversed);
+  // With a filter an index serves, PostgreSQL may still walk the ordering index and test every row, hoping
+  // to meet a page of matches early; when the matches sit far along that order it reads most of the table.
+  // OFFSET 0 fences the filter into its own plan (its index), and only the matches are sorted.
+  const text =
+    paging === "keyset" && indexServesFilter(model, view, keys[0])
+      ? `SELECT * FROM (${matching} OFFSET 0) t ORDER BY ${orderBySql(keys, walk, (_, i) => `t.k${i}`)} LIMIT ${limit}`
+      : `${matching} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
 
   const decodeRow = (record: Record<string, unknown>): PageRow => {
     const raw = identity.read(record);
@@ -130,11 +137,34 @@ export async function queryPage(request: PageRequest): Promise<PageResult> {
   }, timeout);
 }
 
+/** How long a large table may spend counting the rows a filter matches before the count is "unknown". */
+const MATCH_COUNT_TIMEOUT_MS = 500;
+
+/** Rows matching the view's filters, counted up to EXACT_COUNT_LIMIT + 1; null when counting takes too long. */
+export async function countMatchingRows(request: PageRequest): Promise<number | null> {
+  try {
+    return await readOnly((client) => countMatching(client, request), MATCH_COUNT_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof ExplorerTimeoutError) return null;
+    throw error;
+  }
+}
+
+/** True when a filter or the search is served by an index other than the one that orders the page. */
+function indexServesFilter(model: ExplorerModel, view: ViewState, firstKey: ExplorerColumn): boolean {
+  if (view.search && searchedColumns(model, "indexed").some((c) => c.trigramIndexed)) return true;
+  return view.filters.some((filter) => {
+    const column = filter.relation ? undefined : columnOf(model, filter.field);
+    if (!column || column === firstKey || filter.op === "is") return false;
+    return filter.op === "contains" || filter.op === "starts" ? column.trigramIndexed : column.leadsIndex;
+  });
+}
+
 async function countMatching(client: pg.PoolClient, request: PageRequest): Promise<number> {
-  const { model, view, lookup } = request;
+  const { model, view, lookup, paging } = request;
   if (!view.filters.length && !view.search) return boundedCount(client, model);
   const params = new SqlParams();
-  const conditions = whereSql(model, view, params, lookup);
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
   const matching = `SELECT 1 FROM ${quoteIdentifier(model.table)} t WHERE ${conditions.join(" AND ")}`;
   const { rows } = await client.query<{ n: string }>(
     `SELECT count(*) AS n FROM (${matching} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,

@@ -48,6 +48,9 @@ export interface ExplorerModel {
   relations: ExplorerRelation[];
 }
 
+/** How many rows a filtered view matches: exact up to the exact-count limit, else "more than", or unknown. */
+export type MatchCount = { kind: "exact"; value: number } | { kind: "moreThan"; value: number } | { kind: "unknown" };
+
 export type RowCount =
   | { kind: "exact"; value: number }
   | { kind: "estimate"; value: number }

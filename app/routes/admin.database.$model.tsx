@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
 import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable } from "~/components/DataTable";
-import { RowCountLabel } from "~/components/explorer/RowCountLabel";
+import { ExportLinks } from "~/components/explorer/ExportLinks";
+import { ViewCountLabel } from "~/components/explorer/RowCountLabel";
 import { ColumnPicker, FilterBar, SearchForm } from "~/components/explorer/ViewControls";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { tableView } from "~/explorer/explorer.server";
@@ -30,7 +31,12 @@ function href(view: ViewState): string {
 }
 
 export default function ModelTable() {
-  const { model, related, view, count, page, problems, notices, timeout } = useLoaderData<typeof loader>();
+  const { model, related, view, count, page, problems, notices, timeout, matching, rejectedFilter } =
+    useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const location = useLocation();
+  // Sorting, paging or filtering this table: the rows on screen are about to be replaced.
+  const pending = navigation.state === "loading" && navigation.location.pathname === location.pathname;
   const sortHref = (column: string) =>
     href(firstPage({ ...view, sort: column, dir: view.sort === column && view.dir === "asc" ? "desc" : "asc" }));
   const exportParams = viewSearchParams(firstPage(view));
@@ -46,24 +52,17 @@ export default function ModelTable() {
       <div className="row explorer-heading">
         <h1>{model.name}</h1>
         <span className="muted" data-testid="row-count">
-          <RowCountLabel count={count} /> rows · key {model.primaryKey.join(", ")} · read-only
+          <ViewCountLabel count={count} matching={matching} /> · key {model.primaryKey.join(", ")} · read-only
         </span>
-        <span className="row explorer-export">
-          <a className="button secondary" href={exportHref("csv")} download>
-            Export CSV
-          </a>
-          <a className="button secondary" href={exportHref("json")} download>
-            Export JSON
-          </a>
-        </span>
+        <ExportLinks href={exportHref} count={count} matching={matching} />
       </div>
       <div className="row explorer-toolbar">
         <SearchForm view={view} />
         <ColumnPicker model={model} view={view} />
       </div>
-      <FilterBar key={href(firstPage(view))} model={model} related={related} view={view} />
+      <FilterBar key={href(firstPage(view))} model={model} related={related} view={view} rejected={rejectedFilter} />
       {problems.map((problem) => (
-        <p key={problem} className="error-text">
+        <p key={problem} className="error-text" role="alert">
           {problem}
         </p>
       ))}
@@ -84,6 +83,7 @@ export default function ModelTable() {
             rows={page.rows}
             visible={view.visible}
             sort={{ column: view.sort, dir: view.dir, href: sortHref }}
+            pending={pending}
           />
           <nav className="row explorer-pager" aria-label="Pages">
             {page.hasPrev ? (
@@ -100,7 +100,8 @@ export default function ModelTable() {
             ) : (
               <span className="muted">← Previous</span>
             )}
-            <span className="muted" data-testid="page-info">
+            <span className="muted" data-testid="page-info" aria-live="polite">
+              {pending ? "Loading… " : ""}
               {page.paging === "offset" && page.matching !== null
                 ? `Page ${view.page} of ${Math.max(1, Math.ceil(page.matching / pageSize))} · ` +
                   `${page.matching.toLocaleString("en-US")} matching`
