@@ -9,7 +9,7 @@ import { quoteIdentifier, SqlParams } from "./sql.server";
 import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
-import { searchedColumns, whereSql, type SearchScope } from "./where.server";
+import { searchIsIndexed, whereSql, type SearchScope } from "./where.server";
 
 export const SEARCH_TIMEOUT_MS = 3_000;
 
@@ -152,7 +152,7 @@ export async function countMatchingRows(request: PageRequest): Promise<number | 
 
 /** True when a filter or the search is served by an index other than the one that orders the page. */
 function indexServesFilter(model: ExplorerModel, view: ViewState, firstKey: ExplorerColumn): boolean {
-  if (view.search && searchedColumns(model, "indexed").some((c) => c.trigramIndexed)) return true;
+  if (view.search && searchIsIndexed(model, view.search)) return true;
   return view.filters.some((filter) => {
     const column = filter.relation ? undefined : columnOf(model, filter.field);
     if (!column || column === firstKey || filter.op === "is") return false;

@@ -98,6 +98,12 @@ export function searchedColumns(model: ExplorerModel, scope: SearchScope): Explo
   return scope === "indexed" && indexed.length ? indexed : text;
 }
 
+/** True when the search reads only trigram-indexed columns (no enum label matched, whose arm no index serves). */
+export function searchIsIndexed(model: ExplorerModel, search: string): boolean {
+  const enumMatch = model.columns.some((c) => c.kind === "enum" && !c.masked && matchingLabels(c, search).length);
+  return !enumMatch && searchedColumns(model, "indexed").some((c) => c.trigramIndexed);
+}
+
 function matchingLabels(column: ExplorerColumn, search: string): string[] {
   const needle = search.toLowerCase();
   return (column.enumValues ?? []).filter((label) => label.toLowerCase().includes(needle));
