@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signInCookie, startPortal, type RunningPortal } from "../../tests/support/portal-server";
 
@@ -30,7 +31,7 @@ async function openExportTransactions(): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  db = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await db.connect();
   await db.query(
     `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh)

@@ -66,8 +66,8 @@ describe("export", () => {
     const expected = EXPORT_BATCH_ROWS * 3 + 17 - 1000;
     expect(lines[0]).toBe("intervalStart,kwh");
     expect(lines).toHaveLength(expected + 1);
-    expect(lines[1]).toBe(`2026-03-04T16:00:00Z,${((EXPORT_BATCH_ROWS * 3 + 16) / 1000).toFixed(4)}`);
-    expect(lines.at(-1)).toBe("2026-01-11T10:00:00Z,1.0000");
+    expect(lines[1]).toBe(`2026-03-04T16:00:00Z,${((EXPORT_BATCH_ROWS * 3 + 16) / 1000).toFixed(5)}`);
+    expect(lines.at(-1)).toBe("2026-01-11T10:00:00Z,1.00000");
   });
 
   it("returns its connection when the download is cancelled", async () => {

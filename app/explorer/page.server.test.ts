@@ -236,14 +236,14 @@ describe("keyset paging", () => {
       lookup,
     });
     expect(asc.rows.at(-1)!.cells.kwh).toBeNull();
-    expect(asc.rows[0].cells.kwh).toBe("0.1234");
+    expect(asc.rows[0].cells.kwh).toBe("0.12340");
     const desc = await queryPage({
       model: model("SmtInterval"),
       view: view("size=500&sort=kwh&dir=desc"),
       paging: "keyset",
       lookup,
     });
-    expect(desc.rows[0].cells.kwh).toBe("2.1234");
+    expect(desc.rows[0].cells.kwh).toBe("2.12340");
     expect(desc.rows.at(-1)!.cells.kwh).toBeNull();
   });
 
@@ -275,7 +275,7 @@ describe("values and relations", () => {
       paging: "keyset",
       lookup,
     });
-    expect(interval.rows[0].cells).toMatchObject({ kwh: "1.1234", intervalStart: "2026-01-01T00:15:00Z" });
+    expect(interval.rows[0].cells).toMatchObject({ kwh: "1.12340", intervalStart: "2026-01-01T00:15:00Z" });
   });
 
   it("links a foreign-key cell to the related row, and the row page shows both directions", async () => {

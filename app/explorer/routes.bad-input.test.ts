@@ -1,5 +1,6 @@
 // Bad view URLs through the real built app: every one answers 400 with the reason, never a 500.
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInCookie, startPortal, type RunningPortal } from "../../tests/support/portal-server";
 
@@ -8,7 +9,7 @@ let cookie: string;
 const token = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
   await client.query(
     `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source)

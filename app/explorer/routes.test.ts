@@ -65,11 +65,11 @@ describe("explorer routes", () => {
     const csv = await get("/admin/database/SmtInterval/export?format=csv&col=esiid&col=kwh");
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csv.headers.get("content-disposition")).toMatch(/attachment; filename="SmtInterval-.*\.csv"/);
-    expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.2500\r\n");
+    expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.25000\r\n");
   });
 
   it("neutralises spreadsheet formulas in CSV cells, and keeps negative numbers as numbers", async () => {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
     await client.connect();
     await client.query(
       `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source, kind, meter)
@@ -90,7 +90,7 @@ describe("explorer routes", () => {
         `'@SUM(1+1),"'=HYPERLINK(""http://evil.example"",""x"")",'+cmd|' /C calc'!A0,'-2+3,'\t=1+1\r\n`,
     );
     const intervals = await get("/admin/database/SmtInterval/export?format=csv&rawFileId.eq=2&col=kwh&col=esiid");
-    expect(await intervals.text()).toBe("esiid,kwh\r\n10443720000000002,-0.5000\r\n");
+    expect(await intervals.text()).toBe("esiid,kwh\r\n10443720000000002,-0.50000\r\n");
   });
 
   it("answers an unknown model or row with 404, not 500", async () => {
