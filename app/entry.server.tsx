@@ -7,12 +7,14 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/auth/nonce";
 import { createNonce, securityHeaders } from "~/auth/security-headers.server";
 import { getEnv } from "~/env/env.server";
+import { installBackpressureAwareWriter } from "~/http/response-writer.server";
 import { startBackgroundJobs } from "~/server-startup.server";
 
 const ABORT_DELAY = 5_000;
 
 // Fail fast at boot with one message listing every bad variable.
 getEnv();
+installBackpressureAwareWriter();
 startBackgroundJobs();
 
 export function handleError(error: unknown, { request }: { request: Request }) {

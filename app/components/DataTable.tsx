@@ -8,8 +8,7 @@ import {
 } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { Cell } from "~/components/explorer/Cell";
-import type { PageRow, RelationLink } from "~/explorer/query.server";
-import type { ExplorerModel } from "~/explorer/types";
+import type { ExplorerModel, PageRow, RelationLink } from "~/explorer/types";
 import { isSortable } from "~/explorer/view";
 
 export function relationHref(link: RelationLink): string {
@@ -28,15 +27,22 @@ interface DataTableProps {
   /** Visible column names; null shows all. */
   visible: string[] | null;
   sort?: { column: string | null; dir: "asc" | "desc"; href: (column: string) => string };
+  /** True while the next page or order is loading: the rows shown are about to change. */
+  pending?: boolean;
 }
 
 const columnHelper = createColumnHelper<PageRow>();
+
+function ariaSort(sort: DataTableProps["sort"], column: string): "ascending" | "descending" | undefined {
+  if (!sort || sort.column !== column) return undefined;
+  return sort.dir === "asc" ? "ascending" : "descending";
+}
 
 /**
  * Server-driven table: sorting, paging and filtering happen in SQL, so the table model runs in
  * manual mode and only renders the page it was given.
  */
-export function DataTable({ model, rows, visible, sort }: DataTableProps) {
+export function DataTable({ model, rows, visible, sort, pending = false }: DataTableProps) {
   const columns = useMemo(
     () => [
       columnHelper.display({
@@ -61,11 +67,7 @@ export function DataTable({ model, rows, visible, sort }: DataTableProps) {
               </>
             );
             return sort && isSortable(column) ? (
-              <Link
-                to={sort.href(column.name)}
-                className="explorer-sort"
-                aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
-              >
+              <Link to={sort.href(column.name)} className="explorer-sort">
                 {label}
               </Link>
             ) : (
@@ -104,13 +106,15 @@ export function DataTable({ model, rows, visible, sort }: DataTableProps) {
   });
 
   return (
-    <div className="explorer-scroll">
-      <table className="data explorer-table">
+    // Scrolls on its own (keyboard too), so a wide table never widens the page.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+    <div className="explorer-scroll" tabIndex={0} role="region" aria-label={`${model.name} rows`} aria-busy={pending}>
+      <table className={`data explorer-table${pending ? " explorer-pending" : ""}`}>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} scope="col">
+                <th key={header.id} scope="col" aria-sort={ariaSort(sort, header.column.id)}>
                   {flexRender(header.column.columnDef.header, header.getContext())}
                 </th>
               ))}

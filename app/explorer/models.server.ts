@@ -8,6 +8,7 @@ import type pg from "pg";
 import { isSecretColumn } from "./masking";
 import { getEnv } from "~/env/env.server";
 import { readOnly } from "./pool.server";
+import { quoteIdentifier } from "./sql.server";
 import type { ColumnKind, ExplorerColumn, ExplorerModel, ExplorerRelation, RowCount } from "./types";
 
 interface DmmfField {
@@ -43,6 +44,9 @@ interface CatalogIndex {
   primary: boolean;
   unique: boolean;
   columns: string[];
+  /** Access method: btree indexes order rows; a gin index with gin_trgm_ops serves substring search. */
+  method: string;
+  trigram: boolean;
 }
 interface CatalogForeignKey {
   fromTable: string;
@@ -57,7 +61,9 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const columns = await client.query<CatalogColumn>(
     `SELECT c.relname::text AS "table", a.attname::text AS "column", NOT a.attnotnull AS nullable,
             format_type(a.atttypid, a.atttypmod) AS "sqlType", t.typcategory::text AS "typeCategory",
-            CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS "enumLabels"
+            CASE WHEN t.typtype = 'e' THEN ARRAY(
+              SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder
+            ) END AS "enumLabels"
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -70,9 +76,14 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const indexes = await client.query<CatalogIndex>(
     `SELECT c.relname::text AS "table", i.indisprimary AS primary, i.indisunique AS unique,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
+            am.amname::text AS method,
+            EXISTS (SELECT 1 FROM unnest(i.indclass) oc JOIN pg_opclass o ON o.oid = oc
+                     WHERE o.opcname = 'gin_trgm_ops') AS trigram
        FROM pg_index i
        JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = ic.relam
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relname = ANY($1::text[])
       ORDER BY i.indisprimary DESC, i.indexrelid`,
@@ -81,9 +92,11 @@ async function readCatalog(client: pg.PoolClient, tables: string[]): Promise<Cat
   const foreignKeys = await client.query<CatalogForeignKey>(
     `SELECT src.relname::text AS "fromTable", dst.relname::text AS "toTable",
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS "fromColumns",
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord) AS "fromColumns",
             ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS "toColumns"
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                   ORDER BY k.ord) AS "toColumns"
        FROM pg_constraint con
        JOIN pg_class src ON src.oid = con.conrelid
        JOIN pg_class dst ON dst.oid = con.confrelid
@@ -148,7 +161,8 @@ export function buildModels(models: DmmfModel[], catalog: CatalogSnapshot): Expl
         nullable: catalogColumn.nullable,
         masked: isSecretColumn(field.name),
         isPrimaryKey: identity?.columns.includes(dbName) ?? false,
-        leadsIndex: tableIndexes.some((i) => i.columns[0] === dbName),
+        leadsIndex: tableIndexes.some((i) => i.method === "btree" && i.columns[0] === dbName),
+        trigramIndexed: tableIndexes.some((i) => i.trigram && i.columns.length === 1 && i.columns[0] === dbName),
         enumValues: catalogColumn.enumLabels,
       });
     }
@@ -259,9 +273,4 @@ export async function boundedCount(client: pg.PoolClient, model: ExplorerModel):
     `SELECT count(*) AS n FROM (SELECT 1 FROM ${quoteIdentifier(model.table)} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,
   );
   return Number(rows[0].n);
-}
-
-/** Quotes an identifier that came from metadata (never from a request). */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

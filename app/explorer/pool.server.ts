@@ -56,7 +56,15 @@ export class ExplorerTimeoutError extends Error {
   }
 }
 
+/** PostgreSQL refused a value in the view (SQLSTATE class 22, data exception): the request's fault. */
+export class ExplorerInputError extends Error {
+  constructor(detail: string) {
+    super(`PostgreSQL could not use a value in this view: ${detail}. Check the filters and page links.`);
+  }
+}
+
 const QUERY_CANCELED = "57014";
+const DATA_EXCEPTION_CLASS = "22";
 
 /** Runs work in a READ ONLY transaction with SET LOCAL statement_timeout; a timeout becomes ExplorerTimeoutError. */
 export async function readOnly<T>(
@@ -79,5 +87,8 @@ export async function readOnly<T>(
 }
 
 export function asExplorerError(error: unknown, timeoutMs: number): unknown {
-  return (error as { code?: string })?.code === QUERY_CANCELED ? new ExplorerTimeoutError(timeoutMs) : error;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === QUERY_CANCELED) return new ExplorerTimeoutError(timeoutMs);
+  if (typeof code === "string" && code.startsWith(DATA_EXCEPTION_CLASS)) return new ExplorerInputError(String(message));
+  return error;
 }

@@ -12,10 +12,12 @@ beforeAll(async () => {
   const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
   await client.query(
-    `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source) VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
+    `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source)
+     VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
   );
   await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId") VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
+    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
+     VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
   );
   await client.end();
   portal = await startPortal();
@@ -66,13 +68,37 @@ describe("explorer routes", () => {
     expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.25000\r\n");
   });
 
+  it("neutralises spreadsheet formulas in CSV cells, and keeps negative numbers as numbers", async () => {
+    const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
+    await client.connect();
+    await client.query(
+      `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source, kind, meter)
+       VALUES (2, '@SUM(1+1)', '=HYPERLINK("http://evil.example","x")', 5, '+cmd|'' /C calc''!A0', 'upload',
+               '-2+3', E'\t=1+1')`,
+    );
+    await client.query(
+      `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
+       VALUES ('10443720000000002', 'generation', '2026-01-01', -0.5, 2)`,
+    );
+    await client.end();
+    const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { headers: { cookie } });
+    const files = await get(
+      "/admin/database/SmtRawFile/export?format=csv&id.eq=2&col=filename&col=sha256&col=storageKey&col=kind&col=meter",
+    );
+    expect(await files.text()).toBe(
+      "sha256,filename,storageKey,kind,meter\r\n" +
+        `'@SUM(1+1),"'=HYPERLINK(""http://evil.example"",""x"")",'+cmd|' /C calc'!A0,'-2+3,'\t=1+1\r\n`,
+    );
+    const intervals = await get("/admin/database/SmtInterval/export?format=csv&rawFileId.eq=2&col=kwh&col=esiid");
+    expect(await intervals.text()).toBe("esiid,kwh\r\n10443720000000002,-0.50000\r\n");
+  });
+
   it("answers an unknown model or row with 404, not 500", async () => {
     const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
     expect((await get("/admin/database/NoSuchModel")).status).toBe(404);
     expect(
       (await get(`/admin/database/SmtRawFile/row?pk=${Buffer.from('["999"]').toString("base64url")}`)).status,
     ).toBe(404);
-    expect((await get("/admin/database/SmtRawFile/row?pk=garbage")).status).toBe(404);
     expect((await get("/admin/database/NoSuchModel/export")).status).toBe(404);
   });
 });

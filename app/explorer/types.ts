@@ -23,8 +23,10 @@ export interface ExplorerColumn {
   nullable: boolean;
   masked: boolean;
   isPrimaryKey: boolean;
-  /** True when an index starts with this column, so sorting and range filters on it are cheap. */
+  /** True when a btree index starts with this column, so sorting and range filters on it are cheap. */
   leadsIndex: boolean;
+  /** True when a pg_trgm GIN index covers this column, so substring search on it is cheap. */
+  trigramIndexed: boolean;
   enumValues: string[] | null;
 }
 
@@ -46,6 +48,9 @@ export interface ExplorerModel {
   relations: ExplorerRelation[];
 }
 
+/** How many rows a filtered view matches: exact up to the exact-count limit, else "more than", or unknown. */
+export type MatchCount = { kind: "exact"; value: number } | { kind: "moreThan"; value: number } | { kind: "unknown" };
+
 export type RowCount =
   | { kind: "exact"; value: number }
   | { kind: "estimate"; value: number }
@@ -64,3 +69,35 @@ export type CellValue =
   | { text: string; truncatedFrom: number };
 
 export type ExplorerRow = Record<string, CellValue>;
+
+export type ModelLookup = (name: string) => ExplorerModel | undefined;
+
+export interface RelationLink {
+  model: string;
+  /** Row token when the foreign key points at the target's primary key. */
+  pk: string | null;
+  /** Otherwise equality filters on the target table. */
+  filters: [string, string][];
+}
+
+export interface PageRow {
+  cells: ExplorerRow;
+  /** Primary-key token for the row page. */
+  pk: string;
+  /** Links for to-one relations, by the foreign-key field they start from. */
+  links: Record<string, RelationLink>;
+}
+
+export interface PageResult {
+  rows: PageRow[];
+  paging: "keyset" | "offset";
+  nextCursor: string | null;
+  prevCursor: string | null;
+  hasNext: boolean;
+  hasPrev: boolean;
+  page: number;
+  /** Exact count of matching rows, only when the table is small enough to count (offset paging). */
+  matching: number | null;
+  /** Sentences about cursors that no longer fit the view. */
+  problems: string[];
+}

@@ -12,6 +12,7 @@ function column(name: string, kind: ExplorerColumn["kind"], extra: Partial<Explo
     masked: false,
     isPrimaryKey: false,
     leadsIndex: false,
+    trigramIndexed: false,
     enumValues: null,
     ...extra,
   };
@@ -66,12 +67,14 @@ describe("view state in the URL", () => {
   });
 
   it("rejects values that do not fit the column type, and says why", () => {
-    expect(filterValueProblem(column("kwh", "decimal"), "gte", "1e3")).toMatch(/not a valid decimal/);
-    expect(filterValueProblem(column("n", "bigint"), "eq", "12345678901234567890123")).toMatch(/not a valid/);
+    expect(filterValueProblem(column("kwh", "decimal"), "gte", "1e3")).toMatch(/not a decimal number/);
+    expect(filterValueProblem(column("n", "bigint"), "eq", "12345678901234567890123")).toMatch(/out of range/);
     expect(filterValueProblem(column("n", "bigint"), "eq", "9223372036854775807")).toBeNull();
-    expect(filterValueProblem(column("at", "datetime"), "gte", "yesterday")).toMatch(/not a valid datetime/);
-    expect(filterValueProblem(column("flag", "boolean"), "eq", "yes")).toMatch(/not a valid boolean/);
-    expect(filterValueProblem(interval.columns[1], "eq", "solar")).toMatch(/not a valid choice/);
+    expect(filterValueProblem(column("at", "datetime"), "gte", "yesterday")).toMatch(/not a valid date and time/);
+    expect(filterValueProblem(column("flag", "boolean"), "eq", "yes")).toMatch(/choose true or false/);
+    expect(filterValueProblem(interval.columns[1], "eq", "solar")).toMatch(
+      /"solar" is not one of consumption, generation/,
+    );
     expect(filterValueProblem(column("doc", "json"), "contains", "x")).toMatch(/does not apply/);
   });
 

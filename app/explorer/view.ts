@@ -1,4 +1,5 @@
 import type { ColumnKind, ExplorerColumn, ExplorerModel } from "./types";
+import { textProblem, valueProblem } from "./values";
 
 /** Everything that defines a table view; it all lives in the URL so a view can be shared. */
 export interface ViewState {
@@ -55,41 +56,16 @@ export function opsForColumn(column: ExplorerColumn): FilterOp[] {
   return column.masked ? ["is"] : OPS_BY_KIND[column.kind];
 }
 
-const INTEGER = /^-?\d{1,19}$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const FLOAT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?Z?$/;
+/** Offset paging serves small tables only; a page number beyond this is a typo or a probe. */
+export const MAX_PAGE = 100_000;
 
 /** Why a filter value does not fit its column, or null when it does. */
 export function filterValueProblem(column: ExplorerColumn, op: FilterOp, value: string): string | null {
   if (!opsForColumn(column).includes(op)) return `"${OP_LABELS[op]}" does not apply to ${column.name}.`;
   if (op === "is") return value === "null" || value === "notnull" ? null : `${column.name}: choose null or not null.`;
-  if (op === "contains" || op === "starts") return value === "" ? `${column.name}: enter some text.` : null;
-  const ok = (() => {
-    switch (column.kind) {
-      case "int":
-      case "bigint":
-        return INTEGER.test(value);
-      case "decimal":
-        return DECIMAL.test(value);
-      case "float":
-        return FLOAT.test(value);
-      case "date":
-        return DATE.test(value);
-      case "datetime":
-        return DATETIME.test(value);
-      case "boolean":
-        return value === "true" || value === "false";
-      case "enum":
-        return column.enumValues?.includes(value) ?? false;
-      default:
-        return true;
-    }
-  })();
-  return ok
-    ? null
-    : `${column.name}: "${value}" is not a valid ${column.kind === "enum" ? "choice" : column.kind} value.`;
+  if (op === "contains" || op === "starts")
+    return value === "" ? `${column.name}: enter some text.` : textProblem(`${column.name}: text`, value);
+  return valueProblem(column, value);
 }
 
 export function filterKey(filter: Pick<Filter, "relation" | "field" | "op">): string {
@@ -128,8 +104,10 @@ export interface ParsedView {
   view: ViewState;
   /** Sentences about URL parts that were ignored. */
   problems: string[];
-  /** Set when the URL carried an "add filter" form submission: the canonical URL to redirect to. */
+  /** Set when the URL carried an accepted "add filter" form submission: the canonical URL to redirect to. */
   canonicalSearch: string | null;
+  /** An "add filter" submission that was refused (its reason is in problems), to show again in the form. */
+  rejectedFilter: { field: string; op: string; value: string } | null;
 }
 
 export function parseView(
@@ -154,32 +132,52 @@ export function parseView(
   const sortParam = params.get("sort");
   const sortColumn = sortParam ? columnOf(model, sortParam) : undefined;
   if (sortParam && !isSortable(sortColumn)) problems.push(`Cannot sort by ${sortParam}; showing the default order.`);
-  const requestedSize = Number(params.get("size") ?? DEFAULT_PAGE_SIZE);
+  const search = (params.get("q") ?? "").trim().slice(0, 200);
+  const searchProblem = textProblem("The search text", search);
+  if (searchProblem) problems.push(searchProblem);
+  const page = wholeNumber(params.get("page"), 1, MAX_PAGE);
+  if (page === null) problems.push(`page must be a whole number from 1 to ${MAX_PAGE.toLocaleString("en-US")}.`);
+  const pageSize = wholeNumber(params.get("size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (pageSize === null) problems.push(`size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  const dir = params.get("dir");
+  if (dir !== null && dir !== "asc" && dir !== "desc") problems.push("dir must be asc or desc.");
   const visible = params.getAll("col").filter((name) => columnOf(model, name));
 
   const view: ViewState = {
     sort: isSortable(sortColumn) ? sortColumn!.name : null,
-    dir: params.get("dir") === "desc" ? "desc" : "asc",
+    dir: dir === "desc" ? "desc" : "asc",
     filters,
-    search: (params.get("q") ?? "").trim().slice(0, 200),
+    search: searchProblem ? "" : search,
     visible: visible.length ? visible : null,
     after: params.get("after"),
     before: params.get("before"),
-    page: Math.max(1, Math.floor(Number(params.get("page")) || 1)),
-    pageSize:
-      Number.isInteger(requestedSize) && requestedSize > 0 ? Math.min(requestedSize, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE,
+    page: page ?? 1,
+    pageSize: pageSize ?? DEFAULT_PAGE_SIZE,
   };
 
   let canonicalSearch: string | null = null;
   const addField = params.get(ADD_FIELD);
+  let rejectedFilter: ParsedView["rejectedFilter"] = null;
   if (addField !== null) {
+    const added = { field: addField, op: params.get(ADD_OP) ?? "", value: params.get(ADD_VALUE) ?? "" };
     const before = filters.length;
-    addFilter(`${addField}.${params.get(ADD_OP) ?? ""}`, params.get(ADD_VALUE) ?? "");
-    if (filters.length > before) view.after = view.before = null;
-    view.page = 1;
-    canonicalSearch = viewSearchParams(view).toString();
+    addFilter(`${added.field}.${added.op}`, added.value);
+    if (filters.length > before) {
+      // Accepted: redirect to the view's own URL, back on the first page.
+      canonicalSearch = viewSearchParams(firstPage(view)).toString();
+    } else {
+      rejectedFilter = added;
+    }
   }
-  return { view, problems, canonicalSearch };
+  return { view, problems, canonicalSearch, rejectedFilter };
+}
+
+/** The parameter as a whole number from 1 to max; absent means fallback; null when it is anything else. */
+function wholeNumber(text: string | null, fallback: number, max: number): number | null {
+  if (text === null || text === "") return fallback;
+  if (!/^\d{1,9}$/.test(text)) return null;
+  const number = Number(text);
+  return number >= 1 && number <= max ? number : null;
 }
 
 export function isSortable(column: ExplorerColumn | undefined): boolean {

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
+import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable } from "~/components/DataTable";
-import { RowCountLabel } from "~/components/explorer/RowCountLabel";
+import { ExportLinks } from "~/components/explorer/ExportLinks";
+import { ViewCountLabel } from "~/components/explorer/RowCountLabel";
 import { ColumnPicker, FilterBar, SearchForm } from "~/components/explorer/ViewControls";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { tableView } from "~/explorer/explorer.server";
@@ -14,16 +15,14 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [
   { title: `${params.model} · Database · Operator portal` },
 ];
 
-const RouteParams = z.object({ model: z.string().min(1).max(200) });
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const { model: modelName } = RouteParams.parse(params);
+  const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const result = await tableView(modelName, url.searchParams);
   if (result.kind === "notFound") throw json({ error: `There is no model called ${modelName}.` }, { status: 404 });
   if (result.kind === "redirect") throw redirect(`${url.pathname}?${result.search}`);
-  return json(result);
+  return json(result, { status: result.problems.length ? 400 : 200 });
 }
 
 function href(view: ViewState): string {
@@ -32,7 +31,12 @@ function href(view: ViewState): string {
 }
 
 export default function ModelTable() {
-  const { model, related, view, count, page, problems, timeout } = useLoaderData<typeof loader>();
+  const { model, related, view, count, page, problems, notices, timeout, matching, rejectedFilter } =
+    useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const location = useLocation();
+  // Sorting, paging or filtering this table: the rows on screen are about to be replaced.
+  const pending = navigation.state === "loading" && navigation.location.pathname === location.pathname;
   const sortHref = (column: string) =>
     href(firstPage({ ...view, sort: column, dir: view.sort === column && view.dir === "asc" ? "desc" : "asc" }));
   const exportParams = viewSearchParams(firstPage(view));
@@ -48,25 +52,23 @@ export default function ModelTable() {
       <div className="row explorer-heading">
         <h1>{model.name}</h1>
         <span className="muted" data-testid="row-count">
-          <RowCountLabel count={count} /> rows · key {model.primaryKey.join(", ")} · read-only
+          <ViewCountLabel count={count} matching={matching} /> · key {model.primaryKey.join(", ")} · read-only
         </span>
-        <span className="row explorer-export">
-          <a className="button secondary" href={exportHref("csv")} download>
-            Export CSV
-          </a>
-          <a className="button secondary" href={exportHref("json")} download>
-            Export JSON
-          </a>
-        </span>
+        <ExportLinks href={exportHref} count={count} matching={matching} />
       </div>
       <div className="row explorer-toolbar">
         <SearchForm view={view} />
         <ColumnPicker model={model} view={view} />
       </div>
-      <FilterBar key={href(firstPage(view))} model={model} related={related} view={view} />
+      <FilterBar key={href(firstPage(view))} model={model} related={related} view={view} rejected={rejectedFilter} />
       {problems.map((problem) => (
-        <p key={problem} className="error-text">
+        <p key={problem} className="error-text" role="alert">
           {problem}
+        </p>
+      ))}
+      {notices.map((notice) => (
+        <p key={notice} className="muted explorer-notice" role="status">
+          {notice}
         </p>
       ))}
       {timeout ? (
@@ -81,6 +83,7 @@ export default function ModelTable() {
             rows={page.rows}
             visible={view.visible}
             sort={{ column: view.sort, dir: view.dir, href: sortHref }}
+            pending={pending}
           />
           <nav className="row explorer-pager" aria-label="Pages">
             {page.hasPrev ? (
@@ -97,9 +100,11 @@ export default function ModelTable() {
             ) : (
               <span className="muted">← Previous</span>
             )}
-            <span className="muted" data-testid="page-info">
+            <span className="muted" data-testid="page-info" aria-live="polite">
+              {pending ? "Loading… " : ""}
               {page.paging === "offset" && page.matching !== null
-                ? `Page ${view.page} of ${Math.max(1, Math.ceil(page.matching / pageSize))} · ${page.matching.toLocaleString("en-US")} matching`
+                ? `Page ${view.page} of ${Math.max(1, Math.ceil(page.matching / pageSize))} · ` +
+                  `${page.matching.toLocaleString("en-US")} matching`
                 : `${page.rows.length} rows on this page · keyset paging`}
             </span>
             {page.hasNext ? (

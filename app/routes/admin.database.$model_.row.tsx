@@ -5,6 +5,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireOperator } from "~/auth/operator.server";
+import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable, relationHref } from "~/components/DataTable";
 import { Cell } from "~/components/explorer/Cell";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -14,12 +15,11 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [
   { title: `${params.model} row · Database · Operator portal` },
 ];
 
-const RouteParams = z.object({ model: z.string().min(1).max(200) });
 const RowQuery = z.object({ pk: z.string().min(1).max(4096) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const { model: modelName } = RouteParams.parse(params);
+  const modelName = requireModelParam(params);
   const url = new URL(request.url);
   const query = RowQuery.safeParse({ pk: url.searchParams.get("pk") });
   if (!query.success)
@@ -27,11 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const result = await rowView(modelName, query.data.pk, url.searchParams);
   if (result.kind === "notFound")
     throw json({ error: `There is no ${modelName} row with that key. It may have been deleted.` }, { status: 404 });
-  return json(result);
+  if (result.kind === "badRequest") throw json({ error: result.problem }, { status: 400 });
+  return json(result, { status: result.problems.length ? 400 : 200 });
 }
 
 export default function RowPage() {
-  const { model, pk, row, toMany } = useLoaderData<typeof loader>();
+  const { model, pk, row, toMany, problems } = useLoaderData<typeof loader>();
   const pagerHref = (relation: string, key: "after" | "before", cursor: string) =>
     `?${new URLSearchParams({ pk, [`${relation}.${key}`]: cursor })}`;
   return (
@@ -39,6 +40,11 @@ export default function RowPage() {
       <p className="muted">
         <Link to="/admin/database">Database</Link> / <Link to={`/admin/database/${model.name}`}>{model.name}</Link> /
       </p>
+      {problems.map((problem) => (
+        <p key={problem} className="error-text" role="alert">
+          {problem}
+        </p>
+      ))}
       <h1>
         {model.name} {model.primaryKey.map((field) => String(row.cells[field] ?? "")).join(" · ")}
       </h1>
@@ -87,7 +93,7 @@ export default function RowPage() {
             {related.relation} <span className="muted">→ {related.targetModel.name}</span>{" "}
             <Link
               className="muted"
-              to={`/admin/database/${related.targetModel.name}?${new URLSearchParams(related.filters.map(([field, value]) => [`${field}.eq`, value]))}`}
+              to={relationHref({ model: related.targetModel.name, pk: null, filters: related.filters })}
             >
               open in table
             </Link>

@@ -73,3 +73,70 @@ test("an operator filters, sorts, pages, follows a relation and exports CSV", as
   expect(csv.length).toBeGreaterThan(1000);
   expect(csv.slice(1).every((line) => line.startsWith("1044372"))).toBe(true);
 });
+
+test("the table reads well and explains itself: sort state, counts, bad filters, columns, copy, phones", async ({
+  adminPage: page,
+  portal,
+}, testInfo) => {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: portal.baseUrl });
+  await page.goto(`${portal.baseUrl}/admin/database/SmtInterval?esiid.starts=1044372&sort=kwh&dir=desc`);
+
+  // aria-sort sits on the column header, not on the link inside it.
+  await expect(page.locator('th[aria-sort="descending"]')).toContainText("kwh");
+  await expect(page.locator("a[aria-sort]")).toHaveCount(0);
+  // Descending puts NULLs last, like ascending.
+  const firstKwh = page.locator("table.explorer-table tbody tr").first().locator("td").nth(4);
+  await expect(firstKwh).toHaveText(/^\d+\.\d+$/);
+
+  // A filtered view says how many rows match, and the export buttons say how many they will write.
+  await expect(page.getByTestId("row-count")).toContainText(/match/);
+  await expect(page.getByRole("link", { name: /Export CSV \(.+ rows\)/ })).toBeVisible();
+
+  // Identifiers are one line, cut with an ellipsis, and can be copied.
+  const copy = page.getByRole("button", { name: "Copy esiid" }).first();
+  await copy.click();
+  await expect(page.getByRole("button", { name: "Copied esiid" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^1044372\d{10}$/);
+
+  // A bad value typed in the filter bar gets the same sentence the URL gets, and stays there to be corrected.
+  await page.getByLabel("Filter column").selectOption("intervalStart");
+  await page.getByLabel("Filter operator").selectOption("gte");
+  await page.getByLabel("Value").fill("2026-99-99");
+  await page.getByRole("button", { name: "Add filter" }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: 'intervalStart: "2026-99-99" is not a valid date' }),
+  ).toBeVisible();
+  await expect(page.getByLabel("Value")).toHaveValue("2026-99-99");
+
+  // The Columns pop-up closes on Escape and on a click outside; hiding every column is refused with a reason.
+  const columns = page.locator("details.explorer-columns");
+  await page.getByText("Columns", { exact: true }).click();
+  await expect(columns).toHaveAttribute("open", "");
+  await page.keyboard.press("Escape");
+  await expect(columns).not.toHaveAttribute("open", "");
+  await page.getByText("Columns", { exact: true }).click();
+  await page.getByRole("heading", { name: "SmtInterval" }).click();
+  await expect(columns).not.toHaveAttribute("open", "");
+  await page.getByText("Columns", { exact: true }).click();
+  for (const box of await columns.getByRole("checkbox").all()) await box.uncheck();
+  const before = page.url();
+  await page.getByRole("button", { name: "Show these columns" }).click();
+  await expect(columns.getByRole("alert")).toHaveText("Keep at least one column visible.");
+  expect(page.url()).toBe(before);
+
+  // On a phone the page never scrolls sideways: the table scrolls inside its own container.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${portal.baseUrl}/admin/database/SmtInterval`);
+  const widths = await page.evaluate(() => {
+    const scroller = document.querySelector(".explorer-scroll")!;
+    return {
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      table: scroller.scrollWidth,
+      container: scroller.clientWidth,
+    };
+  });
+  expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+  expect(widths.table).toBeGreaterThan(widths.container);
+  await page.screenshot({ path: testInfo.outputPath("explorer-390.png"), fullPage: true });
+});

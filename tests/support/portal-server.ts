@@ -7,6 +7,8 @@ export interface RunningPortal {
   baseUrl: string;
   /** Ends the server at once (SIGKILL), as a crash would, and waits for it to be gone. */
   crash: () => Promise<void>;
+  /** The server process, for tests that watch its memory. */
+  pid: number;
   adminToken: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -53,6 +55,7 @@ export async function startPortal(
   }
   return {
     baseUrl,
+    pid: child.pid!,
     adminToken: env.ADMIN_TOKEN ?? "",
     output: () => output,
     crash: () =>

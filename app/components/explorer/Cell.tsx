@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { bytesLabel, jsonPreview, prettyJson } from "~/explorer/format";
+import { CopyButton } from "~/components/CopyButton";
 import type { CellValue, ExplorerColumn } from "~/explorer/types";
 import { Time } from "../Time";
 
@@ -16,6 +17,33 @@ function LongText({ text, fullLength, fullHref }: { text: string; fullLength: nu
     </details>
   );
 }
+
+/** An identifier (no whitespace): one line, cut with an ellipsis, whole on hover and focus, with a copy button. */
+function Identifier({ value, label, href }: { value: string; label: string; href?: string }) {
+  const text = (
+    <span className="mono explorer-ident" title={value}>
+      {value}
+    </span>
+  );
+  return (
+    <span className="explorer-ident-cell">
+      {href ? (
+        <Link to={href} title={value}>
+          {text}
+        </Link>
+      ) : (
+        // Focusable so the keyboard can reveal the whole value, as hover does.
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+        <span tabIndex={0} className="explorer-ident-focus">
+          {text}
+        </span>
+      )}
+      <CopyButton value={value} label={label} />
+    </span>
+  );
+}
+
+const IDENTIFIER = /^\S{12,}$/;
 
 export function Cell({
   column,
@@ -47,6 +75,8 @@ export function Cell({
     }
     return <LongText text={value.text} fullLength={value.truncatedFrom} fullHref={rowHref} />;
   }
+  if (column.kind === "text" && typeof value === "string" && IDENTIFIER.test(value))
+    return <Identifier value={value} label={column.name} href={href} />;
   const content =
     column.kind === "datetime" && typeof value === "string" ? (
       <Time value={value} precision="exact" />

@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ExplorerColumn, ExplorerModel } from "~/explorer/types";
 import {
   ADD_FILTER_PARAMS,
@@ -44,11 +44,49 @@ export function SearchForm({ view }: { view: ViewState }) {
   );
 }
 
+/** Closes a <details> pop-up on Escape (focus back on its summary) and on a click or focus outside it. */
+function useDismissable(ref: React.RefObject<HTMLDetailsElement>) {
+  useEffect(() => {
+    const close = (event: Event) => {
+      const details = ref.current;
+      if (!details?.open) return;
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== "Escape") return;
+        details.open = false;
+        details.querySelector("summary")?.focus();
+      } else if (!details.contains(event.target as Node)) {
+        details.open = false;
+      }
+    };
+    document.addEventListener("keydown", close);
+    document.addEventListener("mousedown", close);
+    document.addEventListener("focusin", close);
+    return () => {
+      document.removeEventListener("keydown", close);
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("focusin", close);
+    };
+  }, [ref]);
+}
+
 export function ColumnPicker({ model, view }: { model: ExplorerModel; view: ViewState }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useDismissable(ref);
   return (
-    <details className="explorer-columns">
+    <details className="explorer-columns" ref={ref}>
       <summary>Columns</summary>
-      <Form method="get">
+      <Form
+        method="get"
+        onChange={() => setRefusal(null)}
+        onSubmit={(event) => {
+          // No column at all would show an empty table; the server would read no col as "all columns".
+          if (new FormData(event.currentTarget).getAll("col").length === 0) {
+            event.preventDefault();
+            setRefusal("Keep at least one column visible.");
+          }
+        }}
+      >
         <HiddenView params={viewSearchParams(view)} except={["col", ...PAGING_KEYS]} />
         {model.columns.map((column) => (
           <label key={column.name} className="explorer-check">
@@ -61,6 +99,11 @@ export function ColumnPicker({ model, view }: { model: ExplorerModel; view: View
             {column.name}
           </label>
         ))}
+        {refusal ? (
+          <p className="error-text" role="alert">
+            {refusal}
+          </p>
+        ) : null}
         <button type="submit" className="secondary">
           Show these columns
         </button>
@@ -88,7 +131,7 @@ function filterFields(model: ExplorerModel, related: ExplorerModel[]): FilterFie
   return [...own, ...through];
 }
 
-function ValueInput({ column, op }: { column: ExplorerColumn; op: string }) {
+function ValueInput({ column, op, defaultValue }: { column: ExplorerColumn; op: string; defaultValue?: string }) {
   if (op === "is") {
     return (
       <select name={ADD_FILTER_PARAMS.value} aria-label="Value">
@@ -123,25 +166,34 @@ function ValueInput({ column, op }: { column: ExplorerColumn; op: string }) {
       aria-label="Value"
       placeholder={placeholder}
       inputMode={numeric ? "decimal" : undefined}
+      defaultValue={defaultValue}
       required
     />
   );
+}
+
+function filterValueLabel(filter: Filter): string {
+  if (filter.op !== "is") return filter.value;
+  return filter.value === "null" ? "null" : "not null";
 }
 
 export function FilterBar({
   model,
   related,
   view,
+  rejected,
 }: {
   model: ExplorerModel;
   related: ExplorerModel[];
   view: ViewState;
+  /** A filter the server refused: shown again so it can be corrected (the reason is on the page). */
+  rejected: { field: string; op: string; value: string } | null;
 }) {
   const fields = filterFields(model, related);
-  const [fieldKey, setFieldKey] = useState(fields[0]?.key ?? "");
+  const [fieldKey, setFieldKey] = useState(rejected?.field ?? fields[0]?.key ?? "");
   const field = fields.find((f) => f.key === fieldKey) ?? fields[0];
   const ops = field ? opsForColumn(field.column) : [];
-  const [op, setOp] = useState<string>(ops[0] ?? "is");
+  const [op, setOp] = useState<string>(rejected?.op ?? ops[0] ?? "is");
   const currentOp = ops.includes(op as never) ? op : ops[0];
   const params = viewSearchParams(view);
 
@@ -166,8 +218,7 @@ export function FilterBar({
                 {filter.relation ? `${filter.relation} → ` : ""}
                 {filter.field}
               </span>{" "}
-              {OP_LABELS[filter.op]}{" "}
-              <strong>{filter.op === "is" ? (filter.value === "null" ? "null" : "not null") : filter.value}</strong>{" "}
+              {OP_LABELS[filter.op]} <strong>{filterValueLabel(filter)}</strong>{" "}
               <Link to={withoutFilter(filter)} aria-label={`Remove filter on ${filter.field}`}>
                 ×
               </Link>
@@ -202,7 +253,12 @@ export function FilterBar({
               </option>
             ))}
           </select>
-          <ValueInput key={`${field.key}-${currentOp}`} column={field.column} op={currentOp} />
+          <ValueInput
+            key={`${field.key}-${currentOp}`}
+            column={field.column}
+            op={currentOp}
+            defaultValue={rejected && rejected.field === field.key ? rejected.value : undefined}
+          />
           <button type="submit" className="secondary">
             Add filter
           </button>

@@ -1,0 +1,174 @@
+// One page of a table view: the SELECT with its keyset or offset paging, and the cursors around it.
+import type pg from "pg";
+import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
+import { keysetSql, orderBySql, orderKeys, viewWalk } from "./order.server";
+import { ExplorerTimeoutError, readOnly } from "./pool.server";
+import { relationLink } from "./relations.server";
+import { identitySelection, selectionFor } from "./selection.server";
+import { quoteIdentifier, SqlParams } from "./sql.server";
+import { decodeKeyToken, encodeToken } from "./token.server";
+import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
+import { columnOf, type ViewState } from "./view";
+import { searchIsIndexed, whereSql, type SearchScope } from "./where.server";
+
+export const SEARCH_TIMEOUT_MS = 3_000;
+
+/** Keyset paging means a large table: there the global search keeps to trigram-indexed columns. */
+export function searchScopeFor(paging: "keyset" | "offset"): SearchScope {
+  return paging === "keyset" ? "indexed" : "all";
+}
+
+export interface PageRequest {
+  model: ExplorerModel;
+  view: ViewState;
+  paging: "keyset" | "offset";
+  lookup: ModelLookup;
+  /** Visible columns; defaults to all. */
+  columns?: ExplorerColumn[];
+}
+
+export interface PageQuery {
+  text: string;
+  values: (string | null)[];
+  /** True when walking backwards (a `before` cursor): rows come in reverse view order. */
+  reversed: boolean;
+  decodeRow: (record: Record<string, unknown>) => PageRow;
+  cursorOf: (record: Record<string, unknown>) => string;
+  problems: string[];
+}
+
+export function pageQuery(request: PageRequest): PageQuery {
+  const { model, view, paging, lookup } = request;
+  const params = new SqlParams();
+  const problems: string[] = [];
+  const keys = orderKeys(model, view.sort);
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
+
+  let reversed = false;
+  const cursorToken = paging === "keyset" ? (view.after ?? view.before) : null;
+  if (cursorToken) {
+    const cursor = decodeKeyToken(cursorToken, keys);
+    if ("problem" in cursor) {
+      problems.push(`The page link does not fit this view: ${cursor.problem} Showing the first page.`);
+    } else {
+      reversed = !view.after;
+      conditions.push(keysetSql(keys, cursor.values, viewWalk(view.dir, reversed), params));
+    }
+  }
+
+  const toOne = model.relations.filter((r) => r.kind === "toOne");
+  const foreignKeys = toOne.flatMap((r) => r.localFields.map((f) => columnOf(model, f)!));
+  const identityColumns = [...new Set([...keys, ...foreignKeys])];
+  const selection = selectionFor(request.columns ?? model.columns, "table");
+  const identity = identitySelection(identityColumns);
+  const limit = params.bind(String(view.pageSize + 1), "int");
+  const offset = paging === "offset" ? ` OFFSET ${params.bind(String((view.page - 1) * view.pageSize), "int")}` : "";
+  const matching =
+    `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t` +
+    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "");
+  const walk = viewWalk(view.dir, reversed);
+  // With a filter an index serves, PostgreSQL may still walk the ordering index and test every row, hoping
+  // to meet a page of matches early; when the matches sit far along that order it reads most of the table.
+  // OFFSET 0 fences the filter into its own plan (its index), and only the matches are sorted.
+  const text =
+    paging === "keyset" && indexServesFilter(model, view, keys[0])
+      ? `SELECT * FROM (${matching} OFFSET 0) t ORDER BY ${orderBySql(keys, walk, (_, i) => `t.k${i}`)} LIMIT ${limit}`
+      : `${matching} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
+
+  const decodeRow = (record: Record<string, unknown>): PageRow => {
+    const raw = identity.read(record);
+    const links: Record<string, RelationLink> = {};
+    for (const relation of toOne) {
+      const values = relation.localFields.map((f) => raw.get(f) ?? null);
+      if (values.some((v) => v === null)) continue;
+      links[relation.localFields[0]] = relationLink(
+        relation.targetModel,
+        relation.remoteFields,
+        values as string[],
+        lookup,
+      );
+    }
+    return { cells: selection.decode(record), pk: encodeToken(model.primaryKey.map((f) => raw.get(f) ?? null)), links };
+  };
+  const cursorOf = (record: Record<string, unknown>) => {
+    const raw = identity.read(record);
+    return encodeToken(keys.map((key) => raw.get(key.name) ?? null));
+  };
+  return { text, values: params.values, reversed, decodeRow, cursorOf, problems };
+}
+
+export async function queryPage(request: PageRequest): Promise<PageResult> {
+  const { view, paging } = request;
+  const query = pageQuery(request);
+  const timeout = view.search ? SEARCH_TIMEOUT_MS : undefined;
+  return readOnly(async (client) => {
+    const { rows: records } = await client.query<Record<string, unknown>>(query.text, query.values);
+    const more = records.length > view.pageSize;
+    const pageRecords = records.slice(0, view.pageSize);
+    if (query.reversed) pageRecords.reverse();
+    const first = pageRecords[0];
+    const last = pageRecords[pageRecords.length - 1];
+    const cameWithCursor = !query.problems.length && !!(view.after || view.before);
+
+    let hasNext: boolean;
+    let hasPrev: boolean;
+    if (paging === "offset") {
+      hasNext = more;
+      hasPrev = view.page > 1;
+    } else if (query.reversed) {
+      hasNext = true;
+      hasPrev = more;
+    } else {
+      hasNext = more;
+      hasPrev = cameWithCursor;
+    }
+    const matching = paging === "offset" ? await countMatching(client, request) : null;
+    return {
+      rows: pageRecords.map(query.decodeRow),
+      paging,
+      nextCursor: hasNext && last ? query.cursorOf(last) : null,
+      prevCursor: hasPrev && first ? query.cursorOf(first) : null,
+      hasNext,
+      hasPrev,
+      page: view.page,
+      matching,
+      problems: query.problems,
+    };
+  }, timeout);
+}
+
+/** How long a large table may spend counting the rows a filter matches before the count is "unknown". */
+const MATCH_COUNT_TIMEOUT_MS = 500;
+
+/** Rows matching the view's filters, counted up to EXACT_COUNT_LIMIT + 1; null when counting takes too long. */
+export async function countMatchingRows(request: PageRequest): Promise<number | null> {
+  try {
+    return await readOnly((client) => countMatching(client, request), MATCH_COUNT_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof ExplorerTimeoutError) return null;
+    throw error;
+  }
+}
+
+/** True when a filter or the search is served by an index other than the one that orders the page. */
+function indexServesFilter(model: ExplorerModel, view: ViewState, firstKey: ExplorerColumn): boolean {
+  if (view.search && searchIsIndexed(model, view.search)) return true;
+  return view.filters.some((filter) => {
+    const column = filter.relation ? undefined : columnOf(model, filter.field);
+    if (!column || column === firstKey || filter.op === "is") return false;
+    return filter.op === "contains" || filter.op === "starts" ? column.trigramIndexed : column.leadsIndex;
+  });
+}
+
+async function countMatching(client: pg.PoolClient, request: PageRequest): Promise<number> {
+  const { model, view, lookup, paging } = request;
+  if (!view.filters.length && !view.search) return boundedCount(client, model);
+  const params = new SqlParams();
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
+  const matching = `SELECT 1 FROM ${quoteIdentifier(model.table)} t WHERE ${conditions.join(" AND ")}`;
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (${matching} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,
+    params.values,
+  );
+  return Number(rows[0].n);
+}
