@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { getEnv } from "~/env/env.server";
+import { logger } from "~/log/logger.server";
 import { startBackgroundJobs } from "~/server-startup.server";
 
 const ABORT_DELAY = 5_000;
@@ -13,10 +14,13 @@ const ABORT_DELAY = 5_000;
 getEnv();
 startBackgroundJobs();
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
-  // Logged for operators; the browser only ever sees the error boundary.
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  // Logged with its stack for operators; the browser only ever sees the error boundary.
+  logger().error(
+    { err: error, requestId: context.requestId, method: request.method, url: request.url },
+    "Unhandled error while answering a request",
+  );
 }
 
 export default function handleRequest(
@@ -51,7 +55,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger().error({ err: error, url: request.url }, "Error while streaming a page");
         },
       },
     );

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { freePort } from "./test-database";
 
 export interface RunningPortal {
@@ -10,7 +9,7 @@ export interface RunningPortal {
 }
 
 /**
- * The real built app under remix-serve, on a free port, with this process's environment
+ * The real built app under scripts/serve.ts (what `npm start` runs), on a free port, with this process's environment
  * (DATABASE_URL, secrets, …) plus `env` overrides.
  */
 export async function startPortal(options: { env?: Record<string, string | undefined> } = {}): Promise<RunningPortal> {
@@ -22,8 +21,7 @@ export async function startPortal(options: { env?: Record<string, string | undef
     HOST: "127.0.0.1",
     ...options.env,
   };
-  const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const child: ChildProcess = spawn(process.execPath, [serveCli, "build/index.js"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "build/index.js"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
