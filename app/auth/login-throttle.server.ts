@@ -2,8 +2,17 @@ import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 
 // Per client: 5 failures per 15 minutes. Overall: 50 per 15 minutes, because the client key comes
 // from headers a caller can vary.
-const perClient = new RateLimiterMemory({ keyPrefix: "login-client", points: 5, duration: 15 * 60 });
-const overall = new RateLimiterMemory({ keyPrefix: "login-all", points: 50, duration: 15 * 60 });
+export const LOGIN_THROTTLE = { perClient: 5, overall: 50, windowSeconds: 15 * 60 } as const;
+const perClient = new RateLimiterMemory({
+  keyPrefix: "login-client",
+  points: LOGIN_THROTTLE.perClient,
+  duration: LOGIN_THROTTLE.windowSeconds,
+});
+const overall = new RateLimiterMemory({
+  keyPrefix: "login-all",
+  points: LOGIN_THROTTLE.overall,
+  duration: LOGIN_THROTTLE.windowSeconds,
+});
 
 export function clientKey(request: Request) {
   return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
