@@ -62,7 +62,8 @@ async function ercotRunFailed(): Promise<CheckResult> {
   });
   if (!run || run.status === "succeeded")
     return result("ercot-run-failed", "ok", run ? `Run #${run.id} succeeded.` : "No run has finished yet.");
-  const reason = run.error ? `: ${run.error.split("\n")[0].slice(0, 200)}` : ".";
+  const firstLine = run.error?.split("\n")[0] ?? "";
+  const reason = firstLine ? `: ${firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine}` : ".";
   return result(
     "ercot-run-failed",
     run.status === "partial" ? "warn" : "alert",

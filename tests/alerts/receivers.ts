@@ -15,6 +15,11 @@ export async function startWebhookReceiver(secret: string) {
   const received: ReceivedWebhook[] = [];
   const state = { failWith: null as number | null, requests: 0 };
   const server = http.createServer((req, res) => {
+    // GET lists what arrived, for browser tests whose receiver lives in another process.
+    if (req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(received));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
