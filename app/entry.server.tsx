@@ -8,6 +8,7 @@ import { NonceProvider } from "~/auth/nonce";
 import { createNonce, securityHeaders } from "~/auth/security-headers.server";
 import { getEnv } from "~/env/env.server";
 import { installBackpressureAwareWriter } from "~/http/response-writer.server";
+import { logger } from "~/log/logger.server";
 import { startBackgroundJobs } from "~/server-startup.server";
 
 const ABORT_DELAY = 5_000;
@@ -17,10 +18,13 @@ getEnv();
 installBackpressureAwareWriter();
 startBackgroundJobs();
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
-  // Logged for operators; the browser only ever sees the error boundary.
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  // Logged with its stack for operators; the browser only ever sees the error boundary.
+  logger().error(
+    { err: error, requestId: context.requestId, method: request.method, url: request.url },
+    "Unhandled error while answering a request",
+  );
 }
 
 export default function handleRequest(
@@ -58,7 +62,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger().error({ err: error, url: request.url }, "Error while streaming a page");
         },
       },
     );

@@ -1,3 +1,4 @@
+import { startAlertSchedule } from "~/alerts/schedule.server";
 import { startErcotSchedule } from "~/ercot/schedule.server";
 
 declare global {
@@ -9,4 +10,5 @@ export function startBackgroundJobs() {
   if (globalThis.__backgroundJobsStarted) return;
   globalThis.__backgroundJobsStarted = true;
   startErcotSchedule();
+  startAlertSchedule();
 }

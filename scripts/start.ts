@@ -1,4 +1,4 @@
-// `npm start`: database (embedded unless DATABASE_URL), admin token, env check, migrations, build, remix-serve.
+// `npm start`: database (embedded unless DATABASE_URL), admin token, env check, migrations, build, scripts/serve.ts.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
@@ -84,8 +84,7 @@ async function main() {
     process.exit(1);
   }
 
-  const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const server = spawn(process.execPath, [serveCli, "build/index.js"], {
+  const server = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/serve.ts"), "build/index.js"], {
     stdio: "inherit",
     env: { ...env, NODE_ENV: env.NODE_ENV ?? "production" } as NodeJS.ProcessEnv,
   });

@@ -5,11 +5,12 @@ import { clientAddress } from "./client.server";
 /** Every secret-guarded entry point: each has its own budget, so noise on one never blocks another. */
 export type SecretScope = "login" | "cron" | "webhook" | "health";
 
-const WINDOW_SECONDS = 15 * 60;
-/** Failures one caller (device cookie, or address behind TRUST_PROXY) may make per window. */
-const PER_CALLER_FAILURES = 5;
-/** Failures all unrecognised callers together may make per window; past it only recognised callers are heard. */
-const OVERALL_FAILURES = 50;
+/**
+ * perCaller: failures one caller (device cookie, or address behind TRUST_PROXY) may make per window.
+ * overall: failures all unrecognised callers together may make per window; past it only recognised callers are heard.
+ */
+export const SECRET_THROTTLE = { perCaller: 5, overall: 50, windowSeconds: 15 * 60 } as const;
+const { perCaller: PER_CALLER_FAILURES, overall: OVERALL_FAILURES, windowSeconds: WINDOW_SECONDS } = SECRET_THROTTLE;
 /** How long a caller that authenticated stays recognised, and how many are remembered. */
 const RECOGNISED_MS = 30 * 24 * 3600 * 1000;
 const RECOGNISED_MAX = 1000;

@@ -15,6 +15,11 @@ export const SECRET_VARIABLES = new Set([
   "ERCOT_EWS_PFX_PASS",
   "ERCOT_EWS_KEY",
   "INTELLIWATT_WEBHOOK_SECRET",
+  // Alerts and metrics: incoming-webhook URLs embed their credential; SMTP_URL carries the password.
+  "ALERT_WEBHOOK_URL",
+  "ALERT_WEBHOOK_SECRET",
+  "SMTP_URL",
+  "METRICS_TOKEN",
 ]);
 
 /** Canonical name ← accepted aliases (first one set wins). */
@@ -111,6 +116,22 @@ const schema = z
     ERCOT_RUN_LEASE_SECONDS: positiveInteger,
     INTELLIWATT_WEBHOOK_SECRET: secret(16),
     SMT_UPLOAD_MAX_BYTES: positiveInteger,
+    ALERT_WEBHOOK_URL: httpUrl,
+    ALERT_WEBHOOK_SECRET: secret(16),
+    SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/.test(value), {
+      message: "must be an smtp:// or smtps:// URL (smtps://user:password@host:465)",
+    }),
+    ALERT_EMAIL_TO: optionalText.refine(
+      (value) => value === undefined || value.split(",").every((address) => /^[^\s@,]+@[^\s@,]+$/.test(address.trim())),
+      { message: "must be one or more email addresses separated by commas" },
+    ),
+    ALERT_EMAIL_FROM: optionalText.refine((value) => value === undefined || /^[^\s@]+@[^\s@]+$/.test(value), {
+      message: "must be an email address",
+    }),
+    ALERT_SMT_SILENT_HOURS: positiveInteger,
+    ALERT_ERCOT_GRACE_MINUTES: positiveInteger,
+    ALERT_RUN_STUCK_MINUTES: positiveInteger,
+    METRICS_TOKEN: secret(16),
   })
   .superRefine((env, ctx) => {
     if (!env.ADMIN_TOKEN) {
@@ -136,6 +157,20 @@ const schema = z
     }
     if (env.ERCOT_EWS_KEY && !env.ERCOT_EWS_CERT) {
       ctx.addIssue({ code: "custom", path: ["ERCOT_EWS_CERT"], message: "is required with ERCOT_EWS_KEY" });
+    }
+    if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ALERT_WEBHOOK_SECRET"],
+        message: "is required with ALERT_WEBHOOK_URL (receivers verify the HMAC signature with it)",
+      });
+    }
+    if (Boolean(env.SMTP_URL) !== Boolean(env.ALERT_EMAIL_TO)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.SMTP_URL ? "ALERT_EMAIL_TO" : "SMTP_URL"],
+        message: "is required: alert email needs both SMTP_URL and ALERT_EMAIL_TO",
+      });
     }
     if (env.ERCOT_SUBSCRIPTION_KEY && (!env.ERCOT_USERNAME || !env.ERCOT_PASSWORD)) {
       for (const name of ["ERCOT_USERNAME", "ERCOT_PASSWORD"] as const) {
@@ -216,6 +251,20 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
       webhookSecret: raw.INTELLIWATT_WEBHOOK_SECRET,
       uploadMaxBytes: Number(raw.SMT_UPLOAD_MAX_BYTES ?? 512 * 1024 * 1024),
     },
+    alerts: {
+      webhook: raw.ALERT_WEBHOOK_URL ? { url: raw.ALERT_WEBHOOK_URL, secret: raw.ALERT_WEBHOOK_SECRET! } : null,
+      email: raw.SMTP_URL
+        ? {
+            smtpUrl: raw.SMTP_URL,
+            to: raw.ALERT_EMAIL_TO!.split(",").map((address) => address.trim()),
+            from: raw.ALERT_EMAIL_FROM ?? "portal-alerts@localhost",
+          }
+        : null,
+      smtSilentMs: Number(raw.ALERT_SMT_SILENT_HOURS ?? 26) * 3600_000,
+      ercotGraceMs: Number(raw.ALERT_ERCOT_GRACE_MINUTES ?? 60) * 60_000,
+      runStuckMs: Number(raw.ALERT_RUN_STUCK_MINUTES ?? 90) * 60_000,
+    },
+    metricsToken: raw.METRICS_TOKEN,
     /** canonical name → the alias it was read from, e.g. S3_BUCKET → DO_SPACES_BUCKET */
     aliasUsed,
   };

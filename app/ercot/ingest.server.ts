@@ -2,6 +2,7 @@ import { pipeline } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Prisma } from "@prisma/client";
 import { db } from "~/db/prisma.server";
+import { logger } from "~/log/logger.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import type { ErcotSourcesConfig } from "./config";
 import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./config.server";
@@ -113,6 +114,8 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
     currentSize: null,
   };
   let runError: string | null = null;
+  const log = logger().child({ runId: lease.runId, trigger: options.trigger });
+  log.info("ERCOT run started");
   try {
     const listing = await listWithFallback(sources, lease.signal);
     summary.source = listing.source.name;
@@ -159,8 +162,20 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   try {
     await lease.finish(status, summary as unknown as Prisma.InputJsonValue, runError);
   } catch (error) {
-    console.error(`ERCOT run ${lease.runId} could not record its end: ${messageOf(error).split("\n")[0]}`);
+    log.error({ err: error }, "ERCOT run could not record its end");
   }
+  log[status === "succeeded" ? "info" : "warn"](
+    {
+      status,
+      source: summary.source,
+      stored: summary.stored,
+      skipped: summary.skipped,
+      failed: summary.failed,
+      bytes: summary.bytes,
+      error: runError,
+    },
+    `ERCOT run ${status}`,
+  );
   return { runId: lease.runId, status, summary, error: runError };
 }
 
@@ -218,6 +233,10 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
       sha256: stored.sha256,
       error: null,
     });
+    logger().info(
+      { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, bytes: stored.sizeBytes },
+      "ERCOT file stored",
+    );
     return { ...base, key, bytes: stored.sizeBytes };
   } catch (error) {
     const message = messageOf(lease.signal.aborted ? lease.signal.reason : error);
@@ -229,7 +248,14 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
       sha256: null,
       error: message,
     }).catch((recordError: unknown) =>
-      console.error(`ERCOT file ${document.docId} failure not recorded: ${messageOf(recordError).split("\n")[0]}`),
+      logger().error(
+        { runId: lease.runId, docId: document.docId, err: recordError },
+        "ERCOT file failure not recorded",
+      ),
+    );
+    logger().warn(
+      { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, error: message },
+      "ERCOT file failed",
     );
     if (lease.signal.aborted) throw lease.signal.reason;
     return { ...base, error: message };

@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import { getEnv } from "~/env/env.server";
+import { errorMessage, logger } from "~/log/logger.server";
 import { ERCOT_JOBS } from "../../cron/schedule";
 import { runIngest } from "./ingest.server";
 
@@ -19,18 +20,10 @@ export function startErcotSchedule(): Cron[] {
       new Cron(job.pattern, { name: job.name, timezone: "UTC", protect: true }, async () => {
         try {
           const outcome = await runIngest({ trigger: "schedule" });
-          if ("running" in outcome) {
-            console.log(`ERCOT ${job.name}: run ${outcome.runId ?? "?"} is already going elsewhere; nothing to do.`);
-          } else {
-            const { summary } = outcome;
-            console.log(
-              `ERCOT ${job.name}: run ${outcome.runId} ${outcome.status}: ${summary.stored} stored, ${summary.skipped} skipped, ${summary.failed} failed.`,
-            );
-          }
+          if ("running" in outcome)
+            logger().info({ job: job.name, runId: outcome.runId }, "ERCOT run already going elsewhere; nothing to do");
         } catch (error) {
-          console.error(
-            `ERCOT ${job.name} could not start: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
-          );
+          logger().error({ job: job.name, error: errorMessage(error) }, "ERCOT scheduled run could not start");
         }
       }),
   );

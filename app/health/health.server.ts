@@ -115,7 +115,51 @@ function smtPanel(): HealthPanel {
   };
 }
 
+/** Alert channels and the metrics token (docs/observability.md); secrets masked like every panel's. */
+function alertsPanel(): HealthPanel {
+  const { alerts, metricsToken } = getEnv();
+  const variables = describeVariables(
+    [
+      "ALERT_WEBHOOK_URL",
+      "ALERT_WEBHOOK_SECRET",
+      "SMTP_URL",
+      "ALERT_EMAIL_TO",
+      "ALERT_EMAIL_FROM",
+      "ALERT_ERCOT_GRACE_MINUTES",
+      "ALERT_RUN_STUCK_MINUTES",
+      "ALERT_SMT_SILENT_HOURS",
+      "METRICS_TOKEN",
+    ],
+    {
+      ALERT_EMAIL_FROM: "portal-alerts@localhost",
+      ALERT_ERCOT_GRACE_MINUTES: "60",
+      ALERT_RUN_STUCK_MINUTES: "90",
+      ALERT_SMT_SILENT_HOURS: "26",
+    },
+  );
+  const channels = [alerts.webhook ? "webhook" : null, alerts.email ? "email" : null].filter(Boolean);
+  return {
+    id: "alerts",
+    title: "Alerts and metrics",
+    status: worstOf(variables, channels.length ? "ok" : "warn"),
+    mode: channels.length ? `notifying by ${channels.join(" and ")}` : "no notification channel",
+    detail:
+      (channels.length
+        ? "Incidents and recoveries are sent to the channels above; see /admin/alerts."
+        : "Set ALERT_WEBHOOK_URL + ALERT_WEBHOOK_SECRET or SMTP_URL + ALERT_EMAIL_TO so failures reach you.") +
+      (metricsToken ? " /metrics accepts the bearer METRICS_TOKEN." : " /metrics is open to operator sessions only."),
+    variables,
+  };
+}
+
 export async function collectHealth(): Promise<HealthReport> {
-  const panels = [await databasePanel(), await storagePanel(), ...ercotPanels(), await cronPanel(), smtPanel()];
+  const panels = [
+    await databasePanel(),
+    await storagePanel(),
+    ...ercotPanels(),
+    await cronPanel(),
+    smtPanel(),
+    alertsPanel(),
+  ];
   return { ok: panels.every((panel) => panel.status !== "error"), checkedAt: new Date().toISOString(), panels };
 }

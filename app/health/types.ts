@@ -20,7 +20,15 @@ export interface VariableState {
   certificates?: CertificateSummary[];
 }
 
-export type PanelId = "database" | "storage" | "ercot-ews" | "ercot-api" | "ercot-scrape" | "cron" | "smt-webhook";
+export type PanelId =
+  | "database"
+  | "storage"
+  | "ercot-ews"
+  | "ercot-api"
+  | "ercot-scrape"
+  | "cron"
+  | "smt-webhook"
+  | "alerts";
 
 export interface HealthPanel {
   id: PanelId;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { freePort } from "./test-database";
 
 export interface RunningPortal {
@@ -15,7 +15,7 @@ export interface RunningPortal {
 }
 
 /**
- * The real built app under remix-serve, on a free port, with this process's environment
+ * The real built app under scripts/serve.ts (what `npm start` runs), on a free port, with this process's environment
  * (DATABASE_URL, secrets, …) plus `env` overrides.
  */
 export async function startPortal(
@@ -29,12 +29,13 @@ export async function startPortal(
     HOST: "127.0.0.1",
     ...options.env,
   };
-  const serveCli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  const child: ChildProcess = spawn(process.execPath, [serveCli, path.resolve("build/index.js")], {
-    env: env as NodeJS.ProcessEnv,
-    cwd: options.cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // Absolute paths, so a portal started in another directory (options.cwd) still finds the build and the loader.
+  const tsxLoader = pathToFileURL(path.resolve("node_modules/tsx/dist/loader.mjs")).href;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", tsxLoader, path.resolve("scripts/serve.ts"), path.resolve("build/index.js")],
+    { env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
