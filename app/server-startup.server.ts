@@ -1,4 +1,5 @@
 import { startErcotSchedule } from "~/ercot/schedule.server";
+import { processAfterErcotStore } from "~/esiid/process.server";
 
 declare global {
   var __backgroundJobsStarted: boolean | undefined;
@@ -8,5 +9,5 @@ declare global {
 export function startBackgroundJobs() {
   if (globalThis.__backgroundJobsStarted) return;
   globalThis.__backgroundJobsStarted = true;
-  startErcotSchedule();
+  startErcotSchedule({ afterFileStored: processAfterErcotStore });
 }
