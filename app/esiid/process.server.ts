@@ -171,11 +171,14 @@ export function connectEsiidClient(): pg.Client {
   return new pg.Client({ ...poolConfigFromUrl(url), options: "-c TimeZone=UTC" });
 }
 
+export type ProcessStart = { busy: true } | { busy: false; done: Promise<FileOutcome[]> };
+
 /**
- * Applies every stored extract not yet processed, in publish order per TDSP (see planSteps), and records each
- * file's outcome in EsiidExtractFile. Loops until nothing is pending, so files stored meanwhile are included.
+ * Takes the processing lock (or says another pass holds it) and starts a pass in the background: every stored
+ * extract not yet processed, in publish order per TDSP (see planSteps), each outcome recorded in
+ * EsiidExtractFile. It loops until nothing is pending, so files stored meanwhile are included.
  */
-export async function processStoredExtracts(options: ProcessOptions = {}): Promise<ProcessOutcome> {
+export async function beginProcessing(options: ProcessOptions = {}): Promise<ProcessStart> {
   const store = options.storage ?? defaultStorage();
   const client = connectEsiidClient();
   await client.connect();
@@ -185,24 +188,40 @@ export async function processStoredExtracts(options: ProcessOptions = {}): Promi
       const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1) AS locked`, [
         PROCESSING_LOCK_KEY,
       ]);
-      if (!rows[0].locked) return { busy: true };
+      if (!rows[0].locked) {
+        await client.end();
+        return { busy: true };
+      }
     }
-    await dropOrphanStagingTables(client);
-    const files: FileOutcome[] = [];
-    let reprocess = options.reprocess ?? false;
-    for (;;) {
-      const stored = await storedExtracts(client);
-      const { rows: done } = await client.query<{ docId: string }>(`SELECT "docId" FROM "EsiidExtractFile"`);
-      const steps = planSteps(stored, new Set(done.map((row) => row.docId)), reprocess);
-      if (steps.length === 0) break;
-      for (const step of steps) files.push(await runStep(client, step, store));
-      // Every step recorded its outcome, so the next pass holds only files stored meanwhile.
-      reprocess = false;
-    }
-    return { busy: false, files };
-  } finally {
+  } catch (error) {
     await client.end().catch(() => {});
+    throw error;
   }
+  const done = (async () => {
+    try {
+      await dropOrphanStagingTables(client);
+      const files: FileOutcome[] = [];
+      let reprocess = options.reprocess ?? false;
+      for (;;) {
+        const stored = await storedExtracts(client);
+        const { rows: done } = await client.query<{ docId: string }>(`SELECT "docId" FROM "EsiidExtractFile"`);
+        const steps = planSteps(stored, new Set(done.map((row) => row.docId)), reprocess);
+        if (steps.length === 0) return files;
+        for (const step of steps) files.push(await runStep(client, step, store));
+        // Every step recorded its outcome, so the next pass holds only files stored meanwhile.
+        reprocess = false;
+      }
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return { busy: false, done };
+}
+
+/** A whole pass, awaited (the ingest hook, the backfill command, tests). */
+export async function processStoredExtracts(options: ProcessOptions = {}): Promise<ProcessOutcome> {
+  const start = await beginProcessing(options);
+  return start.busy ? start : { busy: false, files: await start.done };
 }
 
 async function storedExtracts(client: pg.ClientBase): Promise<StoredExtract[]> {

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
 import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "~/components/ercot-format";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { getRun } from "~/ercot/runs.server";
+import { ExtractStateCell } from "~/components/esiid/ExtractStateCell";
+import { extractFileStates } from "~/esiid/premise.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `ERCOT run #${data?.run.id ?? ""} · Operator portal` },
@@ -15,11 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const runId = Number(params.runId);
   const found = Number.isInteger(runId) && runId > 0 ? await getRun(runId) : null;
   if (!found) throw json({ error: `There is no ERCOT run #${params.runId}.` }, { status: 404 });
-  return json(found);
+  return json({ ...found, extractStates: await extractFileStates(found.files.map((file) => file.docId)) });
 }
 
 export default function ErcotRunDetails() {
-  const { run, files } = useLoaderData<typeof loader>();
+  const { run, files, extractStates } = useLoaderData<typeof loader>();
   const results = run.summary?.results ?? [];
   return (
     <section className="card ercot-run" aria-labelledby="run-title">
@@ -61,6 +63,7 @@ export default function ErcotRunDetails() {
               <th>SHA-256</th>
               <th>Source</th>
               <th>Published</th>
+              <th>Premises</th>
             </tr>
           </thead>
           <tbody>
@@ -84,11 +87,21 @@ export default function ErcotRunDetails() {
                 <td className="mono">{file.sha256 ? `${file.sha256.slice(0, 12)}…` : "—"}</td>
                 <td>{file.source}</td>
                 <td className="mono">{formatInstant(file.publishedAt)}</td>
+                <td>
+                  <ExtractStateCell state={extractStates[file.docId] ?? null} stored={file.status === "stored"} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <Form method="post" action="/admin/esiid/process" className="row">
+        <input type="hidden" name="redirectTo" value={`/admin/ercot/${run.id}`} />
+        <button type="submit" className="secondary">
+          Apply stored extracts to premises
+        </button>
+        <span className="muted">Applies every stored extract not yet applied, in publish order.</span>
+      </Form>
       {results.some((result) => "skipped" in result) ? (
         <p className="muted">
           Already stored, skipped:{" "}

@@ -10,6 +10,7 @@ import { getEnv } from "~/env/env.server";
 import { ingestSmtFile, recentSmtFiles, type IngestIssue, type IngestResult } from "~/smt/ingest.server";
 import { UploadRejectedError, spoolMultipart } from "~/smt/upload.server";
 import { dailyUsageByEsiid } from "~/smt/usage.server";
+import { premiseAddresses } from "~/esiid/premise.server";
 
 export const meta: MetaFunction = () => [{ title: "SMT · Operator portal" }];
 
@@ -26,9 +27,16 @@ const isSmtPage = (request: Request) => new URL(request.url).pathname.replace(/\
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
-  if (!isSmtPage(request)) return json({ recent: [], usage: [], uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+  if (!isSmtPage(request))
+    return json({
+      recent: [],
+      usage: [],
+      addresses: {} as Record<string, string>,
+      uploadMaxBytes: getEnv().smt.uploadMaxBytes,
+    });
   const [recent, usage] = await Promise.all([recentSmtFiles(20), dailyUsageByEsiid()]);
-  return json({ recent, usage, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+  const addresses = await premiseAddresses(usage.map((meter) => meter.esiid));
+  return json({ recent, usage, addresses, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -77,7 +85,7 @@ export default function SmtRoute() {
 }
 
 function SmtPage() {
-  const { recent, usage, uploadMaxBytes } = useLoaderData<typeof loader>();
+  const { recent, usage, addresses, uploadMaxBytes } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as UploadAnswer | undefined;
   const navigation = useNavigation();
   const uploading = navigation.state === "submitting";
@@ -126,6 +134,12 @@ function SmtPage() {
           <div key={meter.esiid} className="smt-usage">
             <h3>
               ESIID <span className="mono">{meter.esiid}</span>
+              {addresses[meter.esiid] ? (
+                <>
+                  {" · "}
+                  <Link to={`/admin/esiid/${meter.esiid}`}>{addresses[meter.esiid]}</Link>
+                </>
+              ) : null}
             </h3>
             <p className="muted">
               Last {meter.days.length} days with data: {meter.totalConsumptionKwh.toFixed(1)} kWh consumed

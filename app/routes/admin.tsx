@@ -15,6 +15,7 @@ const SECTIONS = [
   { to: "/admin/ercot", label: "ERCOT ingest" },
   { to: "/admin/database", label: "Database" },
   { to: "/admin/smt", label: "SMT" },
+  { to: "/admin/esiid", label: "ESIID" },
 ];
 
 function AdminNav() {
