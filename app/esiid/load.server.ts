@@ -152,13 +152,15 @@ const ROW_CHANGED = `ROW(${TRACKED_COLUMNS.map((c) => `${PREMISE}.${quote(c)}`).
 /**
  * A DAILY, in one transaction: COPY into a temporary table, keep the last line per ESIID, append a change row
  * for each premise it adds or changes, then upsert where the file is at least as new as what is stored.
- * Applying the same file twice changes nothing: its records then equal what is stored.
+ * Applying the same file twice changes nothing: its records then equal what is stored. A replay (after its
+ * TDSP's FUL was loaded again) first drops the file's change rows, since the base they were measured on is gone.
  */
 export async function applyDaily(
   client: pg.ClientBase,
   provenance: PremiseProvenance,
   csv: Readable,
   recordState: (client: pg.ClientBase, result: LoadResult) => Promise<void>,
+  options: { replay: boolean },
 ): Promise<LoadResult> {
   await client.query("BEGIN");
   try {
@@ -166,6 +168,8 @@ export async function applyDaily(
     await client.query(`CREATE TEMP TABLE esiid_daily (LIKE ${PREMISE} INCLUDING DEFAULTS) ON COMMIT DROP`);
     const tally = await copyInto(client, "esiid_daily", csv, provenance);
     await client.query(`DELETE FROM esiid_daily a USING esiid_daily b WHERE a."esiid" = b."esiid" AND a.ctid < b.ctid`);
+    // Replayed after a FUL load, the file's changes are measured again against that FUL.
+    if (options.replay) await client.query(`DELETE FROM "EsiidPremiseChange" WHERE "docId" = $1`, [provenance.docId]);
     const changed = await client.query(
       `INSERT INTO "EsiidPremiseChange" ("esiid", "tdsp", "docId", "publishedAt", "kind", "changes")
        SELECT i."esiid", i."tdsp", i."sourceDocId", i."publishedAt",

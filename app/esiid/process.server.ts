@@ -53,6 +53,8 @@ function byPublishOrder(a: StoredExtract, b: StoredExtract) {
 interface Step {
   file: StoredExtract;
   skip?: string;
+  /** A DAILY applied again after its FUL was (re)loaded: its change rows are recomputed against that FUL. */
+  replay?: boolean;
 }
 
 /**
@@ -93,7 +95,8 @@ export function planSteps(stored: StoredExtract[], processed: Set<string>, repro
           });
         continue;
       }
-      if (pending || loadFulNow) steps.push({ file });
+      if (loadFulNow) steps.push({ file, replay: true });
+      else if (pending) steps.push({ file });
     }
   }
   return steps;
@@ -149,8 +152,11 @@ async function runStep(client: pg.Client, step: Step, store: Storage): Promise<F
   try {
     const extract = await openStoredExtract(store, file.storageKey);
     try {
-      const load = file.kind === "FUL" ? loadFul : applyDaily;
-      const result = await load(client, provenance, extract.stream, (target, loaded) => record(loaded)(target));
+      const recordState = (target: pg.ClientBase, loaded: LoadResult) => record(loaded)(target);
+      const result =
+        file.kind === "FUL"
+          ? await loadFul(client, provenance, extract.stream, recordState)
+          : await applyDaily(client, provenance, extract.stream, recordState, { replay: step.replay ?? false });
       return { ...base, status: "applied", rows: result.rows, changes: result.changes, message: null };
     } finally {
       await extract.close();

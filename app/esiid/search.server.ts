@@ -101,7 +101,7 @@ function toHit(row: HitRow): PremiseHit {
  * appear (trigram index), ranked by word similarity; ZIP and city narrow either or stand alone.
  */
 export async function searchPremises(search: PremiseSearch): Promise<PremiseSearchResult> {
-  const { mode, sql } = premiseSearchSql(search);
+  const mode = searchModeOf(search);
   const base = { mode, page: search.page, pageSize: search.pageSize };
   if (mode === "none")
     return {
@@ -111,6 +111,7 @@ export async function searchPremises(search: PremiseSearch): Promise<PremiseSear
       message: "Type an ESIID, part of an address, a ZIP code or a city.",
     };
   try {
+    const { sql } = premiseSearchSql(search);
     const rows = await db().$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${SEARCH_TIMEOUT_MS}`);
       return tx.$queryRaw<HitRow[]>(sql);

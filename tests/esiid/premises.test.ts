@@ -37,7 +37,8 @@ async function premises() {
 }
 
 async function changes() {
-  return db().esiidPremiseChange.findMany({ orderBy: [{ esiid: "asc" }, { publishedAt: "asc" }] });
+  const rows = await db().esiidPremiseChange.findMany({ orderBy: [{ esiid: "asc" }, { publishedAt: "asc" }] });
+  return rows.map(({ esiid, docId, kind, publishedAt, changes }) => ({ esiid, docId, kind, publishedAt, changes }));
 }
 
 async function fileStates() {
@@ -112,9 +113,7 @@ describe("premise reconstruction from FUL + DAILY extracts", () => {
     await processStoredExtracts({ wait: true });
 
     const history = await changes();
-    expect(
-      history.map(({ esiid, docId, kind, publishedAt, changes }) => ({ esiid, docId, kind, publishedAt, changes })),
-    ).toEqual([
+    expect(history).toEqual([
       {
         esiid: A,
         docId: docD1,
@@ -156,8 +155,8 @@ describe("premise reconstruction from FUL + DAILY extracts", () => {
     expect(await processStoredExtracts({ wait: true })).toEqual({ busy: false, files: [] });
   });
 
-  it("reaches the same state when a DAILY is applied before its FUL is stored", async () => {
-    await storeExtract({ tdsp: CP, kind: "DAILY", publishedAt: D1_AT, csv: d1 });
+  it("reaches the same state and history when a DAILY is applied before its FUL is stored", async () => {
+    const docD1 = await storeExtract({ tdsp: CP, kind: "DAILY", publishedAt: D1_AT, csv: d1 });
     await processStoredExtracts({ wait: true });
     expect((await premises()).map((row) => row.esiid)).toEqual([A, D]);
 
@@ -167,6 +166,11 @@ describe("premise reconstruction from FUL + DAILY extracts", () => {
     const rows = await premises();
     expect(rows.map((row) => row.esiid)).toEqual([A, B, C, D]);
     expect(rows[0]).toMatchObject({ status: "Inactive", switchHoldIndicator: "Y" });
+    // Measured again against the FUL: A was changed by the DAILY, not first listed by it.
+    expect((await changes()).find((change) => change.esiid === A && change.docId === docD1)).toMatchObject({
+      kind: "changed",
+      changes: { status: ["Active", "Inactive"], openServiceOrders: [null, "09/08/2026,Move Out"] },
+    });
   });
 
   it("refuses a file with a bad column count, naming the line, and leaves the snapshot untouched", async () => {
