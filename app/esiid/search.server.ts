@@ -144,10 +144,7 @@ export async function searchPremises(search: PremiseSearch): Promise<PremiseSear
       message: null,
     };
   } catch (error) {
-    if (
-      (error as { code?: string; meta?: { code?: string } })?.meta?.code === "57014" ||
-      String(error).includes("57014")
-    )
+    if ((error as { code?: string }).code === QUERY_CANCELED)
       return {
         ...base,
         hasMore: false,
