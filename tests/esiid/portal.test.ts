@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
 import type { PremiseSearchResult } from "~/esiid/types";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
@@ -102,6 +102,43 @@ describe("ESIID premises from the ERCOT ingest", () => {
     const html = await (await page(`/admin/ercot/${run.id}`)).text();
     expect(html).toContain('data-extract-status="applied"');
     expect(html).toContain("Apply stored extracts to premises");
+  });
+
+  it("applies stored extracts again from the run page's button, in the background", async () => {
+    const before = await db().esiidExtractFile.findFirstOrThrow({ orderBy: { processedAt: "desc" } });
+    const response = await fetch(`${portal.baseUrl}/admin/esiid/process`, {
+      method: "POST",
+      body: new URLSearchParams({ reprocess: "all", redirectTo: "/admin/ercot/1" }),
+      headers: { cookie, origin: portal.baseUrl },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/admin/ercot/1");
+    await vi.waitFor(
+      async () => {
+        const latest = await db().esiidExtractFile.findFirstOrThrow({ orderBy: { processedAt: "desc" } });
+        expect(latest.processedAt.getTime()).toBeGreaterThan(before.processedAt.getTime());
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(await db().auditEvent.count({ where: { action: "esiid.process" } })).toBe(1);
+  });
+
+  it("shows the premise address beside each ESIID the SMT page charts, and the chart on the premise page", async () => {
+    const premise = await db().esiidPremise.findFirstOrThrow({ where: { tdsp: "TNMP" } });
+    await db().smtInterval.createMany({
+      data: [0, 1, 2, 3].map((quarter) => ({
+        esiid: premise.esiid,
+        channel: "consumption" as const,
+        intervalStart: new Date(Date.UTC(2026, 5, 1, 12, quarter * 15)),
+        kwh: "0.25",
+      })),
+    });
+    const smt = (await (await page("/admin/smt")).text()).replace(/<!-- -->/g, "");
+    expect(smt).toContain(`href="/admin/esiid/${premise.esiid}"`);
+    expect(smt).toContain(premise.city!);
+    const premisePage = await (await page(`/admin/esiid/${premise.esiid}`)).text();
+    expect(premisePage).toContain("SMT usage");
   });
 
   it("keeps the ESIID pages behind sign-in and throttles the JSON search", async () => {
