@@ -82,7 +82,8 @@ export function premiseSearchSql(search: PremiseSearch): { mode: SearchMode; sql
   }
   const zip = search.zip.replace(/\D/g, "").slice(0, 5);
   if (zip) filters.push(Prisma.sql`left("zipcode", 5) = ${zip}`);
-  const city = normalizeAddress(search.city);
+  // Cities compare as stored (upper case, single spaces): NORTH in NORTH RICHLAND HILLS is no street direction.
+  const city = search.city.toUpperCase().replace(/\s+/g, " ").trim();
   if (city) filters.push(Prisma.sql`"city" = ${city}`);
   const offset = (search.page - 1) * search.pageSize;
   return {
