@@ -155,3 +155,8 @@ export async function searchPremises(search: PremiseSearch): Promise<PremiseSear
     throw error;
   }
 }
+
+export async function closeSearchPool() {
+  await globalThis.__esiidSearchPool?.pool.end();
+  globalThis.__esiidSearchPool = undefined;
+}
