@@ -22,6 +22,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import yazl from "yazl";
 import { csvStream } from "../tests/fakes/ercot/csv";
+import { connectionConfig } from "../app/db/connection.server";
 import { createTestDatabase, startTestPostgres } from "../tests/support/test-database";
 
 const loadRows = Number(process.argv[2] ?? 5_000_000);
@@ -41,7 +42,7 @@ const { connectEsiidClient, processStoredExtracts } = await import("../app/esiid
 const { loadFulFrom } = await import("../app/esiid/load.server");
 const { closeSearchPool, premiseSearchSql, searchPremises } = await import("../app/esiid/search.server");
 
-const raw = new pg.Client({ connectionString: database.url });
+const raw = new pg.Client(connectionConfig(database));
 await raw.connect();
 const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 let docId = 1_300_000_000;

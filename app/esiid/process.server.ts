@@ -1,6 +1,6 @@
 import pg from "pg";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
-import { getEnv } from "~/env/env.server";
+import { connectionConfig } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import { applyDaily, dropOrphanStagingTables, loadFul, type LoadResult } from "./load.server";
 import { ExtractFormatError } from "./parse.server";
@@ -171,10 +171,9 @@ async function runStep(client: pg.Client, step: Step, store: Storage): Promise<F
 }
 
 export function connectEsiidClient(): pg.Client {
-  const url = getEnv().databaseUrl;
-  if (!url)
-    throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
-  return new pg.Client({ ...poolConfigFromUrl(url), options: "-c TimeZone=UTC" });
+  return new pg.Client(
+    connectionConfig(appDatabase(), { applicationName: "esiid", serverSettings: "-c TimeZone=UTC" }),
+  );
 }
 
 export type ProcessStart = { busy: true } | { busy: false; done: Promise<FileOutcome[]> };

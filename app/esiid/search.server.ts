@@ -1,7 +1,7 @@
 import { Prisma } from "@prisma/client";
 import pg from "pg";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
-import { getEnv } from "~/env/env.server";
+import { createPool } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import { displayAddress, normalizeAddress } from "./address";
 import type { PremiseHit, PremiseSearch, PremiseSearchResult, SearchMode } from "./types";
 
@@ -23,14 +23,13 @@ declare global {
  * trip (a Prisma transaction with SET LOCAL costs four, which showed in the p95).
  */
 function searchPool(): pg.Pool {
-  const url = getEnv().databaseUrl;
-  if (!url)
-    throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
-  if (globalThis.__esiidSearchPool?.url !== url) {
+  const target = appDatabase();
+  const key = `${target.url}#${target.schema}`;
+  if (globalThis.__esiidSearchPool?.url !== key) {
     void globalThis.__esiidSearchPool?.pool.end();
-    const pool = new pg.Pool({ ...poolConfigFromUrl(url), max: 4, statement_timeout: SEARCH_TIMEOUT_MS });
+    const pool = createPool(target, { applicationName: "esiid-search", max: 4, statement_timeout: SEARCH_TIMEOUT_MS });
     pool.on("error", (error) => console.error(`ESIID search pool: ${error.message}`));
-    globalThis.__esiidSearchPool = { url, pool };
+    globalThis.__esiidSearchPool = { url: key, pool };
   }
   return globalThis.__esiidSearchPool.pool;
 }

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { connectionConfig, DEFAULT_DATABASE_SCHEMA } from "../../app/db/connection.server";
 import { expect, test } from "./fixtures";
 
 test("an ingest against the fake ERCOT makes premises searchable by partial address, down to the premise page", async ({
@@ -9,7 +10,7 @@ test("an ingest against the fake ERCOT makes premises searchable by partial addr
   expect([200, 502]).toContain(ingest.status);
 
   // The run applies what it stores before it answers; pick an Oncor premise on O'CONNOR from what it applied.
-  const client = new pg.Client({ connectionString: portal.databaseUrl });
+  const client = new pg.Client(connectionConfig({ url: portal.databaseUrl, schema: DEFAULT_DATABASE_SCHEMA }));
   await client.connect();
   let premise: { esiid: string; address: string; city: string };
   try {

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { expect, it } from "vitest";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
+import { connectionConfig } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import { processStoredExtracts } from "~/esiid/process.server";
 import { csvStream } from "../fakes/ercot/csv";
 import { storeExtract } from "./stored-extracts";
@@ -23,7 +24,7 @@ it("readers querying during a FUL load never see a missing or half-loaded TDSP",
   });
   await processStoredExtracts({ wait: true });
 
-  const reader = new pg.Client(poolConfigFromUrl(process.env.DATABASE_URL!));
+  const reader = new pg.Client(connectionConfig(appDatabase()));
   await reader.connect();
   const count = async () => {
     const { rows } = await reader.query<{ cp: string; tnmp: string }>(

@@ -2,7 +2,8 @@
 -- EsiidPremise is partitioned by TDSP so that a FUL extract replaces one TDSP's snapshot by swapping a
 -- partition loaded and indexed beside it; pg_trgm backs the free-text address search.
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- In public, which every connection's search_path ends with (app/db/connection.server.ts).
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE TABLE IF NOT EXISTS "EsiidPremise" (
     "esiid" TEXT NOT NULL,
