@@ -1,5 +1,5 @@
 import { Prisma } from "@prisma/client";
-import pg from "pg";
+import type pg from "pg";
 import { createPool } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { displayAddress, normalizeAddress } from "./address";
