@@ -1,5 +1,6 @@
 import { startAlertSchedule } from "~/alerts/schedule.server";
 import { startErcotSchedule } from "~/ercot/schedule.server";
+import { processAfterErcotStore } from "~/esiid/process.server";
 
 declare global {
   var __backgroundJobsStarted: boolean | undefined;
@@ -9,6 +10,6 @@ declare global {
 export function startBackgroundJobs() {
   if (globalThis.__backgroundJobsStarted) return;
   globalThis.__backgroundJobsStarted = true;
-  startErcotSchedule();
+  startErcotSchedule({ afterFileStored: processAfterErcotStore });
   startAlertSchedule();
 }

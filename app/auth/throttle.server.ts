@@ -3,7 +3,7 @@ import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 import { clientAddress } from "./client.server";
 
 /** Every secret-guarded entry point: each has its own budget, so noise on one never blocks another. */
-export type SecretScope = "login" | "cron" | "webhook" | "health";
+export type SecretScope = "login" | "cron" | "webhook" | "health" | "api";
 
 /**
  * perCaller: failures one caller (device cookie, or address behind TRUST_PROXY) may make per window.

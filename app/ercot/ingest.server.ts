@@ -57,6 +57,11 @@ export interface IngestOptions {
   sources?: ErcotSource[];
   storage?: Storage;
   lease?: RunLeaseSettings;
+  /**
+   * Called after each file is stored, before the next download (the job wires ESIID processing here, so ERCOT
+   * never imports it). Its failure is logged and never fails the run.
+   */
+  afterFileStored?: (docId: string) => Promise<void>;
 }
 
 export type IngestStart =
@@ -136,6 +141,13 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
       const result = await ingestFile(document, { sources, store, lease, progress, retry: config.retry });
       summary.results.push(result);
       if ("key" in result) summary.bytes += result.bytes;
+      if (!("error" in result) && options.afterFileStored) {
+        await options
+          .afterFileStored(document.docId)
+          .catch((error: unknown) =>
+            console.error(`After storing DocID ${document.docId}: ${messageOf(error).split("\n")[0]}`),
+          );
+      }
       progress.filesDone += 1;
       progress.currentFile = null;
       lease.reportProgress({ ...progress });

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
 import { formatDuration, RUN_STATUS_BADGE } from "~/components/ercot-format";
 import { Time } from "~/components/Time";
 import { formatBytes } from "~/format/bytes";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { getRun } from "~/ercot/runs.server";
+import { ExtractStateCell } from "~/components/esiid/ExtractStateCell";
+import { extractFileStates } from "~/esiid/premise.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `ERCOT run #${data?.run.id ?? ""} · Operator portal` },
@@ -17,11 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const runId = Number(params.runId);
   const found = Number.isInteger(runId) && runId > 0 ? await getRun(runId) : null;
   if (!found) throw json({ error: `There is no ERCOT run #${params.runId}.` }, { status: 404 });
-  return json(found);
+  return json({
+    ...found,
+    extractStates: await extractFileStates(found.files.flatMap((file) => (file.docId ? [file.docId] : []))),
+  });
 }
 
 export default function ErcotRunDetails() {
-  const { run, files } = useLoaderData<typeof loader>();
+  const { run, files, extractStates } = useLoaderData<typeof loader>();
   const results = run.summary?.results ?? [];
   return (
     <section className="card ercot-run" aria-labelledby="run-title">
@@ -63,6 +68,7 @@ export default function ErcotRunDetails() {
               <th>SHA-256</th>
               <th>Source</th>
               <th>Published</th>
+              <th>Premises</th>
             </tr>
           </thead>
           <tbody>
@@ -88,11 +94,24 @@ export default function ErcotRunDetails() {
                 <td className="mono">
                   <Time value={file.publishedAt} />
                 </td>
+                <td>
+                  <ExtractStateCell
+                    state={file.docId ? (extractStates[file.docId] ?? null) : null}
+                    stored={file.status === "stored"}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <Form method="post" action="/admin/esiid/process" className="row">
+        <input type="hidden" name="redirectTo" value={`/admin/ercot/${run.id}`} />
+        <button type="submit" className="secondary">
+          Apply stored extracts to premises
+        </button>
+        <span className="muted">Applies every stored extract not yet applied, in publish order.</span>
+      </Form>
       {results.some((result) => "skipped" in result) ? (
         <p className="muted">
           Already stored, skipped:{" "}

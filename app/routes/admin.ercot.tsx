@@ -10,6 +10,7 @@ import { formatDailyTime } from "~/format/time";
 import { RunNowButton } from "~/components/RunNowButton";
 import { beginIngest } from "~/ercot/ingest.server";
 import { listRuns, scheduleStatus } from "~/ercot/runs.server";
+import { processAfterErcotStore } from "~/esiid/process.server";
 
 export const meta: MetaFunction = () => [{ title: "ERCOT ingest · Operator portal" }];
 
@@ -24,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const form = await request.formData();
   if (form.get("intent") !== "run") return json({ ok: false, error: "Unknown action." }, { status: 400 });
-  const start = await beginIngest({ trigger: "manual" });
+  const start = await beginIngest({ trigger: "manual", afterFileStored: processAfterErcotStore });
   if (start.running) {
     return json(
       { ok: false, runId: start.runId, error: `Run #${start.runId ?? "?"} is already going; wait for it to finish.` },

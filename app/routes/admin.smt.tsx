@@ -14,6 +14,7 @@ import { receiveSmtFile } from "~/smt/receive.server";
 import { recentSmtFiles } from "~/smt/stored-result.server";
 import { UploadRejectedError, spoolMultipart } from "~/smt/upload.server";
 import { dailyUsageByEsiid } from "~/smt/usage.server";
+import { premiseAddresses } from "~/esiid/premise.server";
 
 export const meta: MetaFunction = () => [{ title: "SMT · Operator portal" }];
 
@@ -28,7 +29,8 @@ interface UploadAnswer {
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
   const [recent, usage] = await Promise.all([recentSmtFiles(20), dailyUsageByEsiid()]);
-  return json({ recent, usage, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+  const addresses = await premiseAddresses(usage.map((meter) => meter.esiid));
+  return json({ recent, usage, addresses, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -58,7 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SmtPage() {
-  const { recent, usage, uploadMaxBytes } = useLoaderData<typeof loader>();
+  const { recent, usage, addresses, uploadMaxBytes } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as UploadAnswer | undefined;
   const navigation = useNavigation();
   const uploading = navigation.state === "submitting";
@@ -107,6 +109,12 @@ export default function SmtPage() {
           <div key={meter.esiid} className="smt-usage">
             <h3>
               ESIID <span className="mono">{meter.esiid}</span>
+              {addresses[meter.esiid] ? (
+                <>
+                  {" · "}
+                  <Link to={`/admin/esiid/${meter.esiid}`}>{addresses[meter.esiid]}</Link>
+                </>
+              ) : null}
             </h3>
             <p className="muted">
               Last {meter.days.length} days with data: {meter.totalConsumptionKwh.toFixed(1)} kWh consumed

@@ -18,6 +18,7 @@ const SECTIONS = [
   { to: "/admin/ercot", label: "ERCOT ingest" },
   { to: "/admin/database", label: "Database" },
   { to: "/admin/smt", label: "SMT" },
+  { to: "/admin/esiid", label: "ESIID" },
   { to: "/admin/alerts", label: "Alerts" },
 ];
 

@@ -4,6 +4,7 @@ import { runAlertChecksSafely } from "~/alerts/run.server";
 import { cronAuthorized, cronUnauthorized } from "~/ercot/cron.server";
 import { guardSecret } from "~/auth/throttle.server";
 import { beginIngest } from "~/ercot/ingest.server";
+import { processAfterErcotStore } from "~/esiid/process.server";
 
 /** Serverless hosts may freeze the process after the answer: give queued notices this long to go out. */
 const NOTICE_WAIT_MS = 15_000;
@@ -11,7 +12,7 @@ const NOTICE_WAIT_MS = 15_000;
 /** GET or POST runs the ERCOT ingest (ops checklist); a ping during a run answers at once with its id. */
 async function handle(request: Request) {
   if (!(await guardSecret(request, "cron", () => cronAuthorized(request)))) return cronUnauthorized();
-  const start = await beginIngest({ trigger: "cron" });
+  const start = await beginIngest({ trigger: "cron", afterFileStored: processAfterErcotStore });
   if (start.running) {
     void runAlertChecksSafely();
     return json({ ok: true, running: true, runId: start.runId }, { headers: { "Cache-Control": "no-store" } });

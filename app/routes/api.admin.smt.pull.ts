@@ -15,7 +15,8 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ ok: false, error: "Use POST." }, { status: 405 });
-  if (!(await guardSecret(request, "webhook", () => webhookAuthorised(request)))) return json({ ok: false, error: WEBHOOK_UNAUTHORISED }, { status: 401 });
+  if (!(await guardSecret(request, "webhook", () => webhookAuthorised(request))))
+    return json({ ok: false, error: WEBHOOK_UNAUTHORISED }, { status: 401 });
 
   let cleanup = async () => {};
   try {

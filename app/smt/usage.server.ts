@@ -23,21 +23,12 @@ export interface EsiidUsage {
  * charted; the rest are found with a loose index scan on the primary key (esiid first), which stays quick on a
  * table of millions of intervals.
  */
-export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: number } = {}): Promise<EsiidUsage[]> {
+export async function dailyUsageByEsiid(
+  options: { maxEsiids?: number; days?: number; esiids?: string[] } = {},
+): Promise<EsiidUsage[]> {
   const maxEsiids = options.maxEsiids ?? 12;
   const days = options.days ?? 60;
-  const recent = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
-    SELECT "esiid" FROM "SmtRawFile" WHERE "esiid" IS NOT NULL AND "status" = 'parsed'
-    GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);
-  const stored = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
-    WITH RECURSIVE found AS (
-      (SELECT "esiid" FROM "SmtInterval" ORDER BY "esiid" LIMIT 1)
-      UNION ALL
-      SELECT (SELECT i."esiid" FROM "SmtInterval" i WHERE i."esiid" > found."esiid" ORDER BY i."esiid" LIMIT 1)
-      FROM found WHERE found."esiid" IS NOT NULL
-    )
-    SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`);
-  const esiids = [...new Set([...recent, ...stored].map((row) => row.esiid))].slice(0, maxEsiids);
+  const esiids = options.esiids ?? (await chartedEsiids(maxEsiids));
 
   const usage: EsiidUsage[] = [];
   for (const esiid of esiids) {
@@ -68,4 +59,19 @@ export async function dailyUsageByEsiid(options: { maxEsiids?: number; days?: nu
     });
   }
   return usage;
+}
+
+async function chartedEsiids(maxEsiids: number): Promise<string[]> {
+  const recent = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+    SELECT "esiid" FROM "SmtRawFile" WHERE "esiid" IS NOT NULL AND "status" = 'parsed'
+    GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);
+  const stored = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+    WITH RECURSIVE found AS (
+      (SELECT "esiid" FROM "SmtInterval" ORDER BY "esiid" LIMIT 1)
+      UNION ALL
+      SELECT (SELECT i."esiid" FROM "SmtInterval" i WHERE i."esiid" > found."esiid" ORDER BY i."esiid" LIMIT 1)
+      FROM found WHERE found."esiid" IS NOT NULL
+    )
+    SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`);
+  return [...new Set([...recent, ...stored].map((row) => row.esiid))].slice(0, maxEsiids);
 }

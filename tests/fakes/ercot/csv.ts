@@ -21,7 +21,23 @@ export interface CsvSpec {
   bytes: number;
   layout: CsvLayout;
   lineEnding: "\n" | "\r\n";
+  /**
+   * With a kind, rows describe one stable set of premises per TDSP (ESIID, address, place): a FUL lists them in
+   * order once each; a DAILY revisits random ones of them with fresh status, orders and flags, plus about one
+   * in ten premises its FUL does not hold yet. Without a kind every row is a premise of its own.
+   */
+  kind?: "FUL" | "DAILY";
 }
+
+/** Premise `index` of a TDSP: the same ESIID and address in every file that names it. */
+function premiseRandom(tdsp: string, index: number): () => number {
+  let hash = 2166136261;
+  for (const character of tdsp) hash = Math.imul(hash ^ character.charCodeAt(0), 16777619) >>> 0;
+  return seededRandom((hash ^ Math.imul(index + 1, 2654435761)) >>> 0);
+}
+
+/** Average row length used to size a DAILY's premise pool from its own size (its FUL is about 4× bigger). */
+const TYPICAL_ROW_BYTES = 240;
 
 interface TdspProfile {
   esiidPrefix: string;
@@ -153,23 +169,29 @@ function csvField(value: string): string {
   return value === "" ? "" : `"${value.replace(/"/g, '""')}"`;
 }
 
-function rowFields(random: () => number, profile: TdspProfile, layout: CsvLayout, addressPadding: number): string[] {
-  const place = pick(random, profile.places);
-  const [stationCode, stationName] = pick(random, profile.stations);
-  const houseNumber = String(100 + Math.floor(random() * 9900));
-  const street = pick(random, STREETS);
-  const suffix = pick(random, SUFFIXES);
+function rowFields(
+  random: () => number,
+  profile: TdspProfile,
+  layout: CsvLayout,
+  addressPadding: number,
+  identity: () => number = random,
+): string[] {
+  const place = pick(identity, profile.places);
+  const [stationCode, stationName] = pick(identity, profile.stations);
+  const houseNumber = String(100 + Math.floor(identity() * 9900));
+  const street = pick(identity, STREETS);
+  const suffix = pick(identity, SUFFIXES);
   const address = profile.fixedWidthAddress
     ? `${houseNumber.padStart(5, "0")}     ${street.padEnd(28)}${suffix}`
     : `${houseNumber} ${street} ${suffix}`;
-  const premiseType = pick(random, PREMISE_TYPES);
-  const [subtypeCode, subtypeDescription] = profile.hasSubtype ? pick(random, SUBTYPES) : ["", ""];
+  const premiseType = pick(identity, PREMISE_TYPES);
+  const [subtypeCode, subtypeDescription] = profile.hasSubtype ? pick(identity, SUBTYPES) : ["", ""];
   const ams = random() < 0.9 ? "Y" : "N";
   const common = {
-    esiid: profile.esiidPrefix + digits(random, profile.esiidLength - profile.esiidPrefix.length),
+    esiid: profile.esiidPrefix + digits(identity, profile.esiidLength - profile.esiidPrefix.length),
     address: address + " ".repeat(addressPadding),
-    overflow: random() < 0.15 ? `APT ${1 + Math.floor(random() * 40)}` : "",
-    cycle: String(1 + Math.floor(random() * 20)).padStart(2, "0"),
+    overflow: identity() < 0.15 ? `APT ${1 + Math.floor(identity() * 40)}` : "",
+    cycle: String(1 + Math.floor(identity() * 20)).padStart(2, "0"),
   };
   const fields = [
     common.esiid,
@@ -207,14 +229,28 @@ export function csvStream(spec: CsvSpec): Readable {
   const profile = PROFILES[spec.tdsp] ?? FALLBACK_PROFILE;
   const random = seededRandom(spec.seed);
   let remaining = spec.bytes;
+  let nextPremise = 0;
+  const dailyPool = Math.max(1, Math.round((4.4 * spec.bytes) / TYPICAL_ROW_BYTES));
+  const identityOf = (rowSeed: number) => {
+    if (!spec.kind) return undefined;
+    const index = spec.kind === "FUL" ? nextPremise++ : Math.floor(seededRandom(rowSeed ^ 0x5bd1e995)() * dailyPool);
+    return premiseRandom(spec.tdsp, index);
+  };
   return new Readable({
     read(size) {
       const lines: string[] = [];
       let produced = 0;
       while (remaining > 0 && produced < Math.max(size, 64 * 1024)) {
         const rowSeed = Math.floor(random() * 2 ** 32);
-        const renderRow = (padding: number) =>
-          rowFields(seededRandom(rowSeed), profile, spec.layout, padding).map(csvField).join(",") + spec.lineEnding;
+        const identity = identityOf(rowSeed);
+        const identitySeed = identity ? Math.floor(identity() * 2 ** 32) : 0;
+        const renderRow = (padding: number) => {
+          const rowRandom = seededRandom(rowSeed);
+          const rowIdentity = identity ? seededRandom(identitySeed) : rowRandom;
+          return (
+            rowFields(rowRandom, profile, spec.layout, padding, rowIdentity).map(csvField).join(",") + spec.lineEnding
+          );
+        };
         let line = renderRow(0);
         if (remaining - line.length < FINAL_ROW_RESERVE) {
           const padding = remaining - line.length;

@@ -107,6 +107,7 @@ export class Publication {
       bytes: spec.csvBytes ?? (kind === "FUL" ? 4 : 1) * (DEFAULT_DAILY_BYTES[spec.tdsp] ?? 5_000),
       layout: spec.layout ?? 22,
       lineEnding: spec.lineEnding ?? "\n",
+      kind,
     };
     return this.add({
       docId,
