@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { RunView } from "~/ercot/runs.server";
+import type { RunView } from "~/ercot/run-record";
 import { formatBytes, formatDuration, formatInstant, RUN_STATUS_BADGE } from "./ercot-format";
 
 /** Run history: trigger, duration, files and bytes, the source used (and what it fell back from), errors. */

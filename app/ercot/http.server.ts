@@ -1,10 +1,8 @@
 import { Agent, request, type Dispatcher } from "undici";
-import pRetry, { AbortError } from "p-retry";
-import type { ErcotSourcesConfig } from "~/ercot/config";
-import { DEFAULT_RETRY } from "~/ercot/config";
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type HttpTimeouts, type RetryPolicy } from "~/ercot/config";
+import { withRetry } from "~/retry.server";
 
-export type HttpTimeouts = ErcotSourcesConfig["timeouts"];
-export type RetryPolicy = NonNullable<ErcotSourcesConfig["retry"]>;
+export type { HttpTimeouts, RetryPolicy } from "~/ercot/config";
 
 /** Client certificate for mutual TLS, always as PEM (PFX is converted beforehand). */
 export interface ClientTlsMaterial {
@@ -14,7 +12,8 @@ export interface ClientTlsMaterial {
 }
 
 /** One pooled agent per source; the body timeout is the idle gap between chunks, not the total time. */
-export function createHttpAgent(timeouts: HttpTimeouts, tls?: ClientTlsMaterial): Agent {
+export function createHttpAgent(overrides: Partial<HttpTimeouts> = {}, tls?: ClientTlsMaterial): Agent {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...overrides };
   return new Agent({
     connectTimeout: timeouts.connectMs,
     headersTimeout: timeouts.headersMs,
@@ -167,27 +166,10 @@ export function excerpt(text: string, length = 160): string {
  * Retries connection errors, timeouts, 5xx and 429 with exponential backoff and jitter;
  * any other failure (4xx, bad content) is final at once.
  */
-export async function withRetry<T>(
+export function withErcotRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   signal?: AbortSignal,
 ): Promise<T> {
-  return pRetry(
-    async (attempt) => {
-      try {
-        return await operation(attempt);
-      } catch (error) {
-        if (signal?.aborted || !isRetryable(error)) throw new AbortError(error as Error);
-        throw error;
-      }
-    },
-    {
-      retries: Math.max(0, policy.attempts - 1),
-      minTimeout: policy.minDelayMs,
-      maxTimeout: policy.maxDelayMs,
-      factor: 2,
-      randomize: true,
-      signal,
-    },
-  );
+  return withRetry(operation, { ...policy, shouldRetry: isRetryable, signal });
 }

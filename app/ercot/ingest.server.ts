@@ -1,44 +1,24 @@
 import { pipeline } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Prisma } from "@prisma/client";
 import { db } from "~/db/prisma.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import type { ErcotSourcesConfig } from "./config";
 import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./config.server";
-import { DEFAULT_RETRY } from "./config";
-import { isRetryable } from "./http.server";
-import { acquireRunLease, type FinishedStatus, type RunLease, type RunProgress, type RunTrigger } from "./lock.server";
+import { withErcotRetry } from "./http.server";
+import { acquireRunLease, type FinishedStatus, type RunLease, type RunTrigger } from "./lock.server";
+import type { FileResult, RunProgress, RunSummary } from "./run-record";
 import { findStoredBySha256, selectNewest, storageKeyFor, storedDocIds } from "./selection.server";
 import {
   AllSourcesFailedError,
   createErcotSources,
   downloadDocument,
   listWithFallback,
-  type SourceAttempt,
   type SourceDependencies,
 } from "./sources/index.server";
-import type { ErcotDocument, ErcotSource, ErcotSourceName } from "./types";
+import type { ErcotDocument, ErcotSource } from "./types";
 import { createZipVerifier } from "./verify.server";
 
-/** One line of the cron answer (ops checklist): stored, already stored, or failed. */
-export type FileResult =
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; key: string; bytes: number }
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; skipped: true; duplicateOf?: string }
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; error: string };
-
-export interface RunSummary {
-  /** The source that answered the listing, or null when none did. */
-  source: ErcotSourceName | null;
-  /** Each source asked, in order, with its error when it failed (the fallback trail). */
-  attempts: SourceAttempt[];
-  listed: number;
-  selected: number;
-  stored: number;
-  skipped: number;
-  failed: number;
-  bytes: number;
-  results: FileResult[];
-}
+export type { FileResult, RunSummary } from "./run-record";
 
 export interface IngestOutcome {
   runId: number;
@@ -91,6 +71,9 @@ function emptySummary(): RunSummary {
     skipped: 0,
     failed: 0,
     bytes: 0,
+    deferred: 0,
+    dropped: 0,
+    warnings: [],
     results: [],
   };
 }
@@ -157,7 +140,7 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   if (runError === null && summary.failed > 0)
     runError = `${summary.failed} of ${summary.selected} files could not be stored; see the files below.`;
   try {
-    await lease.finish(status, summary as unknown as Prisma.InputJsonValue, runError);
+    await lease.finish(status, summary, runError);
   } catch (error) {
     console.error(`ERCOT run ${lease.runId} could not record its end: ${messageOf(error).split("\n")[0]}`);
   }
@@ -242,31 +225,29 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
  */
 async function downloadAndStore(document: ErcotDocument, key: string, context: FileContext, onRestart: () => void) {
   const { store, lease, progress } = context;
-  const policy = context.retry ?? DEFAULT_RETRY;
-  for (let attempt = 1; ; attempt++) {
-    onRestart();
-    lease.reportProgress({ ...progress });
-    const download = await downloadDocument(context.sources, document, lease.signal);
-    progress.currentSize ??= download.contentLength;
-    const bytesBefore = progress.bytes;
-    const verifier = createZipVerifier(document, (received) => {
-      progress.currentBytes = received;
-      progress.bytes = bytesBefore + received;
+  return withErcotRetry(
+    async () => {
+      onRestart();
       lease.reportProgress({ ...progress });
-    });
-    const body = pipeline(download.body, verifier, () => undefined);
-    try {
-      return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
-    } catch (error) {
-      if (attempt >= policy.attempts || lease.signal.aborted || !isRetryable(error)) throw error;
-      await sleep(Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)), undefined, {
-        signal: lease.signal,
+      const download = await downloadDocument(context.sources, document, lease.signal);
+      progress.currentSize ??= download.contentLength;
+      const bytesBefore = progress.bytes;
+      const verifier = createZipVerifier(document, (received) => {
+        progress.currentBytes = received;
+        progress.bytes = bytesBefore + received;
+        lease.reportProgress({ ...progress });
       });
-    } finally {
-      download.body.destroy();
-      verifier.destroy();
-    }
-  }
+      const body = pipeline(download.body, verifier, () => undefined);
+      try {
+        return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
+      } finally {
+        download.body.destroy();
+        verifier.destroy();
+      }
+    },
+    context.retry,
+    lease.signal,
+  );
 }
 
 type FileRow = Omit<Prisma.ErcotIngestUncheckedCreateInput, "docId" | "id" | "createdAt" | "updatedAt">;

@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { getEnv } from "~/env/env.server";
-import { ERCOT_JOBS } from "../../cron/schedule";
+import { ERCOT_JOBS } from "./jobs";
 import { runIngest } from "./ingest.server";
 
 declare global {

@@ -1,12 +1,25 @@
 import pg from "pg";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
 import { poolConfigFromUrl } from "~/db/pg-catalog-client";
 import { acquireRunLease } from "~/ercot/lock.server";
 import { activeRun, listRuns } from "~/ercot/runs.server";
 
 const settings = { leaseMs: 5_000, tickMs: 100 };
-const emptySummary = {};
+const emptySummary = {
+  source: null,
+  attempts: [],
+  listed: 0,
+  selected: 0,
+  stored: 0,
+  skipped: 0,
+  failed: 0,
+  bytes: 0,
+  deferred: 0,
+  dropped: 0,
+  warnings: [],
+  results: [],
+};
 
 beforeEach(async () => {
   await db().ingestRun.deleteMany();
@@ -35,10 +48,17 @@ describe("one ERCOT run at a time", () => {
       currentBytes: 2,
       currentSize: 10,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const row = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
-    expect(row.status).toBe("running");
-    expect(row.progress).toMatchObject({ filesDone: 1, filesTotal: 3, bytes: 42, currentFile: "x.zip" });
+    const first = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
+    // Renewed past the first lease's end: the heartbeat keeps the run alive, and writes its progress.
+    await vi.waitFor(
+      async () => {
+        const row = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
+        expect(row.leaseExpiresAt.getTime()).toBeGreaterThan(first.leaseExpiresAt.getTime() + 400);
+        expect(row.status).toBe("running");
+        expect(row.progress).toMatchObject({ filesDone: 1, filesTotal: 3, bytes: 42, currentFile: "x.zip" });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     await taken.lease.finish("succeeded", emptySummary);
   });
 

@@ -7,7 +7,7 @@ beforeAll(() => {
   pki = createFakeErcotPki();
 });
 
-const ews = { reportType: "203", signatureAlgorithm: "rsa-sha1", digestAlgorithm: "sha1" } as const;
+const ews = {};
 
 describe("EWS client certificates", () => {
   it("opens a PFX into PEM in memory and takes the CN for UserID and Source", () => {

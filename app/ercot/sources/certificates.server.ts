@@ -77,7 +77,11 @@ function fromPfx(
 }
 
 /** The EWS client identity from config: PFX (preferred) or PEM cert + key; null when none is set. */
-export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCertificate | null {
+export type CertificateSettings = Partial<
+  Pick<ErcotSourcesConfig["ews"], "pfxBase64" | "pfxPassphrase" | "certPem" | "keyPem" | "caPem">
+>;
+
+export function loadClientCertificate(ews: CertificateSettings): ClientCertificate | null {
   const caPem = ews.caPem ? normalizePem(ews.caPem) : undefined;
   if (ews.pfxBase64) {
     const { certs, key } = fromPfx(ews.pfxBase64, ews.pfxPassphrase ?? "");
@@ -118,6 +122,6 @@ export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCer
   return null;
 }
 
-export function hasClientCertificate(ews: ErcotSourcesConfig["ews"]): boolean {
+export function hasClientCertificate(ews: CertificateSettings): boolean {
   return Boolean(ews.pfxBase64 || (ews.certPem && ews.keyPem));
 }

@@ -1,6 +1,10 @@
 import type { Agent } from "undici";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import { DEFAULT_EWS_LOOKBACK_HOURS } from "~/ercot/config";
+import {
+  DEFAULT_EWS_DIGEST_ALGORITHM,
+  DEFAULT_EWS_LOOKBACK_HOURS,
+  DEFAULT_EWS_SIGNATURE_ALGORITHM,
+} from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
@@ -9,7 +13,7 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
 } from "~/ercot/http.server";
 import { hasClientCertificate, loadClientCertificate, type ClientCertificate } from "./certificates.server";
 import {
@@ -66,7 +70,7 @@ export class EwsSource implements ErcotSource {
     const endpoint = ewsEndpoint(ews.baseUrl ?? "");
     const now = this.dependencies.now?.() ?? new Date();
     const action = "ask ERCOT EWS for the report list";
-    const reply = await withRetry(
+    const reply = await withErcotRetry(
       async () => {
         const envelope = signEnvelope(
           buildGetReportsEnvelope({
@@ -77,7 +81,10 @@ export class EwsSource implements ErcotSource {
             endTime: now,
           }),
           certificate,
-          { signature: ews.signatureAlgorithm, digest: ews.digestAlgorithm },
+          {
+            signature: ews.signatureAlgorithm ?? DEFAULT_EWS_SIGNATURE_ALGORITHM,
+            digest: ews.digestAlgorithm ?? DEFAULT_EWS_DIGEST_ALGORITHM,
+          },
         );
         const response = await sendRequest(action, endpoint, {
           agent,

@@ -1,5 +1,6 @@
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource, ErcotSourceName } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import type { SourceAttempt } from "~/ercot/run-record";
 import type { SourceDependencies } from "./dependencies";
 import { EwsSource } from "./ews.server";
 import { PublicApiSource } from "./public-api.server";
@@ -17,11 +18,7 @@ export function createErcotSources(config: ErcotSourcesConfig, dependencies: Sou
   return candidates.filter((source) => source.isConfigured());
 }
 
-export interface SourceAttempt {
-  source: ErcotSourceName;
-  /** Operator-readable reason, when this source failed. */
-  error?: string;
-}
+export type { SourceAttempt } from "~/ercot/run-record";
 
 export interface FallbackListing {
   source: ErcotSource;

@@ -10,7 +10,7 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
   type RetryPolicy,
 } from "~/ercot/http.server";
 import {
@@ -212,7 +212,7 @@ async function readLeadingBytes(
  */
 export async function downloadZip(document: ErcotDocument, options: ZipDownloadOptions): Promise<ErcotDownload> {
   const action = `download ${document.friendlyName} (DocID ${document.docId})`;
-  return withRetry(
+  return withErcotRetry(
     async () => {
       const response = await sendRequest(action, document.downloadUrl, {
         agent: options.agent,

@@ -9,7 +9,7 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
 } from "~/ercot/http.server";
 import { downloadZip, htmlTitle, misDownloadUrl, parseMisDocumentList } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
@@ -97,7 +97,7 @@ export class ScrapeSource implements ErcotSource {
     const listUrl = new URL("/misapp/servlets/IceDocListJsonWS", this.misBaseUrl);
     listUrl.searchParams.set("reportTypeId", reportTypeId);
     const action = "list ERCOT documents";
-    const json = await withRetry(
+    const json = await withErcotRetry(
       async () => {
         listUrl.searchParams.set("_", String(Date.now()));
         const response = await sendRequest(action, listUrl.toString(), {

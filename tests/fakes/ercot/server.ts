@@ -51,8 +51,6 @@ export interface FakeErcotOptions {
   empty?: boolean;
   scenario?: ScenarioName | Partial<FakeScenario>;
   credentials?: Partial<ApiCredentials>;
-  /** Clock for the API rate limiter (tests share a virtual clock with the client's pacer). */
-  now?: () => number;
   /** Reuse certificates across instances; generating them costs about a second. */
   pki?: FakeErcotPki;
 }
@@ -203,7 +201,6 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   const host = options.host ?? "127.0.0.1";
   const today = options.today ?? "2026-06-03";
   const pki = options.pki ?? createFakeErcotPki();
-  const now = options.now ?? Date.now;
   const credentials: ApiCredentials = {
     username: "operator@example.com",
     password: "correct-horse-battery",
@@ -309,13 +306,13 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   }
 
   function rateLimited(key: string): boolean {
-    const windowStart = now() - scenario.apiRateLimit.windowMs;
+    const windowStart = Date.now() - scenario.apiRateLimit.windowMs;
     const recent = (apiCalls.get(key) ?? []).filter((at) => at > windowStart);
     if (recent.length >= scenario.apiRateLimit.perWindow) {
       apiCalls.set(key, recent);
       return true;
     }
-    recent.push(now());
+    recent.push(Date.now());
     apiCalls.set(key, recent);
     return false;
   }
