@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import { SignedXml } from "xml-crypto";
-import yauzl from "yauzl";
+import { ArchiveError, unpackPayload } from "~/zip/archive.server";
 import type { EwsDigestAlgorithm, EwsSignatureAlgorithm } from "~/ercot/config";
 import { ErcotHttpError } from "~/ercot/http.server";
 import type { ClientCertificate } from "./certificates.server";
@@ -117,6 +117,9 @@ export function signEnvelope(
   return signer.getSignedXml();
 }
 
+/** A report list is a few KiB a day; anything past this is not a GetReports answer. */
+const MAX_PAYLOAD_BYTES = 64 * 1024 ** 2;
+
 export interface EwsReport {
   fileName: string;
   created: string;
@@ -160,29 +163,6 @@ const node = (value: unknown, key: string): XmlNode =>
 const textOf = (value: unknown): string | undefined =>
   typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
 
-function unzipSingleEntry(zip: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (openError, zipFile) => {
-      if (openError || !zipFile) return reject(openError ?? new Error("empty zip"));
-      zipFile.once("entry", (entry: yauzl.Entry) => {
-        zipFile.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError ?? new Error("unreadable entry"));
-          const chunks: Buffer[] = [];
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.once("error", reject);
-          stream.once("end", () => {
-            zipFile.close();
-            resolve(Buffer.concat(chunks));
-          });
-        });
-      });
-      zipFile.once("end", () => reject(new Error("the zip has no entry")));
-      zipFile.once("error", reject);
-      zipFile.readEntry();
-    });
-  });
-}
-
 function reportsOf(reportsNode: unknown): EwsReport[] {
   const reports = (node(reportsNode, "Report") as unknown as unknown[] | undefined) ?? [];
   return reports.map((report) => {
@@ -225,7 +205,18 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
   const payload = node(message, "Payload");
   const compressed = textOf(node(payload, "Compressed"));
   if (compressed) {
-    const inner = (await unzipSingleEntry(Buffer.from(compressed.replace(/\s+/g, ""), "base64"))).toString("utf8");
+    let inner: string;
+    try {
+      inner = (await unpackPayload(Buffer.from(compressed.replace(/\s+/g, ""), "base64"), MAX_PAYLOAD_BYTES)).toString(
+        "utf8",
+      );
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      throw new ErcotHttpError(`ERCOT EWS sent a compressed payload that could not be unpacked: ${error.message}`, {
+        retryable: false,
+        cause: error,
+      });
+    }
     const parsed = xmlParser.parse(inner) as Record<string, unknown>;
     return reportsOf(node(parsed, "Reports") ?? parsed);
   }
