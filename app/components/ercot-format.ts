@@ -29,6 +29,7 @@ export function formatInstant(iso: string | null): string {
 export const RUN_STATUS_BADGE: Record<string, string> = {
   running: "warn",
   succeeded: "ok",
+  warning: "warn",
   partial: "warn",
   failed: "error",
   abandoned: "off",

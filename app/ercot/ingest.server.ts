@@ -7,7 +7,7 @@ import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./c
 import { withErcotRetry } from "./http.server";
 import { acquireRunLease, type FinishedStatus, type RunLease, type RunTrigger } from "./lock.server";
 import type { FileResult, RunProgress, RunSummary } from "./run-record";
-import { findStoredBySha256, selectNewest, storageKeyFor, storedDocIds } from "./selection.server";
+import { findStoredBySha256, overdueDailyWarning, planFetch, storageKeyFor, storedDocIds } from "./selection.server";
 import {
   AllSourcesFailedError,
   createErcotSources,
@@ -36,7 +36,14 @@ export interface IngestOptions {
   sources?: ErcotSource[];
   storage?: Storage;
   lease?: RunLeaseSettings;
+  /** Only these TDSP codes (`?tdsp=ONCOR_ELEC,CENTERPOINT`); all when absent. */
+  tdsps?: readonly string[] | null;
+  /** Files one run fetches at most; the rest is left for the next run and counted. */
+  maxFiles?: number;
 }
+
+/** Enough for a month-start back-fill of the DAILYs and FULs of every TDSP over a few runs. */
+export const DEFAULT_MAX_FILES_PER_RUN = 60;
 
 export type IngestStart =
   | { running: true; runId: number | null }
@@ -71,6 +78,7 @@ function emptySummary(): RunSummary {
     skipped: 0,
     failed: 0,
     bytes: 0,
+    tdsps: null,
     deferred: 0,
     dropped: 0,
     warnings: [],
@@ -87,6 +95,7 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   const config = options.config ?? ercotSourcesConfig();
   const sources = options.sources ?? createErcotSources(config, options.sourceDependencies);
   const store = options.storage ?? defaultStorage();
+  const now = options.sourceDependencies?.now ?? (() => new Date());
   const progress: RunProgress = {
     filesDone: 0,
     filesTotal: 0,
@@ -100,26 +109,34 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
     const listing = await listWithFallback(sources, lease.signal);
     summary.source = listing.source.name;
     summary.attempts = listing.attempts;
+    summary.dropped = listing.dropped;
     summary.listed = listing.documents.length;
-    const selected = selectNewest(listing.documents);
-    summary.selected = selected.length;
-    const alreadyStored = await storedDocIds(selected);
-    const toFetch = selected.filter((document) => !alreadyStored.has(document.docId));
-    progress.filesTotal = toFetch.length;
+    const scope = options.tdsps ? new Set(options.tdsps) : null;
+    summary.tdsps = options.tdsps ? [...options.tdsps] : null;
+    const inScope = scope ? listing.documents.filter((document) => scope.has(document.tdsp)) : listing.documents;
+    summary.selected = inScope.length;
+    const plan = planFetch(inScope, await storedDocIds(inScope), options.maxFiles ?? DEFAULT_MAX_FILES_PER_RUN);
+    for (const document of plan.stored)
+      summary.results.push({ tdsp: document.tdsp, kind: document.kind, docId: document.docId, skipped: true });
+    summary.deferred = plan.deferred.length;
+    progress.filesTotal = plan.toFetch.length;
     lease.reportProgress({ ...progress });
-    for (const document of selected) {
-      if (alreadyStored.has(document.docId)) {
-        summary.results.push({ tdsp: document.tdsp, kind: document.kind, docId: document.docId, skipped: true });
-        continue;
-      }
+    for (const document of plan.toFetch) {
       if (lease.signal.aborted) throw lease.signal.reason;
       const result = await ingestFile(document, { sources, store, lease, progress, retry: config.retry });
+      if ("key" in result && !plan.newest.has(document.docId)) result.backfilled = true;
       summary.results.push(result);
       if ("key" in result) summary.bytes += result.bytes;
       progress.filesDone += 1;
       progress.currentFile = null;
       lease.reportProgress({ ...progress });
     }
+    if (plan.deferred.length > 0)
+      summary.warnings.push(
+        `${plan.deferred.length} files not stored yet were left for the next run (this run's cap is ${plan.toFetch.length}).`,
+      );
+    const overdue = overdueDailyWarning(inScope, now());
+    if (overdue && plan.toFetch.length === 0) summary.warnings.push(overdue);
   } catch (error) {
     if (error instanceof AllSourcesFailedError) summary.attempts = error.attempts;
     runError = messageOf(error);
@@ -128,15 +145,17 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   summary.skipped = summary.results.filter((result) => "skipped" in result).length;
   summary.failed = summary.results.filter((result) => "error" in result).length;
   const status: FinishedStatus =
-    runError !== null
-      ? summary.stored + summary.skipped > 0
-        ? "partial"
-        : "failed"
-      : summary.failed === 0
-        ? "succeeded"
-        : summary.stored + summary.skipped > 0
+    runError === null && summary.failed === 0 && summary.warnings.length > 0
+      ? "warning"
+      : runError !== null
+        ? summary.stored + summary.skipped > 0
           ? "partial"
-          : "failed";
+          : "failed"
+        : summary.failed === 0
+          ? "succeeded"
+          : summary.stored + summary.skipped > 0
+            ? "partial"
+            : "failed";
   if (runError === null && summary.failed > 0)
     runError = `${summary.failed} of ${summary.selected} files could not be stored; see the files below.`;
   try {

@@ -21,7 +21,7 @@ const ROW_WAIT_MS = 5_000;
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
 
 export type RunTrigger = "cron" | "manual" | "schedule";
-export type FinishedStatus = "succeeded" | "partial" | "failed";
+export type FinishedStatus = "succeeded" | "warning" | "partial" | "failed";
 
 export type { RunProgress } from "./run-record";
 

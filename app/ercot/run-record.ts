@@ -51,6 +51,8 @@ export const runSummarySchema = z.object({
   skipped: z.number(),
   failed: z.number(),
   bytes: z.number(),
+  /** The TDSP codes this run was limited to (`?tdsp=`), or null for all. */
+  tdsps: z.array(z.string()).nullable().default(null),
   /** Files left for the next run because this run reached its cap. */
   deferred: z.number().default(0),
   /** Listed entries that were dropped because their name or date could not be read. */
@@ -80,7 +82,7 @@ export function parseColumn<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, valu
 export interface RunView {
   id: number;
   trigger: "cron" | "manual" | "schedule";
-  status: "running" | "succeeded" | "partial" | "failed" | "abandoned";
+  status: "running" | "succeeded" | "warning" | "partial" | "failed" | "abandoned";
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;

@@ -8,6 +8,7 @@ import { formatInstant, SCHEDULE_BADGE } from "~/components/ercot-format";
 import { RunNowButton } from "~/components/RunNowButton";
 import { beginIngest } from "~/ercot/ingest.server";
 import { listRuns, scheduleStatus } from "~/ercot/runs.server";
+import { parseTdspFilter } from "~/ercot/tdsp-filter";
 
 export const meta: MetaFunction = () => [{ title: "ERCOT ingest · Operator portal" }];
 
@@ -22,7 +23,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const form = await request.formData();
   if (form.get("intent") !== "run") return json({ ok: false, error: "Unknown action." }, { status: 400 });
-  const start = await beginIngest({ trigger: "manual" });
+  const tdsp = form.get("tdsp");
+  const filter = parseTdspFilter(typeof tdsp === "string" ? tdsp : new URL(request.url).searchParams.get("tdsp"));
+  if (!filter.ok) return json({ ok: false, error: filter.error }, { status: 400 });
+  const start = await beginIngest({ trigger: "manual", tdsps: filter.tdsps });
   if (start.running) {
     return json(
       { ok: false, runId: start.runId, error: `Run #${start.runId ?? "?"} is already going; wait for it to finish.` },
@@ -36,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     actor: operator.actor,
     action: "ercot.run",
     target: `IngestRun:${start.runId}`,
-    details: { trigger: "manual" },
+    details: { trigger: "manual", tdsps: filter.tdsps },
   });
   return json({ ok: true, runId: start.runId });
 }

@@ -14,14 +14,14 @@ import { S3Storage } from "~/storage/s3.server";
 import type { Storage } from "~/storage/storage.server";
 import { centralInstant } from "../fakes/ercot/publication";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../fakes/ercot/sources-config";
 
 let fake: FakeErcot;
 let root: string;
 let store: LocalStorage;
 
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(async () => {

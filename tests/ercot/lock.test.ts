@@ -7,6 +7,7 @@ import { activeRun, listRuns } from "~/ercot/runs.server";
 
 const settings = { leaseMs: 5_000, tickMs: 100 };
 const emptySummary = {
+  tdsps: null,
   source: null,
   attempts: [],
   listed: 0,

@@ -5,7 +5,7 @@ import {
   DEFAULT_EWS_LOOKBACK_HOURS,
   DEFAULT_EWS_SIGNATURE_ALGORITHM,
 } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
   ErcotHttpError,
@@ -64,7 +64,7 @@ export class EwsSource implements ErcotSource {
     return this.identity;
   }
 
-  async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
+  async listDocuments(signal?: AbortSignal): Promise<ErcotListing> {
     const { certificate, agent } = this.loadIdentity();
     const { ews } = this.config;
     const endpoint = ewsEndpoint(ews.baseUrl ?? "");
@@ -75,7 +75,7 @@ export class EwsSource implements ErcotSource {
         const envelope = signEnvelope(
           buildGetReportsEnvelope({
             source: ews.source ?? certificate.commonName,
-            userId: ews.userId ?? certificate.commonName,
+            userId: ews.userId ?? certificate.employeeId ?? certificate.commonName,
             reportType: ews.reportType,
             startTime: new Date(now.getTime() - (ews.lookbackHours ?? DEFAULT_EWS_LOOKBACK_HOURS) * 3600_000),
             endTime: now,
@@ -112,38 +112,39 @@ export class EwsSource implements ErcotSource {
       signal,
     );
     const reports = await parseGetReportsReply(reply);
-    return sortNewestFirst(reports.flatMap((report) => this.toDocument(report)));
+    const documents: ErcotDocument[] = [];
+    const dropped: string[] = [];
+    for (const report of reports) {
+      const document = this.toDocument(report);
+      if (document) documents.push(document);
+      else dropped.push(`${report.fileName || "an entry without fileName"} (${report.created || "no created"})`);
+    }
+    return { documents: sortNewestFirst(documents), dropped };
   }
 
-  private toDocument(report: EwsReport): ErcotDocument[] {
+  /** Null when the entry cannot be read (its fileName is not a ConstructedName, or it has no date or URL). */
+  private toDocument(report: EwsReport): ErcotDocument | null {
     const nameParts = parseConstructedName(report.fileName);
     const name = nameParts && parseFriendlyName(nameParts.friendlyName);
     const publishedAt = parsePublishDate(report.created) ?? nameParts?.publishedAt;
-    if (!nameParts || !name || !publishedAt || !report.url) {
-      (this.dependencies.onWarning ?? console.warn)(
-        `Skipped an EWS report entry that could not be read (${report.fileName || "no fileName"}).`,
-      );
-      return [];
-    }
+    if (!nameParts || !name || !publishedAt || !report.url) return null;
     let docId: string;
     try {
       docId = new URL(report.url).searchParams.get("doclookupId") ?? report.fileName;
     } catch {
       docId = report.fileName;
     }
-    return [
-      {
-        docId,
-        friendlyName: nameParts.friendlyName,
-        tdsp: name.tdsp,
-        kind: name.kind,
-        constructedName: report.fileName,
-        publishedAt,
-        contentSize: report.size,
-        downloadUrl: report.url,
-        source: this.name,
-      },
-    ];
+    return {
+      docId,
+      friendlyName: nameParts.friendlyName,
+      tdsp: name.tdsp,
+      kind: name.kind,
+      constructedName: report.fileName,
+      publishedAt,
+      contentSize: report.size,
+      downloadUrl: report.url,
+      source: this.name,
+    };
   }
 
   /** The MIS download servlet wants the same client certificate, and no envelope. */

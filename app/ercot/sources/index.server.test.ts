@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { AllSourcesFailedError, createErcotSources, downloadDocument, listWithFallback } from "./index.server";
 
 let fake: FakeErcot;
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { PublicApiSource } from "./public-api.server";
 
 let fake: FakeErcot;
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => {
@@ -29,7 +29,7 @@ async function sha256(body: Readable): Promise<string> {
 describe("Public API source (api.ercot.com)", () => {
   it("signs in for a fresh id_token, sends both headers on every call and lists the archive", async () => {
     const source = apiSource();
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     expect(documents[0]).toMatchObject({ docId: fake.documents[0].docId, source: "api", contentSize: null });
     expect(documents[0].constructedName).toMatch(
@@ -46,7 +46,7 @@ describe("Public API source (api.ercot.com)", () => {
 
   it("downloads through ?download= with the same bytes as MIS", async () => {
     const source = apiSource();
-    const [document] = await source.listDocuments();
+    const [document] = (await source.listDocuments()).documents;
     const download = await source.download(document);
     expect(await sha256(download.body)).toBe(await sha256(fake.documentStream(document.docId)));
   });
@@ -61,7 +61,7 @@ describe("Public API source (api.ercot.com)", () => {
 
   it("accepts expires_in as a string", async () => {
     fake.setScenario({ tokenExpiresIn: "string" });
-    expect(await apiSource().listDocuments()).toHaveLength(fake.documents.length);
+    expect((await apiSource().listDocuments()).documents).toHaveLength(fake.documents.length);
   });
 
   it("says which setting to fix when the password is wrong", async () => {
@@ -90,7 +90,7 @@ describe("Public API source (api.ercot.com)", () => {
   it("backs off after a 429 and succeeds once the window frees up", async () => {
     fake.setScenario({ apiRateLimit: { perWindow: 2, windowMs: 400 } });
     const source = apiSource({ api: { pageSize: 10 }, retry: { attempts: 6, minDelayMs: 150, maxDelayMs: 400 } });
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     expect(apiRequests().some((entry) => entry.status === 429)).toBe(true);
     expect(apiRequests().at(-1)?.status).toBe(200);
@@ -100,7 +100,7 @@ describe("Public API source (api.ercot.com)", () => {
     // The fake's window is a little shorter than the client's, for the jitter between sending and arrival.
     fake.setScenario({ apiRateLimit: { perWindow: 4, windowMs: 700 } });
     const source = apiSource({ api: { pageSize: 3, pacing: { requests: 4, windowMs: 800 } } });
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     const expected = 1 + Math.ceil(fake.documents.length / 3);
     expect(apiRequests().map((entry) => entry.status)).toEqual(Array(expected).fill(200));

@@ -4,7 +4,7 @@ import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import { DEFAULT_API_PACING, DEFAULT_API_PAGE_SIZE } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
   ErcotHttpError,
@@ -208,7 +208,7 @@ export class PublicApiSource implements ErcotSource {
     );
   }
 
-  async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
+  async listDocuments(signal?: AbortSignal): Promise<ErcotListing> {
     await this.fetchIdToken(signal);
     const base = this.config.api.apiBaseUrl.replace(/\/+$/, "");
     await this.getJson(
@@ -220,6 +220,7 @@ export class PublicApiSource implements ErcotSource {
     const from = new Date(now.getTime() - API_LOOKBACK_DAYS * 24 * 3600_000);
     const pageSize = this.config.api.pageSize ?? DEFAULT_API_PAGE_SIZE;
     const documents: ErcotDocument[] = [];
+    const dropped: string[] = [];
     for (let page = 1, totalPages = 1; page <= totalPages; page++) {
       const url = new URL(`${base}/api/public-reports/archive/${this.productPath}`);
       url.searchParams.set("postDatetimeFrom", formatCentralIso(from, false));
@@ -241,7 +242,10 @@ export class PublicApiSource implements ErcotSource {
       for (const archive of parsed.data.archives) {
         const name = parseFriendlyName(archive.friendlyName);
         const publishedAt = parseErcotTimestamp(archive.postDatetime);
-        if (!name || !publishedAt) continue;
+        if (!name || !publishedAt) {
+          dropped.push(`docId ${archive.docId} (${archive.friendlyName}, ${archive.postDatetime})`);
+          continue;
+        }
         const href =
           archive._links?.endpoint.href ??
           archive.links?.find((link) => link.rel === "endpoint")?.href ??
@@ -259,7 +263,7 @@ export class PublicApiSource implements ErcotSource {
         });
       }
     }
-    return sortNewestFirst(documents);
+    return { documents: sortNewestFirst(documents), dropped };
   }
 
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {

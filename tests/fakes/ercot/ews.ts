@@ -91,19 +91,28 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
   }
   if (!signedBody) return soapFault("SECU1096", "Could not verify the WS-Security signature over the SOAP Body");
 
-  const commonName = String(forge.pki.certificateFromPem(pem).subject.getField("CN")?.value ?? "");
-  if (!commonName.startsWith("API_")) {
+  // ERCOT's client guide: CN is the company (the message's Source), an OU is the EmployeeID (the UserID).
+  const subject = forge.pki.certificateFromPem(pem).subject;
+  const commonName = String(subject.getField("CN")?.value ?? "");
+  const employeeId = String(subject.getField("OU")?.value ?? "");
+  if (!employeeId.startsWith("API_")) {
     return soapFault(
       "SECU1073",
-      `Certificate validation failed. Employee Number: ${commonName} does not start with prefix-API_`,
+      `Certificate validation failed. Employee Number: ${employeeId || commonName} does not start with prefix-API_`,
     );
   }
   const message = child(child(xmlParser.parse(signedBody), "Body"), "RequestMessage");
   const header = child(message, "Header");
   const request = child(message, "Request");
   const userId = text(child(header, "UserID")) ?? "";
-  if (!userId.startsWith("API_")) {
+  if (userId !== employeeId) {
     return soapFault("SECU1073", `User validation failed. Employee Number: ${userId} does not start with prefix-API_`);
+  }
+  if (text(child(header, "Source")) !== commonName) {
+    return soapFault(
+      "SECU1073",
+      `User validation failed. Source ${text(child(header, "Source")) ?? ""} does not match the certificate`,
+    );
   }
   if (
     text(child(header, "Noun")) !== "Reports" ||

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { formatCentralIso } from "../../../app/ercot/sources/central-time";
+import { formatCentralIso, toCentralWallClock } from "../../../app/ercot/sources/central-time";
 import { answerGetReports } from "./ews";
 import { createFakeErcotPki, type FakeErcotPki } from "./pki";
 import {
@@ -40,7 +40,7 @@ export interface FakeErcotOptions {
   /** 0 (random) by default. */
   port?: number;
   ewsPort?: number;
-  /** The fake's "today" as a Central date; the default publication ends on it. */
+  /** The fake's "today" as a Central date; the default publication ends on it. Default: the real today. */
   today?: string;
   /** Days of DAILY files in the default publication. */
   days?: number;
@@ -67,6 +67,8 @@ export interface RequestLogEntry {
 }
 
 export interface FakeErcot {
+  /** The Central date the default publication ends on. */
+  today: string;
   url: string;
   ewsUrl: string;
   pageUrl: string;
@@ -197,9 +199,15 @@ function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["
   return { ListDocsByRptTypeRes: { DocumentList: entries } };
 }
 
+/** Today's date in America/Chicago, as ERCOT dates its files. */
+function centralToday(): string {
+  const wall = toCentralWallClock(new Date());
+  return `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
+}
+
 export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<FakeErcot> {
   const host = options.host ?? "127.0.0.1";
-  const today = options.today ?? "2026-06-03";
+  const today = options.today ?? centralToday();
   const pki = options.pki ?? createFakeErcotPki();
   const credentials: ApiCredentials = {
     username: "operator@example.com",
@@ -490,6 +498,7 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   ewsBaseUrl = `https://${host}:${(ewsServer.address() as AddressInfo).port}`;
 
   const fake: FakeErcot = {
+    today,
     url: baseUrl,
     ewsUrl: ewsBaseUrl,
     pageUrl: `${baseUrl}/mp/data-products/data-product-details?id=ZP15-612`,

@@ -30,5 +30,7 @@ export function sourcesConfigFor(fake: FakeErcot, overrides: SourcesConfigOverri
   };
 }
 
-/** The fake's "today" evening, so query windows (EWS, API) cover the default publication. */
+/** A fixed "today" for tests that assert dates; the fake's own default is the real today. */
+export const FAKE_TODAY = "2026-06-03";
+/** FAKE_TODAY's evening, so query windows (EWS, API) cover the default publication. */
 export const FAKE_NOW = new Date("2026-06-04T01:00:00Z");
