@@ -4,7 +4,9 @@ import { db } from "~/db/prisma.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import type { ErcotSourcesConfig } from "./config";
 import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./config.server";
-import { withErcotRetry } from "./http.server";
+import { DEFAULT_RETRY } from "./config";
+import { isRetryable } from "./http.server";
+import { withRetry } from "~/retry.server";
 import { acquireRunLease, type FinishedStatus, type RunLease, type RunTrigger } from "./lock.server";
 import type { FileResult, RunProgress, RunSummary } from "./run-record";
 import { findStoredBySha256, overdueDailyWarning, planFetch, storageKeyFor, storedDocIds } from "./selection.server";
@@ -244,11 +246,15 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
  */
 async function downloadAndStore(document: ErcotDocument, key: string, context: FileContext, onRestart: () => void) {
   const { store, lease, progress } = context;
-  return withErcotRetry(
+  // The source already retried until the response started; only a body that broke off is tried again here.
+  let bodyStarted = false;
+  return withRetry(
     async () => {
+      bodyStarted = false;
       onRestart();
       lease.reportProgress({ ...progress });
       const download = await downloadDocument(context.sources, document, lease.signal);
+      bodyStarted = true;
       progress.currentSize ??= download.contentLength;
       const bytesBefore = progress.bytes;
       const verifier = createZipVerifier(document, (received) => {
@@ -264,8 +270,11 @@ async function downloadAndStore(document: ErcotDocument, key: string, context: F
         verifier.destroy();
       }
     },
-    context.retry,
-    lease.signal,
+    {
+      ...(context.retry ?? DEFAULT_RETRY),
+      shouldRetry: (error) => bodyStarted && isRetryable(error),
+      signal: lease.signal,
+    },
   );
 }
 

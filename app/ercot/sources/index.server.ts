@@ -41,9 +41,9 @@ export class AllSourcesFailedError extends Error {
 }
 
 function emptyReason(dropped: string[]): string {
-  if (dropped.length === 0) return "it listed no document for report 203; trying the next source.";
+  if (dropped.length === 0) return "it listed no document for report 203.";
   const examples = dropped.slice(0, 3).join("; ");
-  return `it listed ${dropped.length} entries but none had a name or date it could read (${examples}); trying the next source.`;
+  return `it listed ${dropped.length} entries but none had a name or date it could read (${examples}).`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import forge from "node-forge";
 import { XMLParser } from "fast-xml-parser";
 import { SignedXml } from "xml-crypto";
@@ -21,7 +22,8 @@ export interface EwsContext {
   documents: readonly FakeDocument[];
   reportTypeId: string;
   downloadUrl: (docId: string) => string;
-  compressed: boolean;
+  compressed: false | "zip" | "gzip";
+  fileNames: "constructed" | "friendly";
   requireSha1: boolean;
 }
 
@@ -139,22 +141,26 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
     };
   const reportsXml =
     `<ns1:Reports xmlns:ns1="http://www.ercot.com/schema/2007-06/nodal/ews">` +
-    reports.map((document) => reportXml(document, context.downloadUrl(document.docId))).join("") +
+    reports.map((document) => reportXml(document, context.downloadUrl(document.docId), context.fileNames)).join("") +
     `</ns1:Reports>`;
-  const payload = context.compressed
-    ? `<ns0:Compressed>${(await zipBuffer("GetReports.xml", Buffer.from(reportsXml), new Date("2026-01-01T00:00:00Z"))).toString("base64")}</ns0:Compressed>`
-    : reportsXml;
+  const packed =
+    context.compressed === "zip"
+      ? await zipBuffer("GetReports.xml", Buffer.from(reportsXml), new Date("2026-01-01T00:00:00Z"))
+      : context.compressed === "gzip"
+        ? gzipSync(reportsXml)
+        : null;
+  const payload = packed ? `<ns0:Compressed>${packed.toString("base64")}</ns0:Compressed>` : reportsXml;
   return { status: 200, body: replyEnvelope("OK", "", payload) };
 }
 
-function reportXml(document: FakeDocument, url: string): string {
+function reportXml(document: FakeDocument, url: string, fileNames: EwsContext["fileNames"]): string {
   const wall = toCentralWallClock(document.publishedAt);
   const operatingDate = `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
   return (
     `<ns1:Report>` +
     `<ns1:operatingDate>${operatingDate}</ns1:operatingDate>` +
     `<ns1:reportGroup>TDSP ESI ID EXTRACT</ns1:reportGroup>` +
-    `<ns1:fileName>${document.constructedName}</ns1:fileName>` +
+    `<ns1:fileName>${fileNames === "constructed" ? document.constructedName : document.friendlyName}</ns1:fileName>` +
     `<ns1:created>${formatCentralIso(document.publishedAt)}</ns1:created>` +
     `<ns1:size>${document.contentSize}</ns1:size>` +
     `<ns1:format>zip</ns1:format>` +

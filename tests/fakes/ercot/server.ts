@@ -173,6 +173,8 @@ function productPage(variant: FakeScenario["page"]): string {
 function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["list"]): unknown {
   if (variant === "missing-key") return { ListDocsByRptTypeRes: {} };
   if (variant === "empty-array") return { ListDocsByRptTypeRes: { DocumentList: [] } };
+  if (variant === "null-list") return { ListDocsByRptTypeRes: { DocumentList: null } };
+  if (variant === "empty-string") return { ListDocsByRptTypeRes: { DocumentList: "" } };
   const numeric = variant === "numeric-fields";
   const entries = documents.map((document) => {
     const expired = new Date(`${addDays(formatCentralIso(document.publishedAt).slice(0, 10), 31)}T23:59:59Z`);
@@ -466,6 +468,7 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
           reportTypeId: "203",
           downloadUrl: (docId) => `${ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
           compressed: scenario.ewsCompressed,
+          fileNames: scenario.ewsFileNames,
           requireSha1: scenario.ewsRequireSha1,
         });
         return sendText(response, answer.status, "text/xml; charset=utf-8", answer.body);
