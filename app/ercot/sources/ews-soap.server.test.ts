@@ -55,4 +55,29 @@ describe("EWS GetReports messages", () => {
       'ERCOT EWS answered GetReports with an error: "Invalid Option".',
     );
   });
+
+  it("reads every Error of a Reply, finding No reports found among them", async () => {
+    const errors = (...texts: string[]) =>
+      reply(
+        `<m:Reply><m:ReplyCode>ERROR</m:ReplyCode>${texts.map((text) => `<m:Error>${text}</m:Error>`).join("")}</m:Reply>`,
+      );
+    expect(
+      await parseGetReportsReply(errors("Warning: partial window", "No reports found matching the criteria")),
+    ).toEqual([]);
+    await expect(parseGetReportsReply(errors("Invalid Option", "Invalid StartTime"))).rejects.toThrow(
+      'ERCOT EWS answered GetReports with an error: "Invalid Option; Invalid StartTime".',
+    );
+  });
+
+  it("takes a fault's code from FaultMessage/Reply/ReplyCode when ERCOT sends one", async () => {
+    const fault =
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>` +
+      `<faultcode>soap:Server</faultcode><faultstring>Request could not be processed</faultstring><detail>` +
+      `<m:FaultMessage xmlns:m="http://www.ercot.com/schema/2007-06/nodal/ews/message"><m:Reply>` +
+      `<m:ReplyCode>SECU1073</m:ReplyCode><m:Error>Employee Number: JDOE does not start with prefix-API_</m:Error>` +
+      `</m:Reply></m:FaultMessage></detail></soap:Fault></soap:Body></soap:Envelope>`;
+    await expect(parseGetReportsReply(fault)).rejects.toThrow(
+      /refused GetReports with SECU1073.*JDOE.*API certificate/,
+    );
+  });
 });

@@ -154,7 +154,7 @@ const xmlParser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === "Report",
+  isArray: (name) => name === "Report" || name === "Error",
 });
 
 type XmlNode = Record<string, unknown> | undefined;
@@ -162,6 +162,12 @@ const node = (value: unknown, key: string): XmlNode =>
   value && typeof value === "object" ? ((value as Record<string, unknown>)[key] as XmlNode) : undefined;
 const textOf = (value: unknown): string | undefined =>
   typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+
+/** A Reply may carry several Error elements. */
+function errorTexts(reply: unknown): string[] {
+  const errors = node(reply, "Error") as unknown;
+  return (Array.isArray(errors) ? errors : []).map((error) => textOf(error) ?? "").filter(Boolean);
+}
 
 function reportsOf(reportsNode: unknown): EwsReport[] {
   const reports = (node(reportsNode, "Report") as unknown as unknown[] | undefined) ?? [];
@@ -182,11 +188,16 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
   const body = node(node(xmlParser.parse(xml), "Envelope"), "Body");
   const fault = node(body, "Fault");
   if (fault) {
-    const faultText = textOf(node(fault, "faultstring")) ?? "unknown fault";
-    const code = /\b([A-Z]{3,}\d{3,})\b/.exec(faultText)?.[1] ?? "FAULT";
+    // ERCOT puts its code in detail/FaultMessage/Reply/ReplyCode, or only in the faultstring.
+    const faultReply = node(node(node(fault, "detail"), "FaultMessage"), "Reply");
+    const faultText = [textOf(node(fault, "faultstring")), ...errorTexts(faultReply)].filter(Boolean).join(" ");
+    const code =
+      /^[A-Z]{3,}\d{3,}$/.exec(textOf(node(faultReply, "ReplyCode")) ?? "")?.[0] ??
+      /\b([A-Z]{3,}\d{3,})\b/.exec(faultText)?.[1] ??
+      "FAULT";
     throw new EwsFaultError(
       code,
-      `ERCOT EWS refused GetReports with ${code} ("${faultText}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`,
+      `ERCOT EWS refused GetReports with ${code} ("${faultText || "unknown fault"}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`,
     );
   }
   const message = node(body, "ResponseMessage");
@@ -196,8 +207,9 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
     });
   const reply = node(message, "Reply");
   if (textOf(node(reply, "ReplyCode")) === "ERROR") {
-    const error = textOf(node(reply, "Error")) ?? "";
-    if (/no reports found/i.test(error)) return [];
+    const errors = errorTexts(reply);
+    if (errors.some((text) => /no reports found/i.test(text))) return [];
+    const error = errors.join("; ");
     throw new ErcotHttpError(`ERCOT EWS answered GetReports with an error: "${error || "unspecified"}".`, {
       retryable: false,
     });
