@@ -1,3 +1,4 @@
+import { rootCertificates } from "node:tls";
 import { Agent, request, type Dispatcher } from "undici";
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type HttpTimeouts, type RetryPolicy } from "~/ercot/config";
 import { withRetry } from "~/retry.server";
@@ -11,6 +12,17 @@ export interface ClientTlsMaterial {
   caPem?: string;
 }
 
+/**
+ * ERCOT_EWS_CA adds to Node's default roots, never replaces them: ERCOT's guide names public roots, and a
+ * private CA given for a test or a proxy must not make every public certificate untrusted.
+ */
+export function trustedCas(caPem?: string): string[] | undefined {
+  return caPem ? [...rootCertificates, caPem] : undefined;
+}
+
+/** Descriptive, so security pages that refuse blank agents let the credential-free channel through. */
+export const ERCOT_USER_AGENT = "ercot-smt-portal/1.0 (TDSP ESIID Extract ingest; node)";
+
 /** One pooled agent per source; the body timeout is the idle gap between chunks, not the total time. */
 export function createHttpAgent(overrides: Partial<HttpTimeouts> = {}, tls?: ClientTlsMaterial): Agent {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...overrides };
@@ -18,7 +30,7 @@ export function createHttpAgent(overrides: Partial<HttpTimeouts> = {}, tls?: Cli
     connectTimeout: timeouts.connectMs,
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.idleMs,
-    connect: tls ? { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem } : undefined,
+    connect: tls ? { cert: tls.certPem, key: tls.keyPem, ca: trustedCas(tls.caPem) } : undefined,
   });
 }
 
@@ -128,7 +140,7 @@ export async function sendRequest(action: string, url: string, options: SendOpti
     return await request(url, {
       dispatcher: options.agent,
       method: options.method ?? "GET",
-      headers: options.headers,
+      headers: { "User-Agent": ERCOT_USER_AGENT, ...options.headers },
       body: options.body,
       signal: options.signal,
     });
