@@ -45,6 +45,7 @@ export interface GetReportsRequest {
 }
 
 const isoSeconds = (instant: Date) => instant.toISOString().replace(/\.\d{3}Z$/, "Z");
+const isoMillis = (instant: Date) => instant.toISOString();
 
 /**
  * GetReports, unsigned. The Header children follow Message.xsd's sequence
@@ -86,15 +87,21 @@ export function signEnvelope(
   envelope: string,
   certificate: ClientCertificate,
   algorithms: { signature: EwsSignatureAlgorithm; digest: EwsDigestAlgorithm },
+  now: Date = new Date(),
 ): string {
   const tokenId = `X509-${randomUUID()}`;
   const bodyId = `Body-${randomUUID()}`;
+  const timestampId = `TS-${randomUUID()}`;
+  // XWSS (ERCOT's reference client) adds a signed Timestamp by default; five minutes is its default lifetime.
+  const timestamp =
+    `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${isoMillis(now)}</wsu:Created>` +
+    `<wsu:Expires>${isoMillis(new Date(now.getTime() + 5 * 60_000))}</wsu:Expires></wsu:Timestamp>`;
   const withSecurity = envelope
     .replace(
       "<soap:Header/>",
       `<soap:Header><wsse:Security xmlns:wsse="${WSSE_NS}" xmlns:wsu="${WSU_NS}" soap:mustUnderstand="1">` +
         `<wsse:BinarySecurityToken EncodingType="${BASE64_ENCODING}" ValueType="${X509_TOKEN_TYPE}" wsu:Id="${tokenId}">` +
-        `${certificate.certificateBase64}</wsse:BinarySecurityToken></wsse:Security></soap:Header>`,
+        `${certificate.certificateBase64}</wsse:BinarySecurityToken>${timestamp}</wsse:Security></soap:Header>`,
     )
     .replace("<soap:Body>", `<soap:Body xmlns:wsu="${WSU_NS}" wsu:Id="${bodyId}">`);
   const signer = new SignedXml({
@@ -105,11 +112,14 @@ export function signEnvelope(
     getKeyInfoContent: () =>
       `<wsse:SecurityTokenReference xmlns:wsse="${WSSE_NS}"><wsse:Reference URI="#${tokenId}" ValueType="${X509_TOKEN_TYPE}"/></wsse:SecurityTokenReference>`,
   });
-  signer.addReference({
-    xpath: `//*[local-name(.)='Body' and namespace-uri(.)='${SOAP_NS}']`,
-    transforms: [EXCLUSIVE_C14N],
-    digestAlgorithm: DIGEST_ALGORITHMS[algorithms.digest],
-  });
+  for (const localName of ["Timestamp", "Body"]) {
+    const namespace = localName === "Body" ? SOAP_NS : WSU_NS;
+    signer.addReference({
+      xpath: `//*[local-name(.)='${localName}' and namespace-uri(.)='${namespace}']`,
+      transforms: [EXCLUSIVE_C14N],
+      digestAlgorithm: DIGEST_ALGORITHMS[algorithms.digest],
+    });
+  }
   signer.computeSignature(withSecurity, {
     prefix: "ds",
     location: { reference: `//*[local-name(.)='Security' and namespace-uri(.)='${WSSE_NS}']`, action: "append" },

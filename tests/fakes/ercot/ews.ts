@@ -82,16 +82,23 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
   }
   const pem = certificatePem(tokenText);
   let signedBody: string | undefined;
+  let signedTimestamp: string | undefined;
   try {
     const verifier = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null, idMode: "wssecurity" });
     verifier.loadSignature(signatureXml);
     if (verifier.checkSignature(envelope)) {
-      signedBody = verifier.getSignedReferences().find((reference) => /^<[\w-]*:?Body\b/.test(reference));
+      const references = verifier.getSignedReferences();
+      signedBody = references.find((reference) => /^<[\w-]*:?Body\b/.test(reference));
+      signedTimestamp = references.find((reference) => /^<[\w-]*:?Timestamp\b/.test(reference));
     }
   } catch {
     signedBody = undefined;
   }
   if (!signedBody) return soapFault("SECU1096", "Could not verify the WS-Security signature over the SOAP Body");
+  // XWSS, ERCOT's reference client, signs a wsu:Timestamp by default; a stale or missing one is refused (inference).
+  const expires = /<(?:[\w-]+:)?Expires>([^<]+)</.exec(signedTimestamp ?? "")?.[1];
+  if (!expires || !(Date.parse(expires) > Date.now()))
+    return soapFault("SECU1096", "Could not verify a current, signed WS-Security Timestamp");
 
   // ERCOT's client guide: CN is the company (the message's Source), an OU is the EmployeeID (the UserID).
   const subject = forge.pki.certificateFromPem(pem).subject;
