@@ -20,6 +20,28 @@ export function trustedCas(caPem?: string): string[] | undefined {
   return caPem ? [...rootCertificates, caPem] : undefined;
 }
 
+/**
+ * Credentials (client certificate, bearer token, subscription key) go only over HTTPS to the configured
+ * ERCOT hosts, never to wherever a response points. `allowedOrigins` are the configured base URLs' origins;
+ * plain http is accepted only where the operator configured that exact origin (the local fake).
+ */
+export function assertCredentialTarget(url: string, allowedOrigins: readonly string[], what: string): void {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new ErcotHttpError(`ERCOT listed an invalid URL for ${what}; it was not fetched.`, { retryable: false });
+  }
+  const configured = allowedOrigins.includes(target.origin);
+  if (!configured || (target.protocol !== "https:" && target.protocol !== "http:")) {
+    throw new ErcotHttpError(
+      `ERCOT pointed ${what} at ${target.protocol}//${target.host}, which is not a configured ERCOT host; ` +
+        "nothing was sent there. Check ERCOT_EWS_BASE, ERCOT_PAGE_URL and ERCOT_API_BASE.",
+      { retryable: false },
+    );
+  }
+}
+
 /** Descriptive, so security pages that refuse blank agents let the credential-free channel through. */
 export const ERCOT_USER_AGENT = "ercot-smt-portal/1.0 (TDSP ESIID Extract ingest; node)";
 

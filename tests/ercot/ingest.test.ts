@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import os from "node:os";
@@ -202,6 +205,34 @@ describe("ERCOT ingest: never miss a file", () => {
       { source: "api" },
     ]);
     expect(outcome).toMatchObject({ status: "succeeded", summary: { source: "api", stored: fake.documents.length } });
+  });
+});
+
+describe("ERCOT ingest: credentials stay with ERCOT", () => {
+  it.each([
+    ["api", () => sourcesConfigFor(fake, { ews: { baseUrl: undefined } })],
+    ["ews", () => sourcesConfigFor(fake)],
+  ] as const)("never sends %s credentials to a download link on another host, and says so", async (_source, config) => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const foreign = http.createServer((request, response) => {
+      seen.push(request.headers);
+      response.end("PK");
+    });
+    foreign.listen(0, "127.0.0.1");
+    await once(foreign, "listening");
+    try {
+      publishOne();
+      fake.setScenario({ linkBase: `http://127.0.0.1:${(foreign.address() as AddressInfo).port}` });
+      const outcome = await ingest(config());
+      expect(outcome.status).toBe("failed");
+      expect(outcome.summary.results[0]).toMatchObject({
+        error: expect.stringContaining("which is not a configured ERCOT host; nothing was sent there"),
+      });
+      expect(seen).toEqual([]);
+    } finally {
+      foreign.closeAllConnections();
+      await new Promise((resolve) => foreign.close(resolve));
+    }
   });
 });
 

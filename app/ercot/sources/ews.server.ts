@@ -14,6 +14,7 @@ import {
   sendRequest,
   statusError,
   withErcotRetry,
+  assertCredentialTarget,
 } from "~/ercot/http.server";
 import { hasClientCertificate, loadClientCertificate, type ClientCertificate } from "./certificates.server";
 import {
@@ -148,8 +149,16 @@ export class EwsSource implements ErcotSource {
   }
 
   /** The MIS download servlet wants the same client certificate, and no envelope. */
-  download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
+  async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
     const { agent } = this.loadIdentity();
+    // The report URL is on ERCOT's MIS host, not the EWS host: both are allowed, nothing else.
+    assertCredentialTarget(
+      document.downloadUrl,
+      [new URL(this.config.ews.baseUrl ?? "").origin, new URL(this.config.pageUrl).origin].filter((origin) =>
+        origin.startsWith("https:"),
+      ),
+      `the download of ${document.friendlyName} (DocID ${document.docId})`,
+    );
     return downloadZip(document, { agent, signal, retry: this.config.retry });
   }
 

@@ -13,6 +13,7 @@ import {
   sendRequest,
   statusError,
   withErcotRetry,
+  assertCredentialTarget,
 } from "~/ercot/http.server";
 import { formatCentralIso, parseErcotTimestamp } from "./central-time";
 import { constructedNameFor, downloadZip, parseFriendlyName, sortNewestFirst } from "./mis.server";
@@ -267,6 +268,11 @@ export class PublicApiSource implements ErcotSource {
   }
 
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
+    assertCredentialTarget(
+      document.downloadUrl,
+      [new URL(this.config.api.apiBaseUrl).origin],
+      `the download of ${document.friendlyName} (docId ${document.docId})`,
+    );
     await this.pace(signal);
     return downloadZip(document, {
       agent: this.agent,

@@ -29,6 +29,8 @@ export interface FakeScenario {
   ewsFileNames: "constructed" | "friendly";
   /** ERCOT rejects anything but rsa-sha1/sha1 (SECU3517/SECU3518). */
   ewsRequireSha1: boolean;
+  /** Download links (API `_links.endpoint.href`, EWS `URL`) on another origin than the one asked. */
+  linkBase: string | null;
 }
 
 export const DEFAULT_SCENARIO: FakeScenario = {
@@ -46,6 +48,7 @@ export const DEFAULT_SCENARIO: FakeScenario = {
   ewsCompressed: false,
   ewsFileNames: "constructed",
   ewsRequireSha1: true,
+  linkBase: null,
 };
 
 export const NAMED_SCENARIOS = {

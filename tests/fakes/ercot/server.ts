@@ -391,7 +391,10 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
         });
       return sendZip(response, document, documentZipStream(document), document.contentSize);
     }
-    return sendJson(response, archiveListing(emilId, url.searchParams, apiBase, publication.documents));
+    return sendJson(
+      response,
+      archiveListing(emilId, url.searchParams, scenario.linkBase ?? apiBase, publication.documents),
+    );
   }
 
   async function serveControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -466,7 +469,7 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
           body: (await readBody(request)).toString("utf8"),
           documents: publication.documents,
           reportTypeId: "203",
-          downloadUrl: (docId) => `${ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
+          downloadUrl: (docId) => `${scenario.linkBase ?? ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
           compressed: scenario.ewsCompressed,
           fileNames: scenario.ewsFileNames,
           requireSha1: scenario.ewsRequireSha1,
