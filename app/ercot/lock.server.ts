@@ -80,7 +80,9 @@ async function whoHoldsTheLock(client: pg.Client): Promise<{ runId: number } | {
     if (stale?.holder) {
       await client.query(
         `SELECT pg_terminate_backend(pid) FROM pg_locks
-          WHERE locktype = 'advisory' AND granted AND pid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          WHERE locktype = 'advisory' AND granted AND pid = $1 AND objsubid = 1
+            AND classid = (x'${INGEST_LOCK_KEY}'::bigint >> 32)::oid AND objid = (x'${INGEST_LOCK_KEY}'::bigint & 4294967295)::oid
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [stale.holder],
       );
       return { terminated: true };

@@ -92,4 +92,30 @@ describe("one ERCOT run at a time", () => {
     expect(await db().ingestRun.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: "abandoned" });
     await wedged.end().catch(() => undefined);
   });
+
+  it("ends only the backend that holds the ingest lock's key, never one holding another advisory lock", async () => {
+    const { databaseUrl } = await import("~/env/env.server").then((module) => module.getEnv());
+    const connect = async () => {
+      const client = new pg.Client(poolConfigFromUrl(databaseUrl!));
+      client.on("error", () => undefined);
+      await client.connect();
+      return client;
+    };
+    const holder = await connect();
+    await holder.query(`SELECT pg_advisory_lock(x'4543524f54494e47'::bigint)`);
+    const bystander = await connect();
+    const { rows } = await bystander.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_lock(42)`);
+    // A stale row names the bystander, as a recycled pid or a bad row would.
+    await db().ingestRun.create({
+      data: {
+        trigger: "schedule",
+        leaseExpiresAt: new Date(Date.now() - 60_000),
+        progress: { lockBackendPid: rows[0].pid },
+      },
+    });
+    expect(await acquireRunLease("cron", settings)).toMatchObject({ acquired: false });
+    expect((await bystander.query<{ one: number }>("SELECT 1 AS one")).rows[0].one).toBe(1);
+    await holder.end();
+    await bystander.end();
+  }, 20_000);
 });
