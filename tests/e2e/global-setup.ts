@@ -12,7 +12,11 @@ export const E2E_WEBHOOK_SECRET = "e2e-webhook-secret-0123456789ab";
 /** The real stack for browser tests: PostgreSQL, s3rver, the fake ERCOT and the built portal. */
 export default async function globalSetup() {
   buildApp();
-  const [postgres, s3, ercot] = await Promise.all([startTestPostgres(), startTestS3(), startFakeErcot()]);
+  const [postgres, s3, ercot] = await Promise.all([
+    startTestPostgres(),
+    startTestS3(),
+    startFakeErcot({ today: "2026-06-03" }),
+  ]);
   const database = await createTestDatabase(postgres.adminUrl, "e2e");
   const portal = await startPortal({
     env: {
