@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v xmlsec1 >/dev/null || missing+=(xmlsec1)
 command -v gpg >/dev/null || missing+=(gnupg)
 command -v unzip >/dev/null || missing+=(unzip)
 command -v curl >/dev/null || missing+=(curl)

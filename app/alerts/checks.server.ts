@@ -7,7 +7,7 @@ import { ercotSourcesConfig } from "~/ercot/config.server";
 import { loadClientCertificate } from "~/ercot/sources/certificates.server";
 import { errorMessage } from "~/log/logger.server";
 import { storage } from "~/storage/index.server";
-import { ERCOT_JOBS } from "../../cron/schedule";
+import { ERCOT_JOBS } from "~/ercot/jobs";
 import type { CheckId, CheckResult } from "./types";
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { RunView } from "~/ercot/runs.server";
+import type { RunView } from "~/ercot/run-record";
 import { formatBytes } from "~/format/bytes";
 import { formatDuration, RUN_STATUS_BADGE } from "./ercot-format";
 import { Time } from "./Time";

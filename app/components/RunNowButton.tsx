@@ -1,6 +1,6 @@
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import type { RunView } from "~/ercot/runs.server";
+import type { RunView } from "~/ercot/run-record";
 import { formatBytes } from "~/format/bytes";
 
 const POLL_MS = 750;

@@ -11,6 +11,7 @@ export function formatDuration(ms: number | null): string {
 export const RUN_STATUS_BADGE: Record<string, string> = {
   running: "warn",
   succeeded: "ok",
+  warning: "warn",
   partial: "warn",
   failed: "error",
   abandoned: "off",

@@ -1,33 +1,9 @@
 import { getEnv, type Env } from "~/env/env.server";
-import { withErcotDefaults, type ErcotSourcesConfig } from "./config";
+import type { ErcotSourcesConfig } from "./config";
 
-/** The one place the validated environment becomes the sources' config. */
+/** The sources' config is the env module's ERCOT mapping, as is: nothing is copied or defaulted twice. */
 export function ercotSourcesConfig(env: Env = getEnv()): ErcotSourcesConfig {
-  const { ercot } = env;
-  return withErcotDefaults({
-    reportTypeId: ercot.reportTypeId,
-    pageUrl: ercot.pageUrl,
-    api: {
-      subscriptionKey: ercot.api.subscriptionKey,
-      username: ercot.api.username,
-      password: ercot.api.password,
-      tokenUrl: ercot.api.tokenUrl,
-      clientId: ercot.api.clientId,
-      scope: ercot.api.scope,
-      productId: ercot.api.productId,
-      apiBaseUrl: ercot.api.apiBaseUrl,
-    },
-    ews: {
-      baseUrl: ercot.ews.baseUrl,
-      reportType: ercot.ews.reportType,
-      pfxBase64: ercot.ews.pfxBase64,
-      pfxPassphrase: ercot.ews.pfxPassphrase,
-      certPem: ercot.ews.certPem,
-      keyPem: ercot.ews.keyPem,
-      caPem: ercot.ews.caPem,
-      userId: ercot.ews.userId,
-    },
-  });
+  return env.ercot;
 }
 
 export interface RunLeaseSettings {

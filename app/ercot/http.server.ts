@@ -1,10 +1,9 @@
+import { rootCertificates } from "node:tls";
 import { Agent, request, type Dispatcher } from "undici";
-import pRetry, { AbortError } from "p-retry";
-import type { ErcotSourcesConfig } from "~/ercot/config";
-import { DEFAULT_RETRY } from "~/ercot/config";
+import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, type HttpTimeouts, type RetryPolicy } from "~/ercot/config";
+import { withRetry } from "~/retry.server";
 
-export type HttpTimeouts = ErcotSourcesConfig["timeouts"];
-export type RetryPolicy = NonNullable<ErcotSourcesConfig["retry"]>;
+export type { HttpTimeouts, RetryPolicy } from "~/ercot/config";
 
 /** Client certificate for mutual TLS, always as PEM (PFX is converted beforehand). */
 export interface ClientTlsMaterial {
@@ -13,13 +12,47 @@ export interface ClientTlsMaterial {
   caPem?: string;
 }
 
+/**
+ * ERCOT_EWS_CA adds to Node's default roots, never replaces them: ERCOT's guide names public roots, and a
+ * private CA given for a test or a proxy must not make every public certificate untrusted.
+ */
+export function trustedCas(caPem?: string): string[] | undefined {
+  return caPem ? [...rootCertificates, caPem] : undefined;
+}
+
+/**
+ * Credentials (client certificate, bearer token, subscription key) go only over HTTPS to the configured
+ * ERCOT hosts, never to wherever a response points. `allowedOrigins` are the configured base URLs' origins;
+ * plain http is accepted only where the operator configured that exact origin (the local fake).
+ */
+export function assertCredentialTarget(url: string, allowedOrigins: readonly string[], what: string): void {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new ErcotHttpError(`ERCOT listed an invalid URL for ${what}; it was not fetched.`, { retryable: false });
+  }
+  const configured = allowedOrigins.includes(target.origin);
+  if (!configured || (target.protocol !== "https:" && target.protocol !== "http:")) {
+    throw new ErcotHttpError(
+      `ERCOT pointed ${what} at ${target.protocol}//${target.host}, which is not a configured ERCOT host; ` +
+        "nothing was sent there. Check ERCOT_EWS_BASE, ERCOT_PAGE_URL and ERCOT_API_BASE.",
+      { retryable: false },
+    );
+  }
+}
+
+/** Descriptive, so security pages that refuse blank agents let the credential-free channel through. */
+export const ERCOT_USER_AGENT = "ercot-smt-portal/1.0 (TDSP ESIID Extract ingest; node)";
+
 /** One pooled agent per source; the body timeout is the idle gap between chunks, not the total time. */
-export function createHttpAgent(timeouts: HttpTimeouts, tls?: ClientTlsMaterial): Agent {
+export function createHttpAgent(overrides: Partial<HttpTimeouts> = {}, tls?: ClientTlsMaterial): Agent {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...overrides };
   return new Agent({
     connectTimeout: timeouts.connectMs,
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.idleMs,
-    connect: tls ? { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem } : undefined,
+    connect: tls ? { cert: tls.certPem, key: tls.keyPem, ca: trustedCas(tls.caPem) } : undefined,
   });
 }
 
@@ -129,7 +162,7 @@ export async function sendRequest(action: string, url: string, options: SendOpti
     return await request(url, {
       dispatcher: options.agent,
       method: options.method ?? "GET",
-      headers: options.headers,
+      headers: { "User-Agent": ERCOT_USER_AGENT, ...options.headers },
       body: options.body,
       signal: options.signal,
     });
@@ -167,27 +200,10 @@ export function excerpt(text: string, length = 160): string {
  * Retries connection errors, timeouts, 5xx and 429 with exponential backoff and jitter;
  * any other failure (4xx, bad content) is final at once.
  */
-export async function withRetry<T>(
+export function withErcotRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   signal?: AbortSignal,
 ): Promise<T> {
-  return pRetry(
-    async (attempt) => {
-      try {
-        return await operation(attempt);
-      } catch (error) {
-        if (signal?.aborted || !isRetryable(error)) throw new AbortError(error as Error);
-        throw error;
-      }
-    },
-    {
-      retries: Math.max(0, policy.attempts - 1),
-      minTimeout: policy.minDelayMs,
-      maxTimeout: policy.maxDelayMs,
-      factor: 2,
-      randomize: true,
-      signal,
-    },
-  );
+  return withRetry(operation, { ...policy, shouldRetry: isRetryable, signal });
 }

@@ -1,5 +1,4 @@
 import { pipeline } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Prisma } from "@prisma/client";
 import { db } from "~/db/prisma.server";
 import { logger } from "~/log/logger.server";
@@ -8,38 +7,21 @@ import type { ErcotSourcesConfig } from "./config";
 import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./config.server";
 import { DEFAULT_RETRY } from "./config";
 import { isRetryable } from "./http.server";
-import { acquireRunLease, type FinishedStatus, type RunLease, type RunProgress, type RunTrigger } from "./lock.server";
-import { findStoredBySha256, selectNewest, storageKeyFor, storedDocIds } from "./selection.server";
+import { withRetry } from "~/retry.server";
+import { acquireRunLease, type FinishedStatus, type RunLease, type RunTrigger } from "./lock.server";
+import type { FileResult, RunProgress, RunSummary } from "./run-record";
+import { findStoredBySha256, overdueDailyWarning, planFetch, storageKeyFor, storedDocIds } from "./selection.server";
 import {
   AllSourcesFailedError,
   createErcotSources,
   downloadDocument,
   listWithFallback,
-  type SourceAttempt,
   type SourceDependencies,
 } from "./sources/index.server";
-import type { ErcotDocument, ErcotSource, ErcotSourceName } from "./types";
+import type { ErcotDocument, ErcotSource } from "./types";
 import { createZipVerifier } from "./verify.server";
 
-/** One line of the cron answer (ops checklist): stored, already stored, or failed. */
-export type FileResult =
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; key: string; bytes: number }
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; skipped: true; duplicateOf?: string }
-  | { tdsp: string; kind: ErcotDocument["kind"]; docId: string; error: string };
-
-export interface RunSummary {
-  /** The source that answered the listing, or null when none did. */
-  source: ErcotSourceName | null;
-  /** Each source asked, in order, with its error when it failed (the fallback trail). */
-  attempts: SourceAttempt[];
-  listed: number;
-  selected: number;
-  stored: number;
-  skipped: number;
-  failed: number;
-  bytes: number;
-  results: FileResult[];
-}
+export type { FileResult, RunSummary } from "./run-record";
 
 export interface IngestOutcome {
   runId: number;
@@ -62,7 +44,14 @@ export interface IngestOptions {
    * never imports it). Its failure is logged and never fails the run.
    */
   afterFileStored?: (docId: string) => Promise<void>;
+  /** Only these TDSP codes (`?tdsp=ONCOR_ELEC,CENTERPOINT`); all when absent. */
+  tdsps?: readonly string[] | null;
+  /** Files one run fetches at most; the rest is left for the next run and counted. */
+  maxFiles?: number;
 }
+
+/** Enough for a month-start back-fill of the DAILYs and FULs of every TDSP over a few runs. */
+export const DEFAULT_MAX_FILES_PER_RUN = 60;
 
 export type IngestStart =
   | { running: true; runId: number | null }
@@ -97,6 +86,10 @@ function emptySummary(): RunSummary {
     skipped: 0,
     failed: 0,
     bytes: 0,
+    tdsps: null,
+    deferred: 0,
+    dropped: 0,
+    warnings: [],
     results: [],
   };
 }
@@ -110,6 +103,7 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   const config = options.config ?? ercotSourcesConfig();
   const sources = options.sources ?? createErcotSources(config, options.sourceDependencies);
   const store = options.storage ?? defaultStorage();
+  const now = options.sourceDependencies?.now ?? (() => new Date());
   const progress: RunProgress = {
     filesDone: 0,
     filesTotal: 0,
@@ -125,20 +119,22 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
     const listing = await listWithFallback(sources, lease.signal);
     summary.source = listing.source.name;
     summary.attempts = listing.attempts;
+    summary.dropped = listing.dropped;
     summary.listed = listing.documents.length;
-    const selected = selectNewest(listing.documents);
-    summary.selected = selected.length;
-    const alreadyStored = await storedDocIds(selected);
-    const toFetch = selected.filter((document) => !alreadyStored.has(document.docId));
-    progress.filesTotal = toFetch.length;
+    const scope = options.tdsps ? new Set(options.tdsps) : null;
+    summary.tdsps = options.tdsps ? [...options.tdsps] : null;
+    const inScope = scope ? listing.documents.filter((document) => scope.has(document.tdsp)) : listing.documents;
+    summary.selected = inScope.length;
+    const plan = planFetch(inScope, await storedDocIds(inScope), options.maxFiles ?? DEFAULT_MAX_FILES_PER_RUN);
+    for (const document of plan.stored)
+      summary.results.push({ tdsp: document.tdsp, kind: document.kind, docId: document.docId, skipped: true });
+    summary.deferred = plan.deferred.length;
+    progress.filesTotal = plan.toFetch.length;
     lease.reportProgress({ ...progress });
-    for (const document of selected) {
-      if (alreadyStored.has(document.docId)) {
-        summary.results.push({ tdsp: document.tdsp, kind: document.kind, docId: document.docId, skipped: true });
-        continue;
-      }
+    for (const document of plan.toFetch) {
       if (lease.signal.aborted) throw lease.signal.reason;
       const result = await ingestFile(document, { sources, store, lease, progress, retry: config.retry });
+      if ("key" in result && !plan.newest.has(document.docId)) result.backfilled = true;
       summary.results.push(result);
       if ("key" in result) summary.bytes += result.bytes;
       if (!("error" in result) && options.afterFileStored) {
@@ -152,6 +148,12 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
       progress.currentFile = null;
       lease.reportProgress({ ...progress });
     }
+    if (plan.deferred.length > 0)
+      summary.warnings.push(
+        `${plan.deferred.length} files not stored yet were left for the next run (this run's cap is ${plan.toFetch.length}).`,
+      );
+    const overdue = overdueDailyWarning(inScope, now());
+    if (overdue && plan.toFetch.length === 0) summary.warnings.push(overdue);
   } catch (error) {
     if (error instanceof AllSourcesFailedError) summary.attempts = error.attempts;
     runError = messageOf(error);
@@ -160,19 +162,21 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   summary.skipped = summary.results.filter((result) => "skipped" in result).length;
   summary.failed = summary.results.filter((result) => "error" in result).length;
   const status: FinishedStatus =
-    runError !== null
-      ? summary.stored + summary.skipped > 0
-        ? "partial"
-        : "failed"
-      : summary.failed === 0
-        ? "succeeded"
-        : summary.stored + summary.skipped > 0
+    runError === null && summary.failed === 0 && summary.warnings.length > 0
+      ? "warning"
+      : runError !== null
+        ? summary.stored + summary.skipped > 0
           ? "partial"
-          : "failed";
+          : "failed"
+        : summary.failed === 0
+          ? "succeeded"
+          : summary.stored + summary.skipped > 0
+            ? "partial"
+            : "failed";
   if (runError === null && summary.failed > 0)
     runError = `${summary.failed} of ${summary.selected} files could not be stored; see the files below.`;
   try {
-    await lease.finish(status, summary as unknown as Prisma.InputJsonValue, runError);
+    await lease.finish(status, summary, runError);
   } catch (error) {
     log.error({ err: error }, "ERCOT run could not record its end");
   }
@@ -280,31 +284,36 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
  */
 async function downloadAndStore(document: ErcotDocument, key: string, context: FileContext, onRestart: () => void) {
   const { store, lease, progress } = context;
-  const policy = context.retry ?? DEFAULT_RETRY;
-  for (let attempt = 1; ; attempt++) {
-    onRestart();
-    lease.reportProgress({ ...progress });
-    const download = await downloadDocument(context.sources, document, lease.signal);
-    progress.currentSize ??= download.contentLength;
-    const bytesBefore = progress.bytes;
-    const verifier = createZipVerifier(document, (received) => {
-      progress.currentBytes = received;
-      progress.bytes = bytesBefore + received;
+  // The source already retried until the response started; only a body that broke off is tried again here.
+  let bodyStarted = false;
+  return withRetry(
+    async () => {
+      bodyStarted = false;
+      onRestart();
       lease.reportProgress({ ...progress });
-    });
-    const body = pipeline(download.body, verifier, () => undefined);
-    try {
-      return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
-    } catch (error) {
-      if (attempt >= policy.attempts || lease.signal.aborted || !isRetryable(error)) throw error;
-      await sleep(Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)), undefined, {
-        signal: lease.signal,
+      const download = await downloadDocument(context.sources, document, lease.signal);
+      bodyStarted = true;
+      progress.currentSize ??= download.contentLength;
+      const bytesBefore = progress.bytes;
+      const verifier = createZipVerifier(document, (received) => {
+        progress.currentBytes = received;
+        progress.bytes = bytesBefore + received;
+        lease.reportProgress({ ...progress });
       });
-    } finally {
-      download.body.destroy();
-      verifier.destroy();
-    }
-  }
+      const body = pipeline(download.body, verifier, () => undefined);
+      try {
+        return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
+      } finally {
+        download.body.destroy();
+        verifier.destroy();
+      }
+    },
+    {
+      ...(context.retry ?? DEFAULT_RETRY),
+      shouldRetry: (error) => bodyStarted && isRetryable(error),
+      signal: lease.signal,
+    },
+  );
 }
 
 type FileRow = Omit<Prisma.ErcotIngestUncheckedCreateInput, "docId" | "id" | "createdAt" | "updatedAt">;

@@ -1,8 +1,8 @@
 import pg from "pg";
-import type { Prisma } from "@prisma/client";
 import { connectionConfig } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import type { RunLeaseSettings } from "./config.server";
+import type { RunProgress, RunSummary } from "./run-record";
 
 /**
  * One ERCOT run at a time, across processes and instances, in two layers:
@@ -21,23 +21,16 @@ const ROW_WAIT_MS = 5_000;
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
 
 export type RunTrigger = "cron" | "manual" | "schedule";
-export type FinishedStatus = "succeeded" | "partial" | "failed";
+export type FinishedStatus = "succeeded" | "warning" | "partial" | "failed";
 
-export interface RunProgress {
-  filesDone: number;
-  filesTotal: number;
-  bytes: number;
-  currentFile: string | null;
-  currentBytes: number;
-  currentSize: number | null;
-}
+export type { RunProgress } from "./run-record";
 
 export interface RunLease {
   runId: number;
   /** Aborts when the lock connection is lost or the row was taken away: the run must stop. */
   signal: AbortSignal;
   reportProgress(progress: RunProgress): void;
-  finish(status: FinishedStatus, summary: Prisma.InputJsonValue, error?: string | null): Promise<void>;
+  finish(status: FinishedStatus, summary: RunSummary, error?: string | null): Promise<void>;
 }
 
 export type LeaseResult = { acquired: true; lease: RunLease } | { acquired: false; runId: number | null };
@@ -53,16 +46,17 @@ async function liveRunningRow(client: pg.Client): Promise<{ id: number } | null>
   return rows[0] ?? null;
 }
 
-/** Rows whose lease ran out belong to dead processes. Safe from anywhere: a live run renews its lease. */
-async function abandonExpired(query: (text: string, values?: unknown[]) => Promise<unknown>, byRunId: number | null) {
+export const ABANDONED_RUN_ERROR =
+  "The run stopped without finishing (its process ended or lost the database) and its lease expired.";
+
+/** Rows whose lease ran out belong to dead processes; a new run closes them (a live run renews its lease). */
+async function abandonExpired(query: (text: string, values?: unknown[]) => Promise<unknown>, byRunId: number) {
   await query(
     `UPDATE "IngestRun" SET status = 'abandoned', "finishedAt" = ${UTC_NOW},
        error = $1
      WHERE status = 'running' AND "leaseExpiresAt" <= ${UTC_NOW}`,
     [
-      `The run stopped without finishing (its process ended or lost the database) and its lease expired${
-        byRunId ? `; run ${byRunId} marked it abandoned` : ""
-      }. Files it had not stored will be fetched by the next run.`,
+      `${ABANDONED_RUN_ERROR.replace(/\.$/, "")}; run ${byRunId} marked it abandoned. Files it had not stored will be fetched by the next run.`,
     ],
   );
 }
@@ -84,7 +78,9 @@ async function whoHoldsTheLock(client: pg.Client): Promise<{ runId: number } | {
     if (stale?.holder) {
       await client.query(
         `SELECT pg_terminate_backend(pid) FROM pg_locks
-          WHERE locktype = 'advisory' AND granted AND pid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          WHERE locktype = 'advisory' AND granted AND pid = $1 AND objsubid = 1
+            AND classid = (x'${INGEST_LOCK_KEY}'::bigint >> 32)::oid AND objid = (x'${INGEST_LOCK_KEY}'::bigint & 4294967295)::oid
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [stale.holder],
       );
       return { terminated: true };
@@ -198,9 +194,4 @@ function holdLease(client: pg.Client, runId: number, lockBackendPid: number, set
       }
     },
   };
-}
-
-/** Marks expired running rows abandoned; history pages call it so no row shows "running" past its lease. */
-export async function sweepExpiredRuns(query: (text: string, values?: unknown[]) => Promise<unknown>): Promise<void> {
-  await abandonExpired(query, null);
 }

@@ -1,30 +1,14 @@
 import { Cron } from "croner";
 import { db } from "~/db/prisma.server";
-import { ERCOT_JOBS } from "../../cron/schedule";
-import { sweepExpiredRuns, type RunProgress } from "./lock.server";
-import type { RunSummary } from "./ingest.server";
+import { ERCOT_JOBS } from "./jobs";
+import { ABANDONED_RUN_ERROR } from "./lock.server";
+import { parseColumn, runProgressSchema, runSummarySchema, type RunView } from "./run-record";
 import { formatCentralWithUtc } from "~/format/time";
 
-/** Run history for the portal: what ran, when, how, and whether the schedule is being kept. */
-
-export async function sweepAbandonedRuns(): Promise<void> {
-  await sweepExpiredRuns((text, values) => db().$executeRawUnsafe(text, ...(values ?? [])));
-}
-
-export interface RunView {
-  id: number;
-  trigger: "cron" | "manual" | "schedule";
-  status: "running" | "succeeded" | "partial" | "failed" | "abandoned";
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  files: number;
-  bytes: number;
-  source: string | null;
-  error: string | null;
-  progress: RunProgress | null;
-  summary: RunSummary | null;
-}
+/**
+ * Run history for the portal: what ran, when, how, and whether the schedule is being kept. Reads only:
+ * a row whose lease has passed is shown as abandoned here, and written so by the next run's start.
+ */
 
 type RunRow = Awaited<ReturnType<typeof fetchRuns>>[number];
 
@@ -32,39 +16,40 @@ function fetchRuns(limit: number) {
   return db().ingestRun.findMany({ orderBy: { id: "desc" }, take: limit });
 }
 
-function toView(run: RunRow): RunView {
-  const summary = (run.summary as RunSummary | null) ?? null;
-  const progress = (run.progress as RunProgress | null) ?? null;
+function toView(run: RunRow, now = new Date()): RunView {
+  const summary = parseColumn(runSummarySchema, run.summary);
+  const progress = parseColumn(runProgressSchema, run.progress);
+  const expired = run.status === "running" && run.leaseExpiresAt <= now;
   return {
     id: run.id,
     trigger: run.trigger,
-    status: run.status,
+    status: expired ? "abandoned" : run.status,
     startedAt: run.startedAt.toISOString(),
-    finishedAt: run.finishedAt?.toISOString() ?? null,
+    finishedAt: expired ? run.leaseExpiresAt.toISOString() : (run.finishedAt?.toISOString() ?? null),
     durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
     files: summary?.stored ?? progress?.filesDone ?? 0,
     bytes: summary?.bytes ?? progress?.bytes ?? 0,
     source: summary?.source ?? null,
-    error: run.error,
-    progress: progress && typeof progress.filesTotal === "number" ? progress : null,
+    error: expired ? ABANDONED_RUN_ERROR : run.error,
+    progress,
     summary,
   };
 }
 
 export async function listRuns(limit = 50): Promise<RunView[]> {
-  await sweepAbandonedRuns();
-  return (await fetchRuns(limit)).map(toView);
+  return (await fetchRuns(limit)).map((run) => toView(run));
 }
 
 /** The run holding the lease right now, if any. */
 export async function activeRun(): Promise<RunView | null> {
-  await sweepAbandonedRuns();
-  const run = await db().ingestRun.findFirst({ where: { status: "running" }, orderBy: { id: "desc" } });
+  const run = await db().ingestRun.findFirst({
+    where: { status: "running", leaseExpiresAt: { gt: new Date() } },
+    orderBy: { id: "desc" },
+  });
   return run ? toView(run) : null;
 }
 
 export async function getRun(runId: number) {
-  await sweepAbandonedRuns();
   const run = await db().ingestRun.findUnique({ where: { id: runId } });
   if (!run) return null;
   const files = await db().ercotIngest.findMany({

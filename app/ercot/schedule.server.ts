@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import { getEnv } from "~/env/env.server";
 import { errorMessage, logger } from "~/log/logger.server";
-import { ERCOT_JOBS } from "../../cron/schedule";
+import { ERCOT_JOBS } from "./jobs";
 import { runIngest, type IngestOptions } from "./ingest.server";
 
 declare global {

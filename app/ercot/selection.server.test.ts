@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ErcotDocument } from "./types";
-import { selectNewest, storageKeyFor } from "./selection.server";
+import { overdueDailyWarning, planFetch, storageKeyFor } from "./selection.server";
 
 function doc(tdsp: string, kind: "DAILY" | "FUL", docId: string, publishedAt: string): ErcotDocument {
   return {
@@ -17,30 +17,57 @@ function doc(tdsp: string, kind: "DAILY" | "FUL", docId: string, publishedAt: st
 }
 
 describe("which files a run takes", () => {
-  it("takes the newest DAILY per TDSP and the newest FUL when one is listed", () => {
-    const picked = selectNewest([
-      doc("ONCOR_ELEC", "DAILY", "3", "2026-06-03T10:52:19Z"),
-      doc("ONCOR_ELEC", "DAILY", "2", "2026-06-02T10:52:19Z"),
-      doc("ONCOR_ELEC", "FUL", "1", "2026-06-01T23:11:39Z"),
-      doc("LUBBOCK", "DAILY", "4", "2026-06-02T10:52:19Z"),
-    ]);
-    expect(picked.map((document) => document.docId)).toEqual(["4", "3", "1"]);
+  const listing = [
+    doc("ONCOR_ELEC", "DAILY", "3", "2026-06-03T10:52:19Z"),
+    doc("ONCOR_ELEC", "DAILY", "2", "2026-06-02T10:52:19Z"),
+    doc("ONCOR_ELEC", "FUL", "1", "2026-06-01T23:11:39Z"),
+    doc("LUBBOCK", "DAILY", "4", "2026-06-02T10:52:19Z"),
+    doc("LUBBOCK", "DAILY", "5", "2026-05-31T10:52:19Z"),
+  ];
+  const ids = (documents: ErcotDocument[]) => documents.map((document) => document.docId);
+
+  it("takes every DAILY and FUL not stored yet, oldest first, so a missed day is never skipped", () => {
+    const plan = planFetch(listing, new Set(["4"]), 100);
+    expect(ids(plan.toFetch)).toEqual(["5", "1", "2", "3"]);
+    expect(ids(plan.stored)).toEqual(["4"]);
+    expect(plan.deferred).toEqual([]);
+    expect([...plan.newest].sort()).toEqual(["1", "3", "4"]);
   });
 
-  it("prefers a repost (newer publish time) over the original", () => {
-    const picked = selectNewest([
-      doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"),
-      doc("TNMP", "DAILY", "20", "2026-06-03T13:52:19Z"),
-    ]);
-    expect(picked.map((document) => document.docId)).toEqual(["20"]);
+  it("stops at the cap and leaves the newer rest for the next run", () => {
+    const plan = planFetch(listing, new Set(), 2);
+    expect(ids(plan.toFetch)).toEqual(["5", "1"]);
+    expect(ids(plan.deferred)).toEqual(["2", "4", "3"]);
   });
 
-  it("breaks a shared PublishDate second by DocID", () => {
-    const picked = selectNewest([
-      doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"),
-      doc("TNMP", "DAILY", "11", "2026-06-03T10:52:19Z"),
-    ]);
-    expect(picked.map((document) => document.docId)).toEqual(["11"]);
+  it("applies a repost after its original, and breaks a shared PublishDate second by DocID", () => {
+    const plan = planFetch(
+      [
+        doc("TNMP", "DAILY", "20", "2026-06-03T13:52:19Z"),
+        doc("TNMP", "DAILY", "11", "2026-06-03T10:52:19Z"),
+        doc("TNMP", "DAILY", "10", "2026-06-03T10:52:19Z"),
+      ],
+      new Set(),
+      10,
+    );
+    expect(ids(plan.toFetch)).toEqual(["10", "11", "20"]);
+    expect([...plan.newest]).toEqual(["20"]);
+  });
+});
+
+describe("an overdue DAILY", () => {
+  const daily = [doc("TNMP", "DAILY", "1", "2026-06-02T10:52:19Z")];
+
+  it("is reported after 07:00 Central when nothing from today is listed", () => {
+    expect(overdueDailyWarning(daily, new Date("2026-06-03T12:30:00Z"))).toMatch(
+      /^No DAILY file for 2026-06-03 \(Central\) is listed yet.*newest listed is from 2026-06-02/,
+    );
+  });
+
+  it("is not reported before 07:00 Central, or once today's DAILY is listed", () => {
+    expect(overdueDailyWarning(daily, new Date("2026-06-03T11:30:00Z"))).toBeNull();
+    const withToday = [...daily, doc("TNMP", "DAILY", "2", "2026-06-03T10:52:19Z")];
+    expect(overdueDailyWarning(withToday, new Date("2026-06-03T12:30:00Z"))).toBeNull();
   });
 });
 

@@ -2,38 +2,79 @@ import { db } from "~/db/prisma.server";
 import { toCentralWallClock } from "./sources/central-time";
 import type { ErcotDocument } from "./types";
 
+export interface FetchPlan {
+  /** Not stored yet, oldest first (DAILYs are one-day deltas applied in publish order), up to the cap. */
+  toFetch: ErcotDocument[];
+  /** Not stored yet, past the cap: the next run takes them. */
+  deferred: ErcotDocument[];
+  /** Already stored. */
+  stored: ErcotDocument[];
+  /** DocIDs that are the newest of their TDSP and kind: anything else fetched is a back-fill. */
+  newest: Set<string>;
+}
+
+const oldestFirst = (a: ErcotDocument, b: ErcotDocument) =>
+  a.publishedAt.getTime() - b.publishedAt.getTime() || Number(a.docId) - Number(b.docId);
+
 /**
- * What a run should look at: per TDSP the newest DAILY, plus the newest FUL when one is listed.
- * Older DAILYs are left alone: each is a delta for its own day and the schedule takes one a day.
- * A repost (same FriendlyName, new DocID) is newer, so it replaces the original here; the SHA-256 check
- * after download catches reposts with identical bytes.
+ * Every DAILY and FUL still in ERCOT's window that is not stored yet, oldest first, so a missed day (an
+ * outage, a weekend of maintenance) is filled in by the next run. A repost (same FriendlyName, new DocID)
+ * is later than its original, so it is applied after it; the SHA-256 check catches reposts with equal bytes.
  */
-export function selectNewest(documents: readonly ErcotDocument[]): ErcotDocument[] {
+export function planFetch(
+  documents: readonly ErcotDocument[],
+  storedIds: ReadonlySet<string>,
+  maxFiles: number,
+): FetchPlan {
   const newest = new Map<string, ErcotDocument>();
   for (const document of documents) {
     const slot = `${document.tdsp}/${document.kind}`;
     const current = newest.get(slot);
-    if (
-      !current ||
-      document.publishedAt.getTime() > current.publishedAt.getTime() ||
-      (document.publishedAt.getTime() === current.publishedAt.getTime() &&
-        Number(document.docId) > Number(current.docId))
-    ) {
-      newest.set(slot, document);
-    }
+    if (!current || oldestFirst(current, document) < 0) newest.set(slot, document);
   }
-  return [...newest.values()].sort(
-    (a, b) => a.tdsp.localeCompare(b.tdsp) || (a.kind === b.kind ? 0 : a.kind === "DAILY" ? -1 : 1),
+  const sorted = [...documents].sort(oldestFirst);
+  const missing = sorted.filter((document) => !storedIds.has(document.docId));
+  return {
+    toFetch: missing.slice(0, maxFiles),
+    deferred: missing.slice(maxFiles),
+    stored: sorted.filter((document) => storedIds.has(document.docId)),
+    newest: new Set([...newest.values()].map((document) => document.docId)),
+  };
+}
+
+/** ERCOT posts DAILYs at about 05:40–06:00 Central; by 07:00 today's should be listed. */
+const DAILY_DUE_HOUR_CENTRAL = 7;
+
+/**
+ * A sentence when today's DAILY is overdue and nothing in the listing is from today (Central), else null.
+ * A run that stores nothing then ends as a warning, not a quiet success.
+ */
+export function overdueDailyWarning(documents: readonly ErcotDocument[], now: Date): string | null {
+  if (toCentralWallClock(now).hour < DAILY_DUE_HOUR_CENTRAL) return null;
+  const today = centralDate(now);
+  const latest = documents
+    .filter((document) => document.kind === "DAILY")
+    .map((document) => centralDate(document.publishedAt))
+    .sort()
+    .at(-1);
+  if (latest === today) return null;
+  return (
+    `No DAILY file for ${today} (Central) is listed yet, though ERCOT usually posts them by 06:00 Central` +
+    `${latest ? `; the newest listed is from ${latest}` : ""}. Check ERCOT's notices; the next run will fetch it once posted.`
   );
 }
 
 const pad = (value: number) => String(value).padStart(2, "0");
 
+function centralDate(instant: Date): string {
+  const wall = toCentralWallClock(instant);
+  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`;
+}
+
 /** `ercot/YYYY-MM-DD/<ConstructedName>`, the date being the publish date in America/Chicago. */
 export function storageKeyFor(document: Pick<ErcotDocument, "publishedAt" | "constructedName">): string {
-  const wall = toCentralWallClock(document.publishedAt);
   const fileName = document.constructedName.replace(/[^A-Za-z0-9._-]/g, "_");
-  return `ercot/${wall.year}-${pad(wall.month)}-${pad(wall.day)}/${fileName}`;
+  return `ercot/${centralDate(document.publishedAt)}/${fileName}`;
 }
 
 /** DocIDs among `documents` that already have a stored file. Failed ones are tried again. */

@@ -25,12 +25,18 @@ export interface ErcotDownload {
   contentLength: number | null;
 }
 
+/** What a source listed: the usable documents, and a short description of each entry it could not read. */
+export interface ErcotListing {
+  documents: ErcotDocument[];
+  dropped: string[];
+}
+
 export interface ErcotSource {
   readonly name: ErcotSourceName;
   /** True when the environment holds what this source needs. */
   isConfigured(): boolean;
   /** Documents currently published for report type 203, newest first. */
-  listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]>;
+  listDocuments(signal?: AbortSignal): Promise<ErcotListing>;
   /** Starts the download; the body is a stream the caller must consume or destroy. */
   download(doc: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload>;
 }

@@ -11,6 +11,7 @@ import { RunNowButton } from "~/components/RunNowButton";
 import { beginIngest } from "~/ercot/ingest.server";
 import { listRuns, scheduleStatus } from "~/ercot/runs.server";
 import { processAfterErcotStore } from "~/esiid/process.server";
+import { parseTdspFilter } from "~/ercot/tdsp-filter";
 
 export const meta: MetaFunction = () => [{ title: "ERCOT ingest · Operator portal" }];
 
@@ -25,7 +26,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const operator = await requireOperator(request);
   const form = await request.formData();
   if (form.get("intent") !== "run") return json({ ok: false, error: "Unknown action." }, { status: 400 });
-  const start = await beginIngest({ trigger: "manual", afterFileStored: processAfterErcotStore });
+  const tdsp = form.get("tdsp");
+  const filter = parseTdspFilter(typeof tdsp === "string" ? tdsp : new URL(request.url).searchParams.get("tdsp"));
+  if (!filter.ok) return json({ ok: false, error: filter.error }, { status: 400 });
+  const start = await beginIngest({ trigger: "manual", tdsps: filter.tdsps, afterFileStored: processAfterErcotStore });
   if (start.running) {
     return json(
       { ok: false, runId: start.runId, error: `Run #${start.runId ?? "?"} is already going; wait for it to finish.` },
@@ -39,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
     actor: operator.actor,
     action: "ercot.run",
     target: `IngestRun:${start.runId}`,
-    details: { trigger: "manual" },
+    details: { trigger: "manual", tdsps: filter.tdsps },
   });
   return json({ ok: true, runId: start.runId });
 }

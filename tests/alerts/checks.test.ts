@@ -10,7 +10,7 @@ import type { CheckId } from "~/alerts/types";
 import { db, disconnectDb } from "~/db/prisma.server";
 import { resetEnvCache } from "~/env/env.server";
 import { beginIngest, runIngest } from "~/ercot/ingest.server";
-import { ERCOT_JOBS } from "../../cron/schedule";
+import { ERCOT_JOBS } from "~/ercot/jobs";
 import { portalNormalCsv } from "../fixtures/smt/generate";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
 import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";

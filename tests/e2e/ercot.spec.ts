@@ -24,7 +24,8 @@ test("Run now shows live progress, then the new run in the history with its file
   await button.click();
 
   const progress = page.locator(".ercot-progress[data-run-id]");
-  await expect(progress).toContainText(/\d+ of 10 files/);
+  // The fake publishes 2026-05-31 to 2026-06-03: 5 TDSPs × 4 DAILYs and the FUL set of Monday 06-01.
+  await expect(progress).toContainText(/\d+ of 25 files/);
   await expect(page.getByRole("button", { name: "Run in progress" })).toBeDisabled();
   await expect(progress).toContainText(/now ext\.00000203\./);
   await page.screenshot({ path: testInfo.outputPath("ercot-progress.png"), fullPage: true });
@@ -35,14 +36,14 @@ test("Run now shows live progress, then the new run in the history with its file
   const row = page.locator(`table.ercot-runs tbody tr[data-run-id="${runId}"]`);
   await expect(row).toHaveAttribute("data-status", "succeeded");
   await expect(row).toContainText("manual");
-  await expect(row).toContainText("10 stored");
+  await expect(row).toContainText("25 stored");
   await expect(row).toContainText("scrape");
   expect(await page.locator("table.ercot-runs tbody tr").count()).toBe(runsBefore + 1);
   await page.screenshot({ path: testInfo.outputPath("ercot-history.png"), fullPage: true });
 
   await row.getByRole("link", { name: `#${runId}` }).click();
   const files = page.getByRole("table", { name: "Files" });
-  await expect(files.locator("tbody tr")).toHaveCount(10);
+  await expect(files.locator("tbody tr")).toHaveCount(25);
   await expect(files).toContainText(/ercot\/\d{4}-\d{2}-\d{2}\/ext\.00000203\./);
   const downloadLink = files.locator("tbody tr").first().getByRole("link");
   const [download] = await Promise.all([page.waitForEvent("download"), downloadLink.click()]);

@@ -17,7 +17,7 @@ export default async function globalSetup() {
   const [postgres, s3, ercot, alertWebhook] = await Promise.all([
     startTestPostgres(),
     startTestS3(),
-    startFakeErcot(),
+    startFakeErcot({ today: "2026-06-03" }),
     startWebhookReceiver(E2E_ALERT_WEBHOOK_SECRET),
   ]);
   const database = await createTestDatabase(postgres.adminUrl, "e2e");

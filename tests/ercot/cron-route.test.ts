@@ -110,7 +110,7 @@ describe("cron run", () => {
     expect(first.status).toBe(200);
     const body = (await first.json()) as { ok: boolean; runId: number; results: Record<string, unknown>[] };
     expect(body.ok).toBe(true);
-    expect(body.results).toHaveLength(10);
+    expect(body.results).toHaveLength(fake.documents.length);
     for (const result of body.results) {
       expect(result).toMatchObject({
         tdsp: expect.any(String),
@@ -127,8 +127,38 @@ describe("cron run", () => {
       await call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) })
     ).json()) as typeof body;
     expect(rerun.ok).toBe(true);
-    expect(rerun.results.map((result) => result.skipped)).toEqual(Array(10).fill(true));
+    expect(rerun.results.map((result) => result.skipped)).toEqual(Array(fake.documents.length).fill(true));
     expect(rerun.results[0]).toMatchObject({ tdsp: expect.any(String), skipped: true });
+  });
+
+  it("splits TDSPs across invocations with ?tdsp=, sharing the one lock, and stays idempotent", async () => {
+    const ping = (tdsp: string) =>
+      call(`/api/admin/ercot/cron?tdsp=${tdsp}`, { headers: bearer(TEST_CRON_SECRET) }).then(async (response) => ({
+        status: response.status,
+        body: await response.json(),
+      }));
+    fake.setScenario({ slowBody: { chunkBytes: 8 * 1024, intervalMs: 40 } });
+    const [big, rest] = await Promise.all([ping("ONCOR_ELEC,CENTERPOINT"), ping("LUBBOCK,AEP_CENTRAL,TNMP")]);
+    // One of the two found the other's run holding the lock.
+    expect([big.body.running, rest.body.running].filter(Boolean)).toHaveLength(1);
+    fake.setScenario("normal");
+    const first = big.body.running ? big : rest;
+    const wanted = big.body.running ? ["ONCOR_ELEC", "CENTERPOINT"] : ["LUBBOCK", "AEP_CENTRAL", "TNMP"];
+    const second = await ping(wanted.join(","));
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ ok: true, tdsps: wanted });
+    expect(new Set(second.body.results.map((result: { tdsp: string }) => result.tdsp))).toEqual(new Set(wanted));
+    expect(first.body.runId).not.toBe(second.body.runId);
+    expect(await db().ercotIngest.count()).toBe(fake.documents.length);
+    const again = await ping(wanted.join(","));
+    expect(again.body.results.every((result: { skipped?: boolean }) => result.skipped)).toBe(true);
+  }, 60_000);
+
+  it("answers 400 with the rule when ?tdsp= is not a list of TDSP codes", async () => {
+    const response = await call("/api/admin/ercot/cron?tdsp=ONCOR;DROP", { headers: bearer(TEST_CRON_SECRET) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ ok: false, error: expect.stringContaining("comma-separated list") });
+    expect(await db().ingestRun.count()).toBe(0);
   });
 
   it("answers 502 with ok false and the reason when ERCOT is down", async () => {
@@ -164,8 +194,8 @@ describe("cron run", () => {
       expect(waited || afterwards, JSON.stringify(response)).toBe(true);
     }
     expect(responses.filter((response) => response.running).length).toBeGreaterThan(0);
-    expect(downloads()).toHaveLength(10);
-    expect(await db().ercotIngest.count()).toBe(10);
+    expect(downloads()).toHaveLength(fake.documents.length);
+    expect(await db().ercotIngest.count()).toBe(fake.documents.length);
     expect(await db().ingestRun.count({ where: { status: "running" } })).toBe(0);
   }, 60_000);
 });

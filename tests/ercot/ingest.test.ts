@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import os from "node:os";
@@ -14,14 +17,14 @@ import { S3Storage } from "~/storage/s3.server";
 import type { Storage } from "~/storage/storage.server";
 import { centralInstant } from "../fakes/ercot/publication";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../fakes/ercot/sources-config";
 
 let fake: FakeErcot;
 let root: string;
 let store: LocalStorage;
 
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(async () => {
@@ -80,23 +83,23 @@ describe("ERCOT ingest: each source end to end", () => {
     ["api", apiFirst],
     ["ews", () => sourcesConfigFor(fake)],
   ] as const)(
-    "stores the newest DAILY and FUL per TDSP through %s, streaming, hashed, under the Central publish date",
+    "stores every DAILY and FUL in the window through %s, streaming, hashed, under the Central publish date",
     async (source, config) => {
       const outcome = await ingest(config());
       expect(outcome.status).toBe("succeeded");
       expect(outcome.summary.source).toBe(source);
-      const tdsps = [...new Set(fake.documents.map((document) => document.tdsp))];
-      // Newest DAILY per TDSP (2026-06-03) and the FUL set of Monday 2026-06-01.
-      expect(outcome.summary.results).toHaveLength(tdsps.length * 2);
+      // Four days of DAILYs per TDSP (2026-05-31 to 2026-06-03) and the FUL set of Monday 2026-06-01.
+      const everything = fake.documents.length;
+      expect(outcome.summary.results).toHaveLength(everything);
       for (const result of outcome.summary.results) {
         expect(result).toMatchObject({
           tdsp: expect.any(String),
-          key: expect.stringMatching(/^ercot\/2026-06-0[13]\/ext\.00000203\./),
+          key: expect.stringMatching(/^ercot\/2026-0[56]-\d{2}\/ext\.00000203\./),
           bytes: expect.any(Number),
         });
       }
       const rows = await db().ercotIngest.findMany();
-      expect(rows).toHaveLength(tdsps.length * 2);
+      expect(rows).toHaveLength(everything);
       for (const row of rows) {
         const document = fake.documents.find((candidate) => candidate.docId === row.docId)!;
         expect(row.status).toBe("stored");
@@ -119,7 +122,7 @@ describe("ERCOT ingest: each source end to end", () => {
       expect(run.finishedAt).not.toBeNull();
       expect(run.summary).toMatchObject({
         source,
-        stored: tdsps.length * 2,
+        stored: everything,
         skipped: 0,
         failed: 0,
         attempts: [{ source }],
@@ -135,6 +138,101 @@ describe("ERCOT ingest: each source end to end", () => {
     expect(outcome.summary.results).toEqual([
       expect.objectContaining({ key: `ercot/2026-01-14/${late.constructedName}` }),
     ]);
+  });
+});
+
+describe("ERCOT ingest: never miss a file", () => {
+  it("back-fills missed DAILYs oldest first and marks them, so deltas apply in publish order", async () => {
+    const outcome = await ingest(scrapeOnly());
+    const fetched = outcome.summary.results.map((result) => fake.documents.find((d) => d.docId === result.docId)!);
+    const times = fetched.map((document) => document.publishedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const newestDaily = fake.documents.find((document) => document.kind === "DAILY")!;
+    const results = new Map(outcome.summary.results.map((result) => [result.docId, result]));
+    expect(results.get(newestDaily.docId)).not.toHaveProperty("backfilled");
+    const older = fake.documents.filter((d) => d.tdsp === newestDaily.tdsp && d.kind === "DAILY").at(-1)!;
+    expect(results.get(older.docId)).toMatchObject({ backfilled: true });
+  });
+
+  it("stops at its cap with a warning saying how many it left, and the next run continues", async () => {
+    const everything = fake.documents.length;
+    const first = await ingest(scrapeOnly(), { maxFiles: 7 });
+    expect(first).toMatchObject({ status: "warning", summary: { stored: 7, deferred: everything - 7 } });
+    expect(first.summary.warnings).toEqual([expect.stringContaining(`${everything - 7} files not stored yet`)]);
+    const oldest = [...fake.documents].sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime());
+    expect(new Set((await db().ercotIngest.findMany()).map((row) => row.docId))).toEqual(
+      new Set(oldest.slice(0, 7).map((document) => document.docId)),
+    );
+    const second = await ingest(scrapeOnly(), { maxFiles: everything });
+    expect(second).toMatchObject({ status: "succeeded", summary: { stored: everything - 7, skipped: 7, deferred: 0 } });
+  });
+
+  it("limits a run to the TDSPs asked for", async () => {
+    const outcome = await ingest(scrapeOnly(), { tdsps: ["ONCOR_ELEC", "CENTERPOINT"] });
+    const expected = fake.documents.filter((document) => ["ONCOR_ELEC", "CENTERPOINT"].includes(document.tdsp));
+    expect(outcome.summary.stored).toBe(expected.length);
+    expect(outcome.summary.tdsps).toEqual(["ONCOR_ELEC", "CENTERPOINT"]);
+    expect(new Set(outcome.summary.results.map((result) => result.tdsp))).toEqual(
+      new Set(["ONCOR_ELEC", "CENTERPOINT"]),
+    );
+  });
+
+  it("ends as a warning, not a quiet success, when nothing is new and today's DAILY is overdue", async () => {
+    await ingest(scrapeOnly());
+    // 08:30 CDT the next day: ERCOT should have posted 2026-06-04's DAILYs by now.
+    const nextMorning = new Date("2026-06-04T13:30:00Z");
+    const outcome = await ingest(scrapeOnly(), { sourceDependencies: { now: () => nextMorning } });
+    expect(outcome.status).toBe("warning");
+    expect(outcome.summary.warnings).toEqual([
+      expect.stringMatching(
+        /^No DAILY file for 2026-06-04 \(Central\) is listed yet.*newest listed is from 2026-06-03/,
+      ),
+    ]);
+    expect(await db().ingestRun.findUniqueOrThrow({ where: { id: outcome.runId } })).toMatchObject({
+      status: "warning",
+    });
+  });
+
+  it("hands over to the next source when EWS lists entries whose names it cannot read, and counts them", async () => {
+    fake.setScenario("ews-friendly-file-names");
+    const outcome = await ingest(sourcesConfigFor(fake));
+    expect(outcome.summary.attempts).toEqual([
+      {
+        source: "ews",
+        dropped: fake.documents.length,
+        error: expect.stringMatching(/listed \d+ entries but none had a name or date it could read/),
+      },
+      { source: "api" },
+    ]);
+    expect(outcome).toMatchObject({ status: "succeeded", summary: { source: "api", stored: fake.documents.length } });
+  });
+});
+
+describe("ERCOT ingest: credentials stay with ERCOT", () => {
+  it.each([
+    ["api", () => sourcesConfigFor(fake, { ews: { baseUrl: undefined } })],
+    ["ews", () => sourcesConfigFor(fake)],
+  ] as const)("never sends %s credentials to a download link on another host, and says so", async (_source, config) => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const foreign = http.createServer((request, response) => {
+      seen.push(request.headers);
+      response.end("PK");
+    });
+    foreign.listen(0, "127.0.0.1");
+    await once(foreign, "listening");
+    try {
+      publishOne();
+      fake.setScenario({ linkBase: `http://127.0.0.1:${(foreign.address() as AddressInfo).port}` });
+      const outcome = await ingest(config());
+      expect(outcome.status).toBe("failed");
+      expect(outcome.summary.results[0]).toMatchObject({
+        error: expect.stringContaining("which is not a configured ERCOT host; nothing was sent there"),
+      });
+      expect(seen).toEqual([]);
+    } finally {
+      foreign.closeAllConnections();
+      await new Promise((resolve) => foreign.close(resolve));
+    }
   });
 });
 
@@ -156,6 +254,7 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     const repost = fake.repost(original.docId, { sameBytes: true });
     const outcome = await ingest(scrapeOnly());
     expect(outcome.summary.results).toEqual([
+      { tdsp: "ONCOR_ELEC", kind: "DAILY", docId: original.docId, skipped: true },
       { tdsp: "ONCOR_ELEC", kind: "DAILY", docId: repost.docId, skipped: true, duplicateOf: original.docId },
     ]);
     expect(await keysIn(store)).toEqual([storageKeyFor(original)]);
@@ -163,7 +262,10 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     expect(row).toMatchObject({ status: "stored", storageKey: storageKeyFor(original) });
     fake.clearRequestLog();
     const rerun = await ingest(scrapeOnly());
-    expect(rerun.summary.results).toEqual([expect.objectContaining({ docId: repost.docId, skipped: true })]);
+    expect(rerun.summary.results).toEqual([
+      expect.objectContaining({ docId: original.docId, skipped: true }),
+      expect.objectContaining({ docId: repost.docId, skipped: true }),
+    ]);
     expect(downloads()).toHaveLength(0);
   });
 
@@ -173,6 +275,7 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     const repost = fake.repost(original.docId, { sameBytes: false });
     const outcome = await ingest(scrapeOnly());
     expect(outcome.summary.results).toEqual([
+      expect.objectContaining({ docId: original.docId, skipped: true }),
       expect.objectContaining({ docId: repost.docId, key: storageKeyFor(repost) }),
     ]);
     expect((await keysIn(store)).sort()).toEqual([storageKeyFor(original), storageKeyFor(repost)].sort());
@@ -301,12 +404,16 @@ describe("ERCOT ingest: faults", () => {
     expect(downloads()).toHaveLength(1);
   });
 
-  it.each(["empty-list", "missing-document-list"] as const)(
-    "treats %s as a successful run with nothing to do",
+  it.each(["empty-list", "missing-document-list", "null-document-list", "empty-string-document-list"] as const)(
+    "reads %s as nothing listed, says so in the trail, and warns that today's DAILY is missing",
     async (scenario) => {
       fake.setScenario(scenario);
       const outcome = await ingest(scrapeOnly());
-      expect(outcome).toMatchObject({ status: "succeeded", summary: { listed: 0, results: [] } });
+      expect(outcome).toMatchObject({ status: "warning", summary: { listed: 0, results: [] } });
+      expect(outcome.summary.attempts).toEqual([
+        { source: "scrape", error: expect.stringContaining("listed no document for report 203") },
+      ]);
+      expect(outcome.summary.warnings).toEqual([expect.stringContaining("No DAILY file for 2026-06-03")]);
     },
   );
 
@@ -317,11 +424,14 @@ describe("ERCOT ingest: faults", () => {
     expect((await ingest(scrapeOnly())).status).toBe("succeeded");
   });
 
-  it("lists through EWS when the reply payload is compressed", async () => {
-    fake.setScenario("ews-compressed");
-    const outcome = await ingest(sourcesConfigFor(fake));
-    expect(outcome).toMatchObject({ status: "succeeded", summary: { source: "ews" } });
-  });
+  it.each(["ews-compressed", "ews-compressed-gzip"] as const)(
+    "lists through EWS when the reply payload is compressed (%s)",
+    async (scenario) => {
+      fake.setScenario(scenario);
+      const outcome = await ingest(sourcesConfigFor(fake));
+      expect(outcome).toMatchObject({ status: "succeeded", summary: { source: "ews" } });
+    },
+  );
 });
 
 describe("ERCOT ingest into S3 (s3rver)", () => {

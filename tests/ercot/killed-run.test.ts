@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
 import { runIngest } from "~/ercot/ingest.server";
+import { runProgressSchema } from "~/ercot/run-record";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
 
 const LEASE_SECONDS = 2;
@@ -14,16 +15,6 @@ beforeAll(async () => {
   process.env.ERCOT_RUN_LEASE_SECONDS = String(LEASE_SECONDS);
 });
 afterAll(() => fake.stop());
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("a run killed halfway", () => {
   it("blocks nothing past its lease: the next run marks it abandoned and completes", async () => {
@@ -38,12 +29,15 @@ describe("a run killed halfway", () => {
     child.stderr.on("data", (chunk) => (output += chunk));
 
     // Wait until the child is streaming a file, then kill it without a chance to clean up.
-    const killed = await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`the child run ended early:\n${output}`);
-      const run = await db().ingestRun.findFirst({ where: { status: "running" } });
-      const progress = run?.progress as { currentBytes?: number } | null;
-      return run && (progress?.currentBytes ?? 0) > 0 ? run : null;
-    });
+    const killed = await vi.waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the child run ended early:\n${output}`);
+        const run = await db().ingestRun.findFirstOrThrow({ where: { status: "running" } });
+        expect(runProgressSchema.parse(run.progress).currentBytes).toBeGreaterThan(0);
+        return run;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     child.kill("SIGKILL");
     await once(child, "exit");
 
@@ -51,12 +45,20 @@ describe("a run killed halfway", () => {
     const early = await runIngest({ trigger: "cron" });
     expect(early).toEqual({ running: true, runId: killed.id });
 
-    await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000 + 200));
+    // Nothing renews the dead run's lease: wait until the database sees it expired.
+    await vi.waitFor(
+      async () => {
+        const [{ expired }] = await db().$queryRaw<{ expired: boolean }[]>`
+          SELECT "leaseExpiresAt" <= (now() AT TIME ZONE 'UTC') AS expired FROM "IngestRun" WHERE id = ${killed.id}`;
+        expect(expired).toBe(true);
+      },
+      { timeout: LEASE_SECONDS * 1000 * 5, interval: 100 },
+    );
     fake.setScenario("normal");
     const next = await runIngest({ trigger: "cron" });
     if ("running" in next) throw new Error("the next run did not start");
     expect(next.status).toBe("succeeded");
-    expect(next.summary.stored).toBe(10);
+    expect(next.summary.stored).toBe(fake.documents.length);
 
     const stale = await db().ingestRun.findUniqueOrThrow({ where: { id: killed.id } });
     expect(stale.status).toBe("abandoned");

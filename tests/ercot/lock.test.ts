@@ -1,12 +1,26 @@
 import pg from "pg";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
 import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { acquireRunLease } from "~/ercot/lock.server";
 import { activeRun, listRuns } from "~/ercot/runs.server";
 
 const settings = { leaseMs: 5_000, tickMs: 100 };
-const emptySummary = {};
+const emptySummary = {
+  tdsps: null,
+  source: null,
+  attempts: [],
+  listed: 0,
+  selected: 0,
+  stored: 0,
+  skipped: 0,
+  failed: 0,
+  bytes: 0,
+  deferred: 0,
+  dropped: 0,
+  warnings: [],
+  results: [],
+};
 
 beforeEach(async () => {
   await db().ingestRun.deleteMany();
@@ -35,10 +49,17 @@ describe("one ERCOT run at a time", () => {
       currentBytes: 2,
       currentSize: 10,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const row = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
-    expect(row.status).toBe("running");
-    expect(row.progress).toMatchObject({ filesDone: 1, filesTotal: 3, bytes: 42, currentFile: "x.zip" });
+    const first = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
+    // Renewed past the first lease's end: the heartbeat keeps the run alive, and writes its progress.
+    await vi.waitFor(
+      async () => {
+        const row = await db().ingestRun.findUniqueOrThrow({ where: { id: taken.lease.runId } });
+        expect(row.leaseExpiresAt.getTime()).toBeGreaterThan(first.leaseExpiresAt.getTime() + 400);
+        expect(row.status).toBe("running");
+        expect(row.progress).toMatchObject({ filesDone: 1, filesTotal: 3, bytes: 42, currentFile: "x.zip" });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     await taken.lease.finish("succeeded", emptySummary);
   });
 
@@ -70,4 +91,29 @@ describe("one ERCOT run at a time", () => {
     expect(await db().ingestRun.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: "abandoned" });
     await wedged.end().catch(() => undefined);
   });
+
+  it("ends only the backend that holds the ingest lock's key, never one holding another advisory lock", async () => {
+    const connect = async () => {
+      const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
+      client.on("error", () => undefined);
+      await client.connect();
+      return client;
+    };
+    const holder = await connect();
+    await holder.query(`SELECT pg_advisory_lock(x'4543524f54494e47'::bigint)`);
+    const bystander = await connect();
+    const { rows } = await bystander.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_lock(42)`);
+    // A stale row names the bystander, as a recycled pid or a bad row would.
+    await db().ingestRun.create({
+      data: {
+        trigger: "schedule",
+        leaseExpiresAt: new Date(Date.now() - 60_000),
+        progress: { lockBackendPid: rows[0].pid },
+      },
+    });
+    expect(await acquireRunLease("cron", settings)).toMatchObject({ acquired: false });
+    expect((await bystander.query<{ one: number }>("SELECT 1 AS one")).rows[0].one).toBe(1);
+    await holder.end();
+    await bystander.end();
+  }, 20_000);
 });

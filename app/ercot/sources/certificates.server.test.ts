@@ -7,7 +7,7 @@ beforeAll(() => {
   pki = createFakeErcotPki();
 });
 
-const ews = { reportType: "203", signatureAlgorithm: "rsa-sha1", digestAlgorithm: "sha1" } as const;
+const ews = {};
 
 describe("EWS client certificates", () => {
   it("opens a PFX into PEM in memory and takes the CN for UserID and Source", () => {
@@ -16,7 +16,8 @@ describe("EWS client certificates", () => {
       pfxBase64: pki.apiClientPfxBase64,
       pfxPassphrase: pki.apiClientPfxPassphrase,
     });
-    expect(certificate?.commonName).toBe("API_TESTUSER");
+    expect(certificate?.commonName).toBe("FAKE MARKET PARTICIPANT LLC");
+    expect(certificate?.employeeId).toBe("API_TESTUSER");
     expect(certificate?.keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     expect(certificate?.certPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
   });
@@ -27,7 +28,8 @@ describe("EWS client certificates", () => {
       pfxBase64: pki.legacyPfxBase64,
       pfxPassphrase: pki.apiClientPfxPassphrase,
     });
-    expect(certificate?.commonName).toBe("API_TESTUSER");
+    expect(certificate?.commonName).toBe("FAKE MARKET PARTICIPANT LLC");
+    expect(certificate?.employeeId).toBe("API_TESTUSER");
   });
 
   it("points at the openssl fix when a PFX cannot be decoded at all", () => {
@@ -44,7 +46,8 @@ describe("EWS client certificates", () => {
       certPem: oneLine,
       keyPem: pki.apiClient.keyPem.replace(/\r?\n/g, "\\n"),
     });
-    expect(certificate?.commonName).toBe("API_TESTUSER");
+    expect(certificate?.commonName).toBe("FAKE MARKET PARTICIPANT LLC");
+    expect(certificate?.employeeId).toBe("API_TESTUSER");
   });
 
   it("asks for both halves when only a PEM certificate is given, and returns null when nothing is set", () => {

@@ -3,8 +3,10 @@ import type { ErcotSourcesConfig } from "~/ercot/config";
 import { ErcotHttpError, type ClientTlsMaterial } from "~/ercot/http.server";
 
 export interface ClientCertificate extends ClientTlsMaterial {
-  /** Subject CN, e.g. `API_TESTUSER`: EWS UserID and Source default to it. */
+  /** Subject CN, the company: EWS `Source` defaults to it (ERCOT's client guide). */
   commonName: string;
+  /** The EmployeeID an ERCOT API certificate carries as an OU (`API_…`): EWS `UserID` defaults to it. */
+  employeeId: string | null;
   /** DER of the leaf certificate, base64: the WS-Security BinarySecurityToken. */
   certificateBase64: string;
 }
@@ -23,9 +25,15 @@ function certificateError(message: string, cause?: unknown): ErcotHttpError {
   return new ErcotHttpError(message, { retryable: false, cause });
 }
 
-function describeCertificate(cert: forge.pki.Certificate): Pick<ClientCertificate, "commonName" | "certificateBase64"> {
+function describeCertificate(
+  cert: forge.pki.Certificate,
+): Pick<ClientCertificate, "commonName" | "employeeId" | "certificateBase64"> {
+  const units = cert.subject.attributes
+    .filter((attribute) => attribute.shortName === "OU" || attribute.name === "organizationalUnitName")
+    .map((attribute) => String(attribute.value ?? ""));
   return {
     commonName: String(cert.subject.getField("CN")?.value ?? ""),
+    employeeId: units.find((unit) => unit.startsWith("API_")) ?? units[0] ?? null,
     certificateBase64: forge.util.encode64(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes()),
   };
 }
@@ -77,7 +85,11 @@ function fromPfx(
 }
 
 /** The EWS client identity from config: PFX (preferred) or PEM cert + key; null when none is set. */
-export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCertificate | null {
+export type CertificateSettings = Partial<
+  Pick<ErcotSourcesConfig["ews"], "pfxBase64" | "pfxPassphrase" | "certPem" | "keyPem" | "caPem">
+>;
+
+export function loadClientCertificate(ews: CertificateSettings): ClientCertificate | null {
   const caPem = ews.caPem ? normalizePem(ews.caPem) : undefined;
   if (ews.pfxBase64) {
     const { certs, key } = fromPfx(ews.pfxBase64, ews.pfxPassphrase ?? "");
@@ -118,6 +130,6 @@ export function loadClientCertificate(ews: ErcotSourcesConfig["ews"]): ClientCer
   return null;
 }
 
-export function hasClientCertificate(ews: ErcotSourcesConfig["ews"]): boolean {
+export function hasClientCertificate(ews: CertificateSettings): boolean {
   return Boolean(ews.pfxBase64 || (ews.certPem && ews.keyPem));
 }

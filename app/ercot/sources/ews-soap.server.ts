@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import { SignedXml } from "xml-crypto";
-import yauzl from "yauzl";
+import { ArchiveError, unpackPayload } from "~/zip/archive.server";
 import type { EwsDigestAlgorithm, EwsSignatureAlgorithm } from "~/ercot/config";
 import { ErcotHttpError } from "~/ercot/http.server";
 import type { ClientCertificate } from "./certificates.server";
@@ -45,6 +45,7 @@ export interface GetReportsRequest {
 }
 
 const isoSeconds = (instant: Date) => instant.toISOString().replace(/\.\d{3}Z$/, "Z");
+const isoMillis = (instant: Date) => instant.toISOString();
 
 /**
  * GetReports, unsigned. The Header children follow Message.xsd's sequence
@@ -86,15 +87,21 @@ export function signEnvelope(
   envelope: string,
   certificate: ClientCertificate,
   algorithms: { signature: EwsSignatureAlgorithm; digest: EwsDigestAlgorithm },
+  now: Date = new Date(),
 ): string {
   const tokenId = `X509-${randomUUID()}`;
   const bodyId = `Body-${randomUUID()}`;
+  const timestampId = `TS-${randomUUID()}`;
+  // XWSS (ERCOT's reference client) adds a signed Timestamp by default; five minutes is its default lifetime.
+  const timestamp =
+    `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${isoMillis(now)}</wsu:Created>` +
+    `<wsu:Expires>${isoMillis(new Date(now.getTime() + 5 * 60_000))}</wsu:Expires></wsu:Timestamp>`;
   const withSecurity = envelope
     .replace(
       "<soap:Header/>",
       `<soap:Header><wsse:Security xmlns:wsse="${WSSE_NS}" xmlns:wsu="${WSU_NS}" soap:mustUnderstand="1">` +
         `<wsse:BinarySecurityToken EncodingType="${BASE64_ENCODING}" ValueType="${X509_TOKEN_TYPE}" wsu:Id="${tokenId}">` +
-        `${certificate.certificateBase64}</wsse:BinarySecurityToken></wsse:Security></soap:Header>`,
+        `${certificate.certificateBase64}</wsse:BinarySecurityToken>${timestamp}</wsse:Security></soap:Header>`,
     )
     .replace("<soap:Body>", `<soap:Body xmlns:wsu="${WSU_NS}" wsu:Id="${bodyId}">`);
   const signer = new SignedXml({
@@ -105,17 +112,23 @@ export function signEnvelope(
     getKeyInfoContent: () =>
       `<wsse:SecurityTokenReference xmlns:wsse="${WSSE_NS}"><wsse:Reference URI="#${tokenId}" ValueType="${X509_TOKEN_TYPE}"/></wsse:SecurityTokenReference>`,
   });
-  signer.addReference({
-    xpath: `//*[local-name(.)='Body' and namespace-uri(.)='${SOAP_NS}']`,
-    transforms: [EXCLUSIVE_C14N],
-    digestAlgorithm: DIGEST_ALGORITHMS[algorithms.digest],
-  });
+  for (const localName of ["Timestamp", "Body"]) {
+    const namespace = localName === "Body" ? SOAP_NS : WSU_NS;
+    signer.addReference({
+      xpath: `//*[local-name(.)='${localName}' and namespace-uri(.)='${namespace}']`,
+      transforms: [EXCLUSIVE_C14N],
+      digestAlgorithm: DIGEST_ALGORITHMS[algorithms.digest],
+    });
+  }
   signer.computeSignature(withSecurity, {
     prefix: "ds",
     location: { reference: `//*[local-name(.)='Security' and namespace-uri(.)='${WSSE_NS}']`, action: "append" },
   });
   return signer.getSignedXml();
 }
+
+/** A report list is a few KiB a day; anything past this is not a GetReports answer. */
+const MAX_PAYLOAD_BYTES = 64 * 1024 ** 2;
 
 export interface EwsReport {
   fileName: string;
@@ -151,7 +164,7 @@ const xmlParser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === "Report",
+  isArray: (name) => name === "Report" || name === "Error",
 });
 
 type XmlNode = Record<string, unknown> | undefined;
@@ -160,27 +173,10 @@ const node = (value: unknown, key: string): XmlNode =>
 const textOf = (value: unknown): string | undefined =>
   typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
 
-function unzipSingleEntry(zip: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (openError, zipFile) => {
-      if (openError || !zipFile) return reject(openError ?? new Error("empty zip"));
-      zipFile.once("entry", (entry: yauzl.Entry) => {
-        zipFile.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError ?? new Error("unreadable entry"));
-          const chunks: Buffer[] = [];
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.once("error", reject);
-          stream.once("end", () => {
-            zipFile.close();
-            resolve(Buffer.concat(chunks));
-          });
-        });
-      });
-      zipFile.once("end", () => reject(new Error("the zip has no entry")));
-      zipFile.once("error", reject);
-      zipFile.readEntry();
-    });
-  });
+/** A Reply may carry several Error elements. */
+function errorTexts(reply: unknown): string[] {
+  const errors = node(reply, "Error") as unknown;
+  return (Array.isArray(errors) ? errors : []).map((error) => textOf(error) ?? "").filter(Boolean);
 }
 
 function reportsOf(reportsNode: unknown): EwsReport[] {
@@ -202,11 +198,16 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
   const body = node(node(xmlParser.parse(xml), "Envelope"), "Body");
   const fault = node(body, "Fault");
   if (fault) {
-    const faultText = textOf(node(fault, "faultstring")) ?? "unknown fault";
-    const code = /\b([A-Z]{3,}\d{3,})\b/.exec(faultText)?.[1] ?? "FAULT";
+    // ERCOT puts its code in detail/FaultMessage/Reply/ReplyCode, or only in the faultstring.
+    const faultReply = node(node(node(fault, "detail"), "FaultMessage"), "Reply");
+    const faultText = [textOf(node(fault, "faultstring")), ...errorTexts(faultReply)].filter(Boolean).join(" ");
+    const code =
+      /^[A-Z]{3,}\d{3,}$/.exec(textOf(node(faultReply, "ReplyCode")) ?? "")?.[0] ??
+      /\b([A-Z]{3,}\d{3,})\b/.exec(faultText)?.[1] ??
+      "FAULT";
     throw new EwsFaultError(
       code,
-      `ERCOT EWS refused GetReports with ${code} ("${faultText}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`,
+      `ERCOT EWS refused GetReports with ${code} ("${faultText || "unknown fault"}"). ${FAULT_ADVICE[code] ?? "Check the EWS settings."}`,
     );
   }
   const message = node(body, "ResponseMessage");
@@ -216,8 +217,9 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
     });
   const reply = node(message, "Reply");
   if (textOf(node(reply, "ReplyCode")) === "ERROR") {
-    const error = textOf(node(reply, "Error")) ?? "";
-    if (/no reports found/i.test(error)) return [];
+    const errors = errorTexts(reply);
+    if (errors.some((text) => /no reports found/i.test(text))) return [];
+    const error = errors.join("; ");
     throw new ErcotHttpError(`ERCOT EWS answered GetReports with an error: "${error || "unspecified"}".`, {
       retryable: false,
     });
@@ -225,7 +227,18 @@ export async function parseGetReportsReply(xml: string): Promise<EwsReport[]> {
   const payload = node(message, "Payload");
   const compressed = textOf(node(payload, "Compressed"));
   if (compressed) {
-    const inner = (await unzipSingleEntry(Buffer.from(compressed.replace(/\s+/g, ""), "base64"))).toString("utf8");
+    let inner: string;
+    try {
+      inner = (await unpackPayload(Buffer.from(compressed.replace(/\s+/g, ""), "base64"), MAX_PAYLOAD_BYTES)).toString(
+        "utf8",
+      );
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      throw new ErcotHttpError(`ERCOT EWS sent a compressed payload that could not be unpacked: ${error.message}`, {
+        retryable: false,
+        cause: error,
+      });
+    }
     const parsed = xmlParser.parse(inner) as Record<string, unknown>;
     return reportsOf(node(parsed, "Reports") ?? parsed);
   }

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { EwsSource, ewsEndpoint } from "./ews.server";
 import { loadClientCertificate } from "./certificates.server";
 import {
@@ -15,7 +15,7 @@ import {
 
 let fake: FakeErcot;
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
@@ -55,7 +55,7 @@ const unsignedEnvelope = () =>
 describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
   it("lists reports with a PFX identity and downloads them from MIS with the same certificate", async () => {
     const source = ewsSource();
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     expect(documents[0]).toMatchObject({
       docId: fake.documents[0].docId,
@@ -79,26 +79,31 @@ describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
       keyPem: oneLine(fake.tls.clientKeyPem),
       caPem: oneLine(fake.tls.caPem),
     });
-    expect(await source.listDocuments()).toHaveLength(fake.documents.length);
+    expect((await source.listDocuments()).documents).toHaveLength(fake.documents.length);
   });
 
   it("works with a legacy RC2-40 PFX that Node alone cannot open", async () => {
     const source = ewsSource({ pfxBase64: fake.tls.legacyPfxBase64 });
-    expect(await source.listDocuments()).toHaveLength(fake.documents.length);
+    expect((await source.listDocuments()).documents).toHaveLength(fake.documents.length);
   });
 
   it("asks only for the configured window: an empty window is an empty list, not an error", async () => {
     const source = ewsSource({ lookbackHours: 24 }, new Date("2026-07-20T12:00:00Z"));
-    expect(await source.listDocuments()).toEqual([]);
-    const lastDay = await ewsSource({ lookbackHours: 24 }).listDocuments();
+    expect((await source.listDocuments()).documents).toEqual([]);
+    const lastDay = (await ewsSource({ lookbackHours: 24 }).listDocuments()).documents;
     expect(lastDay.length).toBe(5);
     expect(lastDay.every((document) => document.publishedAt > new Date("2026-06-03T00:00:00Z"))).toBe(true);
   });
 
   it("reads a zipped Payload/Compressed reply", async () => {
     fake.setScenario("ews-compressed");
-    const documents = await ewsSource().listDocuments();
+    const documents = (await ewsSource().listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
+  });
+
+  it("sends the certificate's OU (API_…) as UserID and its CN (the company) as Source, as ERCOT's guide says", async () => {
+    expect((await ewsSource().listDocuments()).documents).toHaveLength(fake.documents.length);
+    await expect(ewsSource({ userId: "FAKE MARKET PARTICIPANT LLC" }).listDocuments()).rejects.toThrow(/SECU1073/);
   });
 
   it("fails with SECU1073 and the fix when a personal certificate is used", async () => {
@@ -147,7 +152,7 @@ describe("EWS source (signed SOAP GetReports over mutual TLS)", () => {
   it("is configured only with both a base URL and a certificate", () => {
     expect(ewsSource().isConfigured()).toBe(true);
     expect(ewsSource({ baseUrl: undefined }).isConfigured()).toBe(false);
-    expect(ewsSource({ pfxBase64: undefined }).isConfigured()).toBe(false);
+    expect(ewsSource({ pfxBase64: undefined, certPem: undefined, keyPem: undefined }).isConfigured()).toBe(false);
     expect(ewsEndpoint("https://misapi.ercot.com")).toBe("https://misapi.ercot.com/NodalAPI/EWS/");
   });
 });

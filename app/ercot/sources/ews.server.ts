@@ -1,7 +1,11 @@
 import type { Agent } from "undici";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import { DEFAULT_EWS_LOOKBACK_HOURS } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import {
+  DEFAULT_EWS_DIGEST_ALGORITHM,
+  DEFAULT_EWS_LOOKBACK_HOURS,
+  DEFAULT_EWS_SIGNATURE_ALGORITHM,
+} from "~/ercot/config";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
   ErcotHttpError,
@@ -9,7 +13,8 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
+  assertCredentialTarget,
 } from "~/ercot/http.server";
 import { hasClientCertificate, loadClientCertificate, type ClientCertificate } from "./certificates.server";
 import {
@@ -60,24 +65,27 @@ export class EwsSource implements ErcotSource {
     return this.identity;
   }
 
-  async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
+  async listDocuments(signal?: AbortSignal): Promise<ErcotListing> {
     const { certificate, agent } = this.loadIdentity();
     const { ews } = this.config;
     const endpoint = ewsEndpoint(ews.baseUrl ?? "");
     const now = this.dependencies.now?.() ?? new Date();
     const action = "ask ERCOT EWS for the report list";
-    const reply = await withRetry(
+    const reply = await withErcotRetry(
       async () => {
         const envelope = signEnvelope(
           buildGetReportsEnvelope({
             source: ews.source ?? certificate.commonName,
-            userId: ews.userId ?? certificate.commonName,
+            userId: ews.userId ?? certificate.employeeId ?? certificate.commonName,
             reportType: ews.reportType,
             startTime: new Date(now.getTime() - (ews.lookbackHours ?? DEFAULT_EWS_LOOKBACK_HOURS) * 3600_000),
             endTime: now,
           }),
           certificate,
-          { signature: ews.signatureAlgorithm, digest: ews.digestAlgorithm },
+          {
+            signature: ews.signatureAlgorithm ?? DEFAULT_EWS_SIGNATURE_ALGORITHM,
+            digest: ews.digestAlgorithm ?? DEFAULT_EWS_DIGEST_ALGORITHM,
+          },
         );
         const response = await sendRequest(action, endpoint, {
           agent,
@@ -105,43 +113,52 @@ export class EwsSource implements ErcotSource {
       signal,
     );
     const reports = await parseGetReportsReply(reply);
-    return sortNewestFirst(reports.flatMap((report) => this.toDocument(report)));
+    const documents: ErcotDocument[] = [];
+    const dropped: string[] = [];
+    for (const report of reports) {
+      const document = this.toDocument(report);
+      if (document) documents.push(document);
+      else dropped.push(`${report.fileName || "an entry without fileName"} (${report.created || "no created"})`);
+    }
+    return { documents: sortNewestFirst(documents), dropped };
   }
 
-  private toDocument(report: EwsReport): ErcotDocument[] {
+  /** Null when the entry cannot be read (its fileName is not a ConstructedName, or it has no date or URL). */
+  private toDocument(report: EwsReport): ErcotDocument | null {
     const nameParts = parseConstructedName(report.fileName);
     const name = nameParts && parseFriendlyName(nameParts.friendlyName);
     const publishedAt = parsePublishDate(report.created) ?? nameParts?.publishedAt;
-    if (!nameParts || !name || !publishedAt || !report.url) {
-      (this.dependencies.onWarning ?? console.warn)(
-        `Skipped an EWS report entry that could not be read (${report.fileName || "no fileName"}).`,
-      );
-      return [];
-    }
+    if (!nameParts || !name || !publishedAt || !report.url) return null;
     let docId: string;
     try {
       docId = new URL(report.url).searchParams.get("doclookupId") ?? report.fileName;
     } catch {
       docId = report.fileName;
     }
-    return [
-      {
-        docId,
-        friendlyName: nameParts.friendlyName,
-        tdsp: name.tdsp,
-        kind: name.kind,
-        constructedName: report.fileName,
-        publishedAt,
-        contentSize: report.size,
-        downloadUrl: report.url,
-        source: this.name,
-      },
-    ];
+    return {
+      docId,
+      friendlyName: nameParts.friendlyName,
+      tdsp: name.tdsp,
+      kind: name.kind,
+      constructedName: report.fileName,
+      publishedAt,
+      contentSize: report.size,
+      downloadUrl: report.url,
+      source: this.name,
+    };
   }
 
   /** The MIS download servlet wants the same client certificate, and no envelope. */
-  download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
+  async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
     const { agent } = this.loadIdentity();
+    // The report URL is on ERCOT's MIS host, not the EWS host: both are allowed, nothing else.
+    assertCredentialTarget(
+      document.downloadUrl,
+      [new URL(this.config.ews.baseUrl ?? "").origin, new URL(this.config.pageUrl).origin].filter((origin) =>
+        origin.startsWith("https:"),
+      ),
+      `the download of ${document.friendlyName} (DocID ${document.docId})`,
+    );
     return downloadZip(document, { agent, signal, retry: this.config.retry });
   }
 

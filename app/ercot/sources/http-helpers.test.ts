@@ -2,14 +2,21 @@ import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpAgent, ErcotHttpError, isRetryable, sendRequest, statusError, withRetry } from "~/ercot/http.server";
+import {
+  createHttpAgent,
+  ErcotHttpError,
+  isRetryable,
+  sendRequest,
+  statusError,
+  withErcotRetry,
+} from "~/ercot/http.server";
 
 const quick = { attempts: 3, minDelayMs: 5, maxDelayMs: 10 };
 
 describe("ERCOT HTTP helpers", () => {
   it("retries retryable failures until one succeeds", async () => {
     let calls = 0;
-    const result = await withRetry(async () => {
+    const result = await withErcotRetry(async () => {
       calls += 1;
       if (calls < 3) throw statusError("list documents", "https://www.ercot.com/x", 503);
       return "ok";
@@ -21,7 +28,7 @@ describe("ERCOT HTTP helpers", () => {
   it("never retries a 4xx other than 429", async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
+      withErcotRetry(async () => {
         calls += 1;
         throw statusError("list documents", "https://api.ercot.com/x?subscription-key=secret", 403);
       }, quick),

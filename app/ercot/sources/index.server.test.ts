@@ -1,11 +1,13 @@
+import { rootCertificates } from "node:tls";
+import { ERCOT_USER_AGENT, trustedCas } from "~/ercot/http.server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { AllSourcesFailedError, createErcotSources, downloadDocument, listWithFallback } from "./index.server";
 
 let fake: FakeErcot;
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
@@ -72,5 +74,26 @@ describe("ERCOT source selection and fallback", () => {
     expect((failure as Error).message).toMatch(
       /^No ERCOT source could list.*ews: .*HTTP 503.*api: .*scrape: .*Scheduled Maintenance/,
     );
+  });
+
+  it("sends a descriptive User-Agent on every ERCOT request, whatever the channel", async () => {
+    for (const config of [sourcesConfigFor(fake), sourcesConfigFor(fake, { ews: { baseUrl: undefined } })]) {
+      const sources = createErcotSources(config, dependencies);
+      const listing = await listWithFallback(sources);
+      (await downloadDocument(sources, listing.documents[0])).body.destroy();
+    }
+    const scraped = createErcotSources(
+      sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
+    );
+    (await downloadDocument(scraped, (await listWithFallback(scraped)).documents[0])).body.destroy();
+    const routes = new Set(fake.requestLog.map((entry) => entry.route));
+    expect(routes).toEqual(new Set(["ews", "ews-download", "token", "api", "page", "list", "download"]));
+    for (const entry of fake.requestLog) expect(entry.headers["user-agent"], entry.route).toBe(ERCOT_USER_AGENT);
+  });
+
+  it("adds ERCOT_EWS_CA to Node's default roots instead of replacing them", () => {
+    const trusted = trustedCas(fake.tls.caPem)!;
+    expect(trusted).toEqual(expect.arrayContaining([...rootCertificates, fake.tls.caPem]));
+    expect(trustedCas(undefined)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource, ErcotSourceName } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import type { SourceAttempt } from "~/ercot/run-record";
 import type { SourceDependencies } from "./dependencies";
 import { EwsSource } from "./ews.server";
 import { PublicApiSource } from "./public-api.server";
@@ -17,16 +18,15 @@ export function createErcotSources(config: ErcotSourcesConfig, dependencies: Sou
   return candidates.filter((source) => source.isConfigured());
 }
 
-export interface SourceAttempt {
-  source: ErcotSourceName;
-  /** Operator-readable reason, when this source failed. */
-  error?: string;
-}
+export type { SourceAttempt } from "~/ercot/run-record";
 
 export interface FallbackListing {
+  /** The source whose list the run uses: the first with a usable document, else the last that answered. */
   source: ErcotSource;
   documents: ErcotDocument[];
   attempts: SourceAttempt[];
+  /** Entries the chosen source listed but could not read. */
+  dropped: number;
 }
 
 export class AllSourcesFailedError extends Error {
@@ -40,19 +40,35 @@ export class AllSourcesFailedError extends Error {
   }
 }
 
-/** Asks each source in turn; the first that answers (even with an empty list) wins. */
+function emptyReason(dropped: string[]): string {
+  if (dropped.length === 0) return "it listed no document for report 203.";
+  const examples = dropped.slice(0, 3).join("; ");
+  return `it listed ${dropped.length} entries but none had a name or date it could read (${examples}).`;
+}
+
+/**
+ * Asks each source in turn. A source that fails, or lists no usable document (its name format may be a
+ * wrong guess), hands over to the next, and the trail records why. Entries dropped are counted, never hidden.
+ */
 export async function listWithFallback(sources: ErcotSource[], signal?: AbortSignal): Promise<FallbackListing> {
   const attempts: SourceAttempt[] = [];
+  let lastEmpty: FallbackListing | null = null;
   for (const source of sources) {
     try {
-      const documents = await source.listDocuments(signal);
-      attempts.push({ source: source.name });
-      return { source, documents, attempts };
+      const listing = await source.listDocuments(signal);
+      const dropped = listing.dropped.length;
+      if (listing.documents.length > 0) {
+        attempts.push({ source: source.name, ...(dropped ? { dropped } : {}) });
+        return { source, documents: listing.documents, attempts, dropped };
+      }
+      attempts.push({ source: source.name, error: emptyReason(listing.dropped), ...(dropped ? { dropped } : {}) });
+      lastEmpty = { source, documents: [], attempts, dropped };
     } catch (error) {
       if (signal?.aborted) throw error;
       attempts.push({ source: source.name, error: (error as Error).message });
     }
   }
+  if (lastEmpty) return lastEmpty;
   throw new AllSourcesFailedError(attempts);
 }
 

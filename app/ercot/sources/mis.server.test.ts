@@ -60,7 +60,7 @@ describe("MIS helpers", () => {
   });
 
   it("parses the documented list shape into documents", () => {
-    const [document] = parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [listed()] } }, options);
+    const [document] = parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [listed()] } }, options).documents;
     expect(document).toMatchObject({
       docId: "1234254362",
       tdsp: "LUBBOCK",
@@ -75,11 +75,31 @@ describe("MIS helpers", () => {
     const numeric = parseMisDocumentList(
       { ListDocsByRptTypeRes: { DocumentList: [listed({ DocID: 1234254362, ContentSize: 15014 })] } },
       options,
-    );
+    ).documents;
     expect(numeric[0]).toMatchObject({ docId: "1234254362", contentSize: 15014 });
-    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: listed() } }, options)).toHaveLength(1);
-    expect(parseMisDocumentList({ ListDocsByRptTypeRes: {} }, options)).toEqual([]);
-    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [] } }, options)).toEqual([]);
+    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: listed() } }, options).documents).toHaveLength(
+      1,
+    );
+    const empty = { documents: [], dropped: [] };
+    expect(parseMisDocumentList({ ListDocsByRptTypeRes: {} }, options)).toEqual(empty);
+    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: [] } }, options)).toEqual(empty);
+  });
+
+  it('reads the real empty shapes, DocumentList null and "", as an empty list', () => {
+    const empty = { documents: [], dropped: [] };
+    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: null } }, options)).toEqual(empty);
+    expect(parseMisDocumentList({ ListDocsByRptTypeRes: { DocumentList: "" } }, options)).toEqual(empty);
+  });
+
+  it("counts the entries it cannot read instead of dropping them silently", () => {
+    const listing = parseMisDocumentList(
+      {
+        ListDocsByRptTypeRes: { DocumentList: [listed(), listed({ DocID: "9", FriendlyName: "TDSP-ESIID-EXTRACT" })] },
+      },
+      options,
+    );
+    expect(listing.documents).toHaveLength(1);
+    expect(listing.dropped).toEqual([expect.stringContaining("DocID 9 (TDSP-ESIID-EXTRACT")]);
   });
 
   it("orders a run sharing one PublishDate second by DocID, newest first", () => {
@@ -94,7 +114,7 @@ describe("MIS helpers", () => {
         },
       },
       options,
-    );
+    ).documents;
     expect(documents.map((document) => document.docId)).toEqual(["1234254362", "1234254360", "1234254361"]);
   });
 });

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import * as cheerio from "cheerio";
 import { z } from "zod";
-import type { ErcotDocument, ErcotDownload, ErcotSourceName } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSourceName } from "~/ercot/types";
 import {
   ErcotHttpError,
   excerpt,
@@ -10,7 +10,7 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
   type RetryPolicy,
 } from "~/ercot/http.server";
 import {
@@ -109,7 +109,10 @@ const oneOrMany = <T extends z.ZodTypeAny>(schema: T) =>
 const misListSchema = z.object({
   ListDocsByRptTypeRes: z
     .object({
-      DocumentList: oneOrMany(z.object({ Document: z.unknown() }).passthrough()).optional(),
+      // ERCOT answers an empty report type with `null` or `""` as well as `[]` or no key at all.
+      DocumentList: z
+        .union([z.null(), z.literal(""), oneOrMany(z.object({ Document: z.unknown() }).passthrough())])
+        .optional(),
     })
     .passthrough()
     .optional(),
@@ -119,7 +122,6 @@ export interface MisListOptions {
   source: ErcotSourceName;
   downloadUrl: (docId: string) => string;
   reportTypeId?: string;
-  onSkip?: (reason: string) => void;
 }
 
 /** Newest first: PublishDate, then DocID (one run shares a PublishDate second). */
@@ -130,7 +132,7 @@ export function sortNewestFirst(documents: ErcotDocument[]): ErcotDocument[] {
 }
 
 /** Lenient reader of the IceDocListJsonWS body: string or numeric fields, one object or an array, no list at all. */
-export function parseMisDocumentList(json: unknown, options: MisListOptions): ErcotDocument[] {
+export function parseMisDocumentList(json: unknown, options: MisListOptions): ErcotListing {
   const parsed = misListSchema.safeParse(json);
   if (!parsed.success) {
     throw new ErcotHttpError(
@@ -138,12 +140,13 @@ export function parseMisDocumentList(json: unknown, options: MisListOptions): Er
       { retryable: false },
     );
   }
-  const entries = parsed.data.ListDocsByRptTypeRes?.DocumentList ?? [];
+  const entries = parsed.data.ListDocsByRptTypeRes?.DocumentList || [];
   const documents: ErcotDocument[] = [];
+  const dropped: string[] = [];
   for (const entry of entries) {
     const document = misDocumentSchema.safeParse(entry.Document ?? entry);
     if (!document.success) {
-      options.onSkip?.("a list entry without DocID, FriendlyName or PublishDate");
+      dropped.push("a list entry without DocID, FriendlyName or PublishDate");
       continue;
     }
     const { DocID, FriendlyName, ConstructedName, PublishDate, ContentSize } = document.data;
@@ -151,7 +154,7 @@ export function parseMisDocumentList(json: unknown, options: MisListOptions): Er
     const publishedAt =
       parsePublishDate(PublishDate) ?? (ConstructedName && parseConstructedName(ConstructedName)?.publishedAt);
     if (!name || !publishedAt) {
-      options.onSkip?.(`DocID ${DocID} (${FriendlyName}, ${PublishDate})`);
+      dropped.push(`DocID ${DocID} (${FriendlyName}, ${PublishDate})`);
       continue;
     }
     const contentSize = ContentSize !== undefined && /^\d+$/.test(ContentSize.trim()) ? Number(ContentSize) : null;
@@ -168,7 +171,7 @@ export function parseMisDocumentList(json: unknown, options: MisListOptions): Er
       source: options.source,
     });
   }
-  return sortNewestFirst(documents);
+  return { documents: sortNewestFirst(documents), dropped };
 }
 
 export function misDownloadUrl(misBaseUrl: string, docId: string): string {
@@ -212,7 +215,7 @@ async function readLeadingBytes(
  */
 export async function downloadZip(document: ErcotDocument, options: ZipDownloadOptions): Promise<ErcotDownload> {
   const action = `download ${document.friendlyName} (DocID ${document.docId})`;
-  return withRetry(
+  return withErcotRetry(
     async () => {
       const response = await sendRequest(action, document.downloadUrl, {
         agent: options.agent,

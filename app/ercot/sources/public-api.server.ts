@@ -1,9 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Agent } from "undici";
+import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import { DEFAULT_API_PAGE_SIZE, DEFAULT_API_REQUESTS_PER_MINUTE } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import { DEFAULT_API_PACING, DEFAULT_API_PAGE_SIZE } from "~/ercot/config";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
   ErcotHttpError,
@@ -11,38 +12,32 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
+  assertCredentialTarget,
 } from "~/ercot/http.server";
 import { formatCentralIso, parseErcotTimestamp } from "./central-time";
 import { constructedNameFor, downloadZip, parseFriendlyName, sortNewestFirst } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
 
 const API_LOOKBACK_DAYS = 31;
-const PACING_WINDOW_MS = 60_000;
 
 /**
- * At most `limit` requests in any rolling minute: each spent token comes back a minute after it was
- * spent. A refill-rate bucket would allow a full burst plus the refill inside one minute.
+ * At most `requests` calls in any rolling window: the window is cut into slots of one call each, so two
+ * calls are always a slot apart. (A fixed window of `requests` calls would allow twice that across its edge.)
  */
-export class RequestPacer {
-  private readonly spentAt: number[] = [];
-  constructor(
-    private readonly limit: number,
-    private readonly clockMs: () => number,
-    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
-  ) {}
-
-  async take(signal?: AbortSignal): Promise<void> {
+function createPacer(pacing: { requests: number; windowMs: number }) {
+  const limiter = new RateLimiterMemory({ points: 1, duration: pacing.windowMs / pacing.requests / 1000 });
+  return async function take(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const now = this.clockMs();
-      while (this.spentAt.length > 0 && this.spentAt[0] <= now - PACING_WINDOW_MS) this.spentAt.shift();
-      if (this.spentAt.length < this.limit) {
-        this.spentAt.push(now);
+      try {
+        await limiter.consume("ercot-public-api");
         return;
+      } catch (rejection) {
+        if (rejection instanceof Error) throw rejection;
+        await delay((rejection as RateLimiterRes).msBeforeNext, undefined, { signal });
       }
-      await this.sleep(this.spentAt[0] + PACING_WINDOW_MS - now, signal);
     }
-  }
+  };
 }
 
 const tokenResponseSchema = z.object({
@@ -76,7 +71,7 @@ interface IdToken {
 export class PublicApiSource implements ErcotSource {
   readonly name = "api" as const;
   private readonly agent: Agent;
-  private readonly pacer: RequestPacer;
+  private readonly pace: (signal?: AbortSignal) => Promise<void>;
   private token: IdToken | null = null;
 
   constructor(
@@ -84,12 +79,7 @@ export class PublicApiSource implements ErcotSource {
     private readonly dependencies: SourceDependencies = {},
   ) {
     this.agent = createHttpAgent(config.timeouts);
-    const sleep = dependencies.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
-    this.pacer = new RequestPacer(
-      config.api.requestsPerMinute ?? DEFAULT_API_REQUESTS_PER_MINUTE,
-      dependencies.clockMs ?? Date.now,
-      sleep,
-    );
+    this.pace = createPacer(config.api.pacing ?? DEFAULT_API_PACING);
   }
 
   isConfigured(): boolean {
@@ -113,7 +103,7 @@ export class PublicApiSource implements ErcotSource {
       response_type: "id_token",
     });
     const action = "sign in to the ERCOT Public API";
-    const body = await withRetry(
+    const body = await withErcotRetry(
       async () => {
         const response = await sendRequest(action, tokenUrl, {
           agent: this.agent,
@@ -166,9 +156,9 @@ export class PublicApiSource implements ErcotSource {
 
   /** One paced, retried JSON GET; 404 and 401 get their own sentences. */
   private async getJson(action: string, url: string, signal?: AbortSignal): Promise<unknown> {
-    return withRetry(
+    return withErcotRetry(
       async () => {
-        await this.pacer.take(signal);
+        await this.pace(signal);
         const response = await sendRequest(action, url, {
           agent: this.agent,
           headers: { ...(await this.authHeaders(signal)), Accept: "application/json" },
@@ -219,7 +209,7 @@ export class PublicApiSource implements ErcotSource {
     );
   }
 
-  async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
+  async listDocuments(signal?: AbortSignal): Promise<ErcotListing> {
     await this.fetchIdToken(signal);
     const base = this.config.api.apiBaseUrl.replace(/\/+$/, "");
     await this.getJson(
@@ -231,6 +221,7 @@ export class PublicApiSource implements ErcotSource {
     const from = new Date(now.getTime() - API_LOOKBACK_DAYS * 24 * 3600_000);
     const pageSize = this.config.api.pageSize ?? DEFAULT_API_PAGE_SIZE;
     const documents: ErcotDocument[] = [];
+    const dropped: string[] = [];
     for (let page = 1, totalPages = 1; page <= totalPages; page++) {
       const url = new URL(`${base}/api/public-reports/archive/${this.productPath}`);
       url.searchParams.set("postDatetimeFrom", formatCentralIso(from, false));
@@ -252,7 +243,10 @@ export class PublicApiSource implements ErcotSource {
       for (const archive of parsed.data.archives) {
         const name = parseFriendlyName(archive.friendlyName);
         const publishedAt = parseErcotTimestamp(archive.postDatetime);
-        if (!name || !publishedAt) continue;
+        if (!name || !publishedAt) {
+          dropped.push(`docId ${archive.docId} (${archive.friendlyName}, ${archive.postDatetime})`);
+          continue;
+        }
         const href =
           archive._links?.endpoint.href ??
           archive.links?.find((link) => link.rel === "endpoint")?.href ??
@@ -270,11 +264,16 @@ export class PublicApiSource implements ErcotSource {
         });
       }
     }
-    return sortNewestFirst(documents);
+    return { documents: sortNewestFirst(documents), dropped };
   }
 
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
-    await this.pacer.take(signal);
+    assertCredentialTarget(
+      document.downloadUrl,
+      [new URL(this.config.api.apiBaseUrl).origin],
+      `the download of ${document.friendlyName} (docId ${document.docId})`,
+    );
+    await this.pace(signal);
     return downloadZip(document, {
       agent: this.agent,
       headers: await this.authHeaders(signal),

@@ -3,13 +3,13 @@ import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeErcot, type FakeErcot } from "../../../tests/fakes/ercot/server";
-import { sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
+import { FAKE_TODAY, sourcesConfigFor } from "../../../tests/fakes/ercot/sources-config";
 import { extractReportTypeId, ScrapeSource } from "./scrape.server";
 
 let fake: FakeErcot;
 const warnings: string[] = [];
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => {
@@ -51,7 +51,7 @@ function firstEntryText(zip: Buffer): Promise<string> {
 describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", () => {
   it("reads the report type from the page, lists every published document and downloads the exact bytes", async () => {
     const source = scrapeSource();
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     expect(documents[0]).toMatchObject({
       docId: fake.documents[0].docId,
@@ -77,7 +77,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("retries a 5xx answer and then succeeds", async () => {
     fake.setScenario({ serverErrors: { remaining: 2, status: 502, routes: ["list"] } });
-    const documents = await scrapeSource().listDocuments();
+    const documents = (await scrapeSource().listDocuments()).documents;
     expect(documents).toHaveLength(fake.documents.length);
     expect(statusesFor("list")).toEqual([502, 502, 200]);
   });
@@ -97,7 +97,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("rejects an HTML page served by mirDownload as not a zip", async () => {
     const source = scrapeSource();
-    const [document] = await source.listDocuments();
+    const [document] = (await source.listDocuments()).documents;
     fake.setScenario({ maintenance: { status: 200, routes: ["download"] } });
     await expect(source.download(document)).rejects.toThrow(
       /ERCOT returned an HTML page \("ERCOT - Scheduled Maintenance"\), not a zip/,
@@ -106,7 +106,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it('rejects a 200 "NO Results" answer by its missing zip magic, without retrying', async () => {
     const source = scrapeSource();
-    const [document] = await source.listDocuments();
+    const [document] = (await source.listDocuments()).documents;
     fake.setScenario("no-results");
     await expect(source.download(document)).rejects.toThrow(/starts with "NO Results"/);
     expect(statusesFor("download")).toEqual([200]);
@@ -114,7 +114,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("detects a truncated body (Content-Length larger than the bytes sent)", async () => {
     const source = scrapeSource();
-    const [document] = await source.listDocuments();
+    const [document] = (await source.listDocuments()).documents;
     fake.setScenario("truncated");
     const download = await source.download(document);
     await expect(readAll(download.body)).rejects.toThrow(/broke off after \d+ bytes/);
@@ -133,7 +133,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("fails a download whose body stalls longer than the idle timeout, and completes a slow but steady one", async () => {
     const source = scrapeSource({ timeouts: { idleMs: 300 } });
-    const [document] = await source.listDocuments();
+    const [document] = (await source.listDocuments()).documents;
     fake.setScenario({ slowBody: { chunkBytes: 1024, intervalMs: 50 } });
     const steady = await source.download(document);
     expect((await readAll(steady.body)).length).toBe(document.contentSize);
@@ -147,7 +147,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
     const sameBytes = fake.repost(original.docId, { sameBytes: true });
     const newBytes = fake.repost(original.docId, { sameBytes: false });
     const source = scrapeSource();
-    const documents = await source.listDocuments();
+    const documents = (await source.listDocuments()).documents;
     const copies = documents.filter(
       (document) => document.friendlyName === original.friendlyName && document.kind === original.kind,
     );
@@ -162,16 +162,16 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
 
   it("treats an empty DocumentList and a missing one alike: no documents", async () => {
     fake.setScenario("empty-list");
-    expect(await scrapeSource().listDocuments()).toEqual([]);
+    expect((await scrapeSource().listDocuments()).documents).toEqual([]);
     fake.setScenario("missing-document-list");
-    expect(await scrapeSource().listDocuments()).toEqual([]);
+    expect((await scrapeSource().listDocuments()).documents).toEqual([]);
   });
 
   it("accepts numeric fields and a single document object", async () => {
     fake.setScenario("numeric-fields");
-    expect(await scrapeSource().listDocuments()).toHaveLength(fake.documents.length);
+    expect((await scrapeSource().listDocuments()).documents).toHaveLength(fake.documents.length);
     fake.setScenario("single-document");
-    expect(await scrapeSource().listDocuments()).toHaveLength(1);
+    expect((await scrapeSource().listDocuments()).documents).toHaveLength(1);
   });
 
   it("downloads CRLF and 19-column files byte for byte", async () => {
@@ -183,7 +183,7 @@ describe("scrape source (ercot.com product page, MIS JSON list, mirDownload)", (
       csvBytes: 8_000,
     });
     const source = scrapeSource();
-    const document = (await source.listDocuments()).find((candidate) => candidate.docId === published.docId)!;
+    const document = (await source.listDocuments()).documents.find((candidate) => candidate.docId === published.docId)!;
     expect(document.tdsp).toBe("AEP_NORTH");
     const csv = await firstEntryText(await readAll((await source.download(document)).body));
     expect(csv).toContain("\r\n");

@@ -1,7 +1,7 @@
 import type { Agent } from "undici";
 import * as cheerio from "cheerio";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import type { ErcotDocument, ErcotDownload, ErcotSource } from "~/ercot/types";
+import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
   ErcotHttpError,
@@ -9,7 +9,7 @@ import {
   readText,
   sendRequest,
   statusError,
-  withRetry,
+  withErcotRetry,
 } from "~/ercot/http.server";
 import { downloadZip, htmlTitle, misDownloadUrl, parseMisDocumentList } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
@@ -92,12 +92,12 @@ export class ScrapeSource implements ErcotSource {
     }
   }
 
-  async listDocuments(signal?: AbortSignal): Promise<ErcotDocument[]> {
+  async listDocuments(signal?: AbortSignal): Promise<ErcotListing> {
     const reportTypeId = await this.discoverReportTypeId(signal);
     const listUrl = new URL("/misapp/servlets/IceDocListJsonWS", this.misBaseUrl);
     listUrl.searchParams.set("reportTypeId", reportTypeId);
     const action = "list ERCOT documents";
-    const json = await withRetry(
+    const json = await withErcotRetry(
       async () => {
         listUrl.searchParams.set("_", String(Date.now()));
         const response = await sendRequest(action, listUrl.toString(), {
@@ -133,7 +133,6 @@ export class ScrapeSource implements ErcotSource {
       source: this.name,
       reportTypeId,
       downloadUrl: (docId) => misDownloadUrl(this.misBaseUrl, docId),
-      onSkip: (what) => this.warn(`Skipped ${what} in ERCOT's document list.`),
     });
   }
 

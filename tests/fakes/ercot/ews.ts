@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import forge from "node-forge";
 import { XMLParser } from "fast-xml-parser";
 import { SignedXml } from "xml-crypto";
@@ -21,7 +22,8 @@ export interface EwsContext {
   documents: readonly FakeDocument[];
   reportTypeId: string;
   downloadUrl: (docId: string) => string;
-  compressed: boolean;
+  compressed: false | "zip" | "gzip";
+  fileNames: "constructed" | "friendly";
   requireSha1: boolean;
 }
 
@@ -80,30 +82,46 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
   }
   const pem = certificatePem(tokenText);
   let signedBody: string | undefined;
+  let signedTimestamp: string | undefined;
   try {
     const verifier = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null, idMode: "wssecurity" });
     verifier.loadSignature(signatureXml);
     if (verifier.checkSignature(envelope)) {
-      signedBody = verifier.getSignedReferences().find((reference) => /^<[\w-]*:?Body\b/.test(reference));
+      const references = verifier.getSignedReferences();
+      signedBody = references.find((reference) => /^<[\w-]*:?Body\b/.test(reference));
+      signedTimestamp = references.find((reference) => /^<[\w-]*:?Timestamp\b/.test(reference));
     }
   } catch {
     signedBody = undefined;
   }
   if (!signedBody) return soapFault("SECU1096", "Could not verify the WS-Security signature over the SOAP Body");
+  // XWSS, ERCOT's reference client, signs a wsu:Timestamp by default; a stale or missing one is refused (inference).
+  const expires = /<(?:[\w-]+:)?Expires>([^<]+)</.exec(signedTimestamp ?? "")?.[1];
+  if (!expires || !(Date.parse(expires) > Date.now()))
+    return soapFault("SECU1096", "Could not verify a current, signed WS-Security Timestamp");
 
-  const commonName = String(forge.pki.certificateFromPem(pem).subject.getField("CN")?.value ?? "");
-  if (!commonName.startsWith("API_")) {
+  // ERCOT's client guide: CN is the company (the message's Source), an OU is the EmployeeID (the UserID).
+  const subject = forge.pki.certificateFromPem(pem).subject;
+  const commonName = String(subject.getField("CN")?.value ?? "");
+  const employeeId = String(subject.getField("OU")?.value ?? "");
+  if (!employeeId.startsWith("API_")) {
     return soapFault(
       "SECU1073",
-      `Certificate validation failed. Employee Number: ${commonName} does not start with prefix-API_`,
+      `Certificate validation failed. Employee Number: ${employeeId || commonName} does not start with prefix-API_`,
     );
   }
   const message = child(child(xmlParser.parse(signedBody), "Body"), "RequestMessage");
   const header = child(message, "Header");
   const request = child(message, "Request");
   const userId = text(child(header, "UserID")) ?? "";
-  if (!userId.startsWith("API_")) {
+  if (userId !== employeeId) {
     return soapFault("SECU1073", `User validation failed. Employee Number: ${userId} does not start with prefix-API_`);
+  }
+  if (text(child(header, "Source")) !== commonName) {
+    return soapFault(
+      "SECU1073",
+      `User validation failed. Source ${text(child(header, "Source")) ?? ""} does not match the certificate`,
+    );
   }
   if (
     text(child(header, "Noun")) !== "Reports" ||
@@ -130,22 +148,26 @@ export async function answerGetReports(context: EwsContext): Promise<EwsAnswer> 
     };
   const reportsXml =
     `<ns1:Reports xmlns:ns1="http://www.ercot.com/schema/2007-06/nodal/ews">` +
-    reports.map((document) => reportXml(document, context.downloadUrl(document.docId))).join("") +
+    reports.map((document) => reportXml(document, context.downloadUrl(document.docId), context.fileNames)).join("") +
     `</ns1:Reports>`;
-  const payload = context.compressed
-    ? `<ns0:Compressed>${(await zipBuffer("GetReports.xml", Buffer.from(reportsXml), new Date("2026-01-01T00:00:00Z"))).toString("base64")}</ns0:Compressed>`
-    : reportsXml;
+  const packed =
+    context.compressed === "zip"
+      ? await zipBuffer("GetReports.xml", Buffer.from(reportsXml), new Date("2026-01-01T00:00:00Z"))
+      : context.compressed === "gzip"
+        ? gzipSync(reportsXml)
+        : null;
+  const payload = packed ? `<ns0:Compressed>${packed.toString("base64")}</ns0:Compressed>` : reportsXml;
   return { status: 200, body: replyEnvelope("OK", "", payload) };
 }
 
-function reportXml(document: FakeDocument, url: string): string {
+function reportXml(document: FakeDocument, url: string, fileNames: EwsContext["fileNames"]): string {
   const wall = toCentralWallClock(document.publishedAt);
   const operatingDate = `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
   return (
     `<ns1:Report>` +
     `<ns1:operatingDate>${operatingDate}</ns1:operatingDate>` +
     `<ns1:reportGroup>TDSP ESI ID EXTRACT</ns1:reportGroup>` +
-    `<ns1:fileName>${document.constructedName}</ns1:fileName>` +
+    `<ns1:fileName>${fileNames === "constructed" ? document.constructedName : document.friendlyName}</ns1:fileName>` +
     `<ns1:created>${formatCentralIso(document.publishedAt)}</ns1:created>` +
     `<ns1:size>${document.contentSize}</ns1:size>` +
     `<ns1:format>zip</ns1:format>` +

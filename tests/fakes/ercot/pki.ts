@@ -1,4 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import forge from "node-forge";
 
 export interface IssuedCertificate {
@@ -9,9 +11,9 @@ export interface IssuedCertificate {
 export interface FakeErcotPki {
   ca: IssuedCertificate;
   server: IssuedCertificate;
-  /** CN `API_TESTUSER`: what ERCOT issues for API use. */
+  /** CN = the company, OU = `API_TESTUSER` (the EmployeeID): what ERCOT issues for API use. */
   apiClient: IssuedCertificate;
-  /** A personal (employee) certificate: ERCOT refuses it with SECU1073. */
+  /** A personal (employee) certificate, OU `JDOE`: ERCOT refuses it with SECU1073. */
   personalClient: IssuedCertificate;
   apiClientPfxBase64: string;
   apiClientPfxPassphrase: string;
@@ -19,8 +21,10 @@ export interface FakeErcotPki {
   legacyPfxBase64: string;
 }
 
-export const API_CLIENT_CN = "API_TESTUSER";
-export const PERSONAL_CLIENT_CN = "JDOE";
+/** ERCOT's client guide: the certificate's CN names the company, an OU carries the EmployeeID (`API_…`). */
+export const CLIENT_COMPANY_CN = "FAKE MARKET PARTICIPANT LLC";
+export const API_CLIENT_OU = "API_TESTUSER";
+export const PERSONAL_CLIENT_OU = "JDOE";
 
 function newRsaKey(): forge.pki.rsa.PrivateKey {
   // Node's native generator: forge's pure-JS RSA generation takes seconds per key.
@@ -38,6 +42,7 @@ function publicKeyOf(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PublicKey {
 
 function issue(options: {
   commonName: string;
+  organizationalUnit?: string;
   key: forge.pki.rsa.PrivateKey;
   issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
   kind: "ca" | "server" | "client";
@@ -50,6 +55,7 @@ function issue(options: {
   const subject = [
     { name: "commonName", value: options.commonName },
     { name: "organizationName", value: options.kind === "ca" ? "Fake ERCOT Test CA" : "Fake Market Participant" },
+    ...(options.organizationalUnit ? [{ name: "organizationalUnitName", value: options.organizationalUnit }] : []),
   ];
   cert.setSubject(subject);
   cert.setIssuer(options.issuer ? options.issuer.cert.subject.attributes : subject);
@@ -179,13 +185,25 @@ export function createFakeErcotPki(): FakeErcotPki {
   const serverKey = newRsaKey();
   const serverCert = issue({ commonName: "localhost", key: serverKey, issuer, kind: "server" });
   const clientKey = newRsaKey();
-  const clientCert = issue({ commonName: API_CLIENT_CN, key: clientKey, issuer, kind: "client" });
+  const clientCert = issue({
+    commonName: CLIENT_COMPANY_CN,
+    organizationalUnit: API_CLIENT_OU,
+    key: clientKey,
+    issuer,
+    kind: "client",
+  });
   const personalKey = newRsaKey();
-  const personalCert = issue({ commonName: PERSONAL_CLIENT_CN, key: personalKey, issuer, kind: "client" });
+  const personalCert = issue({
+    commonName: CLIENT_COMPANY_CN,
+    organizationalUnit: PERSONAL_CLIENT_OU,
+    key: personalKey,
+    issuer,
+    kind: "client",
+  });
   const passphrase = "fake-ercot-pfx-passphrase";
   const modernPfx = forge.pkcs12.toPkcs12Asn1(clientKey, [clientCert, caCert], passphrase, {
     algorithm: "aes256",
-    friendlyName: API_CLIENT_CN,
+    friendlyName: API_CLIENT_OU,
   });
   return {
     ca: toIssued(caCert, caKey),
@@ -196,4 +214,26 @@ export function createFakeErcotPki(): FakeErcotPki {
     apiClientPfxPassphrase: passphrase,
     legacyPfxBase64: legacyPkcs12(clientCert, clientKey, passphrase),
   };
+}
+
+const PKI_FILE = "pki.json";
+
+/**
+ * The CLI's certificates, kept under `dir` (0700, file 0600) and reused across starts, so the variables a
+ * previous start printed keep working. A missing, unreadable or nearly expired set is issued again.
+ */
+export function loadOrCreateFakeErcotPki(dir: string): FakeErcotPki {
+  const file = path.join(dir, PKI_FILE);
+  try {
+    const stored = JSON.parse(readFileSync(file, "utf8")) as FakeErcotPki;
+    const expires = forge.pki.certificateFromPem(stored.apiClient.certPem).validity.notAfter;
+    const ou = forge.pki.certificateFromPem(stored.apiClient.certPem).subject.getField("OU")?.value;
+    if (expires.getTime() > Date.now() + 7 * 24 * 3600_000 && ou === API_CLIENT_OU) return stored;
+  } catch {
+    // Not there yet, or unreadable: issue a new set below.
+  }
+  const pki = createFakeErcotPki();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(pki), { mode: 0o600 });
+  return pki;
 }

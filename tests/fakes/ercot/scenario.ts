@@ -16,16 +16,21 @@ export interface FakeScenario {
   truncateAfterBytes: number | null;
   /** mirDownload answers 200 "NO Results" (an expired or unknown DocID). */
   noResults: boolean;
-  list: "normal" | "empty-array" | "missing-key" | "single-object" | "numeric-fields";
+  list: "normal" | "empty-array" | "missing-key" | "null-list" | "empty-string" | "single-object" | "numeric-fields";
   page: "standard" | "reformatted" | "no-product";
   /** Whether the Public API serves ZP15-612 at all ([U] in the spec). */
   apiProductExposed: boolean;
   tokenExpiresIn: "number" | "string";
   /** API rate limit per subscription key over a rolling window. */
   apiRateLimit: { perWindow: number; windowMs: number };
-  ewsCompressed: boolean;
+  /** How GetReports packs its Payload: plain XML, or base64 of a zip or gzip in `Compressed`. */
+  ewsCompressed: false | "zip" | "gzip";
+  /** `fileName` as a ConstructedName (as the portal expects) or a bare FriendlyName (the inference failing). */
+  ewsFileNames: "constructed" | "friendly";
   /** ERCOT rejects anything but rsa-sha1/sha1 (SECU3517/SECU3518). */
   ewsRequireSha1: boolean;
+  /** Download links (API `_links.endpoint.href`, EWS `URL`) on another origin than the one asked. */
+  linkBase: string | null;
 }
 
 export const DEFAULT_SCENARIO: FakeScenario = {
@@ -41,7 +46,9 @@ export const DEFAULT_SCENARIO: FakeScenario = {
   tokenExpiresIn: "number",
   apiRateLimit: { perWindow: 30, windowMs: 60_000 },
   ewsCompressed: false,
+  ewsFileNames: "constructed",
   ewsRequireSha1: true,
+  linkBase: null,
 };
 
 export const NAMED_SCENARIOS = {
@@ -56,12 +63,16 @@ export const NAMED_SCENARIOS = {
   "no-results": { noResults: true },
   "empty-list": { list: "empty-array" },
   "missing-document-list": { list: "missing-key" },
+  "null-document-list": { list: "null-list" },
+  "empty-string-document-list": { list: "empty-string" },
   "single-document": { list: "single-object" },
   "numeric-fields": { list: "numeric-fields" },
   "page-reformatted": { page: "reformatted" },
   "page-without-product": { page: "no-product" },
   "api-not-exposed": { apiProductExposed: false },
-  "ews-compressed": { ewsCompressed: true },
+  "ews-compressed": { ewsCompressed: "zip" },
+  "ews-compressed-gzip": { ewsCompressed: "gzip" },
+  "ews-friendly-file-names": { ewsFileNames: "friendly" },
 } satisfies Record<string, Partial<FakeScenario>>;
 
 export type ScenarioName = keyof typeof NAMED_SCENARIOS;

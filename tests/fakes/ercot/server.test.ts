@@ -1,11 +1,17 @@
 import tls from "node:tls";
 import { request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { toCentralWallClock } from "../../../app/ercot/sources/central-time";
+import { loadOrCreateFakeErcotPki } from "./pki";
 import { startFakeErcot, type FakeErcot } from "./server";
+import { FAKE_TODAY } from "./sources-config";
 
 let fake: FakeErcot;
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  fake = await startFakeErcot({ today: FAKE_TODAY });
 });
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
@@ -90,6 +96,29 @@ describe("fake ERCOT server", () => {
     expect(() =>
       tls.createSecureContext({ pfx: Buffer.from(legacyPfxBase64, "base64"), passphrase: clientPfxPassphrase }),
     ).toThrow(/Unsupported PKCS12 PFX data/);
+  });
+
+  it("publishes up to the real today in Central time unless told otherwise", async () => {
+    const wall = toCentralWallClock(new Date());
+    const today = `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
+    const defaults = await startFakeErcot({ pki: fake.pki });
+    try {
+      expect(defaults.today).toBe(today);
+      const newest = defaults.documents[0].constructedName.split(".")[3];
+      expect(newest).toBe(today.replace(/-/g, ""));
+    } finally {
+      await defaults.stop();
+    }
+  });
+
+  it("keeps its certificates in a private folder and reuses them at the next start", () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "fake-ercot-pki-")), "fake-ercot");
+    const first = loadOrCreateFakeErcotPki(dir);
+    const second = loadOrCreateFakeErcotPki(dir);
+    expect(second.apiClient.certPem).toBe(first.apiClient.certPem);
+    expect(second.apiClientPfxBase64).toBe(first.apiClientPfxBase64);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, "pki.json")).mode & 0o777).toBe(0o600);
   });
 
   it("refuses a TLS client without a certificate on the EWS port", async () => {

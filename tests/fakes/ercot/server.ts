@@ -4,7 +4,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { formatCentralIso } from "../../../app/ercot/sources/central-time";
+import { formatCentralIso, toCentralWallClock } from "../../../app/ercot/sources/central-time";
 import { answerGetReports } from "./ews";
 import { createFakeErcotPki, type FakeErcotPki } from "./pki";
 import {
@@ -40,7 +40,7 @@ export interface FakeErcotOptions {
   /** 0 (random) by default. */
   port?: number;
   ewsPort?: number;
-  /** The fake's "today" as a Central date; the default publication ends on it. */
+  /** The fake's "today" as a Central date; the default publication ends on it. Default: the real today. */
   today?: string;
   /** Days of DAILY files in the default publication. */
   days?: number;
@@ -51,8 +51,6 @@ export interface FakeErcotOptions {
   empty?: boolean;
   scenario?: ScenarioName | Partial<FakeScenario>;
   credentials?: Partial<ApiCredentials>;
-  /** Clock for the API rate limiter (tests share a virtual clock with the client's pacer). */
-  now?: () => number;
   /** Reuse certificates across instances; generating them costs about a second. */
   pki?: FakeErcotPki;
 }
@@ -69,6 +67,8 @@ export interface RequestLogEntry {
 }
 
 export interface FakeErcot {
+  /** The Central date the default publication ends on. */
+  today: string;
   url: string;
   ewsUrl: string;
   pageUrl: string;
@@ -173,6 +173,8 @@ function productPage(variant: FakeScenario["page"]): string {
 function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["list"]): unknown {
   if (variant === "missing-key") return { ListDocsByRptTypeRes: {} };
   if (variant === "empty-array") return { ListDocsByRptTypeRes: { DocumentList: [] } };
+  if (variant === "null-list") return { ListDocsByRptTypeRes: { DocumentList: null } };
+  if (variant === "empty-string") return { ListDocsByRptTypeRes: { DocumentList: "" } };
   const numeric = variant === "numeric-fields";
   const entries = documents.map((document) => {
     const expired = new Date(`${addDays(formatCentralIso(document.publishedAt).slice(0, 10), 31)}T23:59:59Z`);
@@ -199,11 +201,16 @@ function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["
   return { ListDocsByRptTypeRes: { DocumentList: entries } };
 }
 
+/** Today's date in America/Chicago, as ERCOT dates its files. */
+function centralToday(): string {
+  const wall = toCentralWallClock(new Date());
+  return `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
+}
+
 export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<FakeErcot> {
   const host = options.host ?? "127.0.0.1";
-  const today = options.today ?? "2026-06-03";
+  const today = options.today ?? centralToday();
   const pki = options.pki ?? createFakeErcotPki();
-  const now = options.now ?? Date.now;
   const credentials: ApiCredentials = {
     username: "operator@example.com",
     password: "correct-horse-battery",
@@ -309,13 +316,13 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   }
 
   function rateLimited(key: string): boolean {
-    const windowStart = now() - scenario.apiRateLimit.windowMs;
+    const windowStart = Date.now() - scenario.apiRateLimit.windowMs;
     const recent = (apiCalls.get(key) ?? []).filter((at) => at > windowStart);
     if (recent.length >= scenario.apiRateLimit.perWindow) {
       apiCalls.set(key, recent);
       return true;
     }
-    recent.push(now());
+    recent.push(Date.now());
     apiCalls.set(key, recent);
     return false;
   }
@@ -384,7 +391,10 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
         });
       return sendZip(response, document, documentZipStream(document), document.contentSize);
     }
-    return sendJson(response, archiveListing(emilId, url.searchParams, apiBase, publication.documents));
+    return sendJson(
+      response,
+      archiveListing(emilId, url.searchParams, scenario.linkBase ?? apiBase, publication.documents),
+    );
   }
 
   async function serveControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -459,8 +469,9 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
           body: (await readBody(request)).toString("utf8"),
           documents: publication.documents,
           reportTypeId: "203",
-          downloadUrl: (docId) => `${ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
+          downloadUrl: (docId) => `${scenario.linkBase ?? ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
           compressed: scenario.ewsCompressed,
+          fileNames: scenario.ewsFileNames,
           requireSha1: scenario.ewsRequireSha1,
         });
         return sendText(response, answer.status, "text/xml; charset=utf-8", answer.body);
@@ -493,6 +504,7 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
   ewsBaseUrl = `https://${host}:${(ewsServer.address() as AddressInfo).port}`;
 
   const fake: FakeErcot = {
+    today,
     url: baseUrl,
     ewsUrl: ewsBaseUrl,
     pageUrl: `${baseUrl}/mp/data-products/data-product-details?id=ZP15-612`,

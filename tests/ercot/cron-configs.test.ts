@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
-import { ERCOT_CRON_PATH, ERCOT_JOBS } from "./schedule";
+import { ERCOT_CRON_PATH, ERCOT_JOBS } from "~/ercot/jobs";
 
-const read = (name: string) => readFileSync(new URL(name, import.meta.url), "utf8");
+const read = (name: string) => readFileSync(new URL(`../../cron/${name}`, import.meta.url), "utf8");
 /** "0 12 * * *" → "12:00" */
 const clock = (pattern: string) => {
   const [minute, hour] = pattern.split(" ");

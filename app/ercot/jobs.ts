@@ -1,6 +1,7 @@
 /**
  * The ERCOT job table: one source for the embedded scheduler, the missed-run indicator and the
- * external configurations in this folder (vercel.json, systemd, crontab), which repeat these patterns.
+ * external configurations in `cron/` (vercel.json, systemd, crontab), which repeat these patterns
+ * (tests/ercot/cron-configs.test.ts fails if they drift apart).
  *
  * All patterns are UTC. ERCOT posts the TDSP ESIID Extract DAILY files at about 05:40–06:00 Central
  * (observed 05:39:54 to 05:58:32), and FUL files at about 18:11 Central on the first Monday of the month.
