@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { db } from "~/db/prisma.server";
-import { storage } from "~/storage/index.server";
+import { storage as configuredStorage, type Storage } from "~/storage/index.server";
 
 /** A stack trace or an internal path in an answer meant for a person. */
 export const STACK_TRACE = /\n\s+at \S|node_modules|\/app\/[\w/.-]+\.ts|\.js:\d+:\d+|PrismaClient|ECONNREFUSED/;
 
-async function keys(prefix: string) {
+async function keys(storage: Storage, prefix: string) {
   const found = new Set<string>();
-  for await (const object of storage().list(prefix)) found.add(object.key);
+  for await (const object of storage.list(prefix)) found.add(object.key);
   return found;
 }
 
@@ -16,14 +16,16 @@ async function keys(prefix: string) {
  * empty list means: every stored ErcotIngest has its object with the same size and SHA-256, no object lacks its
  * row, no run is `running` past its lease, and every SMT file is either loaded (`parsed`) or `failed`.
  */
-export async function checkInvariants(): Promise<{ lost: string[]; orphans: string[]; stuck: string[] }> {
+export async function checkInvariants(
+  storage: Storage = configuredStorage(),
+): Promise<{ lost: string[]; orphans: string[]; stuck: string[] }> {
   const lost: string[] = [];
   const orphans: string[] = [];
   const stuck: string[] = [];
 
   const ercotRows = await db().ercotIngest.findMany({ where: { status: "stored" } });
   for (const row of ercotRows) {
-    const object = await storage().get(row.storageKey);
+    const object = await storage.get(row.storageKey);
     if (!object) {
       lost.push(`ErcotIngest ${row.id}: no object at ${row.storageKey}`);
       continue;
@@ -41,10 +43,11 @@ export async function checkInvariants(): Promise<{ lost: string[]; orphans: stri
   const ercotKeys = new Set(
     (await db().ercotIngest.findMany({ select: { storageKey: true } })).map((row) => row.storageKey),
   );
-  for (const key of await keys("ercot/")) if (!ercotKeys.has(key)) orphans.push(`object ${key} has no ErcotIngest`);
+  for (const key of await keys(storage, "ercot/"))
+    if (!ercotKeys.has(key)) orphans.push(`object ${key} has no ErcotIngest`);
 
   const smtKeys = new Set((await db().smtRawFile.findMany({ select: { storageKey: true } })).map((r) => r.storageKey));
-  for (const key of await keys("smt/")) if (!smtKeys.has(key)) orphans.push(`object ${key} has no SmtRawFile`);
+  for (const key of await keys(storage, "smt/")) if (!smtKeys.has(key)) orphans.push(`object ${key} has no SmtRawFile`);
 
   const running = await db().ingestRun.findMany({ where: { status: "running" } });
   for (const run of running) {
