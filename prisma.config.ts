@@ -1,20 +1,15 @@
 // Prisma 6.19 with the JavaScript schema engine: no native binary is downloaded (see docs/decisions/001).
+// Connections come from app/db/connection.server.ts, like every other path: our schema, its search_path, TLS.
 import { defineConfig } from "prisma/config";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { CatalogTypesClient, poolConfigFromUrl } from "./app/db/pg-catalog-client";
+import { databaseTargetFromEnv, prismaAdapter } from "./app/db/connection.server";
 
 export default defineConfig({
   experimental: { adapter: true },
   schema: "prisma/schema.prisma",
   engine: "js",
   adapter: async () => {
-    const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl)
-      throw new Error(
-        "DATABASE_URL is not set: run this through `npm run db:*`, which starts embedded PostgreSQL when needed.",
-      );
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const factory: any = new PrismaPg({ ...poolConfigFromUrl(databaseUrl), Client: CatalogTypesClient } as any);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patched below with adapter-pg internals
+    const factory: any = prismaAdapter(databaseTargetFromEnv());
     // adapter-pg 6.19 splits migration scripts on every ";", which breaks DO $$ … $$ blocks:
     // send each script whole, as the native engine does (simple query protocol allows several statements).
     const connect = factory.connect.bind(factory);

@@ -2,6 +2,7 @@
 //   npx tsx bench/explorer.ts            (DATABASE_URL, or the embedded cluster; seeds 1M demo rows if fewer)
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { connectionConfig } from "../app/db/connection.server";
 import { resolveDatabase } from "../scripts/lib/database";
 import { pendingMigrations, runPrismaCli } from "../app/db/migrations.server";
 import { seedDemo } from "../scripts/db/seed-demo";
@@ -28,9 +29,9 @@ async function time(runs: number, work: () => Promise<unknown>) {
 
 async function main() {
   const database = await resolveDatabase((line) => console.log(line));
-  const raw = new pg.Client({ connectionString: database.url, options: "-c TimeZone=UTC" });
+  const raw = new pg.Client(connectionConfig(database, { serverSettings: "-c TimeZone=UTC" }));
   try {
-    if ((await pendingMigrations(database.url)).length) await runPrismaCli(["migrate", "deploy"], database.url);
+    if ((await pendingMigrations(database)).length) await runPrismaCli(["migrate", "deploy"], database);
     await raw.connect();
     const {
       rows: [{ n }],

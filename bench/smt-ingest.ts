@@ -19,6 +19,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { connectionConfig } from "../app/db/connection.server";
 import { syntheticIntervalCsv, twelveMonthSolarCsv } from "../tests/fixtures/smt/generate";
 import { createTestDatabase, freePort, startTestPostgres } from "../tests/support/test-database";
 import { buildApp } from "../tests/support/build";
@@ -46,7 +47,7 @@ const { parseIntervalCsv } = await import("../app/smt/parse/interval-csv");
 const { inBatches } = await import("../app/smt/parse/types");
 const { disconnectDb } = await import("../app/db/prisma.server");
 
-const client = new pg.Client({ connectionString: database.url });
+const client = new pg.Client(connectionConfig(database));
 await client.connect();
 
 const results: Record<string, unknown>[] = [];

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { DATA_DIR } from "../app/db/embedded.server";
 import { pendingMigrations, runPrismaCli } from "../app/db/migrations.server";
+import { assertShapes } from "../app/db/shape.server";
 import { EnvError, parseEnv } from "../app/env/env.server";
 import { resolveDatabase } from "./lib/database";
 
@@ -55,6 +56,7 @@ async function main() {
   const env: Record<string, string | undefined> = {
     ...process.env,
     DATABASE_URL: database.url,
+    DATABASE_SCHEMA: database.schema,
     PORTAL_DATABASE_MODE: database.mode,
   };
   if (!env.ADMIN_TOKEN?.trim() && database.mode === "embedded") env.ADMIN_TOKEN = await embeddedAdminToken();
@@ -62,11 +64,14 @@ async function main() {
 
   try {
     parseEnv(env);
-    const pending = await pendingMigrations(database.url);
+    // Shapes before migrating (a foreign table must not be adopted or altered) and after (what we serve).
+    await assertShapes(database);
+    const pending = await pendingMigrations(database);
     if (pending.length) {
       log(`Applying ${pending.length} migration(s): ${pending.join(", ")}`);
-      if ((await runPrismaCli(["migrate", "deploy"], database.url)) !== 0)
+      if ((await runPrismaCli(["migrate", "deploy"], database)) !== 0)
         throw new Error("prisma migrate deploy failed (see above). Runbook: docs/runbook.md");
+      await assertShapes(database);
     }
     await buildIfStale();
   } catch (error) {

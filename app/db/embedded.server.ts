@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import pg from "pg";
+import { DEFAULT_DATABASE_SCHEMA, onDatabase, withClient } from "./connection.server";
 
 export const DATA_DIR = path.resolve(process.env.PORTAL_DATA_DIR ?? ".data");
 const DEFAULT_PORT = 54329;
@@ -84,23 +84,57 @@ async function runningClusterPort(clusterDir: string): Promise<number | null> {
   const pidFile = path.join(clusterDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
   const [pidLine, , , portLine] = (await readFile(pidFile, "utf8")).split("\n");
+  return (await processIsLive(Number(pidLine))) ? Number(portLine) || null : null;
+}
+
+/** Alive and not a zombie: a killed server whose parent died lingers as one until something reaps it. */
+async function processIsLive(pid: number): Promise<boolean> {
   try {
-    process.kill(Number(pidLine), 0);
+    process.kill(pid, 0);
   } catch {
-    return null;
+    return false;
   }
-  return Number(portLine) || null;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  return stat === null || !/^\S+ \(.*\) [ZX]/s.test(stat);
+}
+
+async function acceptsConnections(url: string): Promise<boolean> {
+  try {
+    await withClient(onDatabase({ url, schema: DEFAULT_DATABASE_SCHEMA }, "postgres"), () => Promise.resolve());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const REUSE_WAIT_MS = 30_000;
+
+/**
+ * A live cluster on our data directory is reused only once it accepts connections. Right after the portal was
+ * killed (SIGKILL, then a supervisor's immediate restart) its server is still shutting down: wait until it either
+ * answers or is gone, then start our own.
+ */
+async function reusableClusterPort(clusterDir: string, urlFor: (port: number) => string): Promise<number | null> {
+  const deadline = Date.now() + REUSE_WAIT_MS;
+  for (;;) {
+    const port = await runningClusterPort(clusterDir);
+    if (!port) return null;
+    if (await acceptsConnections(urlFor(port))) return port;
+    if (Date.now() > deadline)
+      throw new Error(
+        `A PostgreSQL server still holds .data/postgres (see postmaster.pid) but has not accepted connections for ` +
+          `${REUSE_WAIT_MS / 1000} s. Stop that process, then start again.`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function ensureDatabase(url: string) {
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/?]+(\?|$)/, "/postgres$1") });
-  await admin.connect();
-  try {
+  const server = onDatabase({ url, schema: DEFAULT_DATABASE_SCHEMA }, "postgres");
+  await withClient(server, async (admin) => {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
     if (!rowCount) await admin.query(`CREATE DATABASE "${DATABASE_NAME}"`);
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 /**
@@ -117,8 +151,11 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
   const urlFor = (port: number) =>
     `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
 
-  const reusedPort = await runningClusterPort(clusterDir);
-  if (reusedPort) return { url: urlFor(reusedPort) };
+  const reusedPort = await reusableClusterPort(clusterDir, urlFor);
+  if (reusedPort) {
+    await ensureDatabase(urlFor(reusedPort));
+    return { url: urlFor(reusedPort) };
+  }
 
   const port = await freePort(DEFAULT_PORT);
   const cluster = new EmbeddedPostgres({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_SCHEMA, schemaNameProblem } from "~/db/connection.server";
 
 /** Variables that are secrets: never printed, logged or rendered. */
 export const SECRET_VARIABLES = new Set([
@@ -69,6 +70,10 @@ const schema = z
     PORT: positiveInteger,
     DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
       message: "must start with postgresql://",
+    }),
+    DATABASE_SCHEMA: optionalText.superRefine((value, context) => {
+      const problem = value === undefined ? null : schemaNameProblem(value);
+      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     }),
     PORTAL_DATABASE_MODE: z.enum(["embedded", "external"]).optional(),
     ADMIN_TOKEN: secret(16),
@@ -153,6 +158,7 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
     nodeEnv: raw.NODE_ENV ?? "development",
     port: Number(raw.PORT ?? 3000),
     databaseUrl: raw.DATABASE_URL,
+    databaseSchema: raw.DATABASE_SCHEMA ?? DEFAULT_DATABASE_SCHEMA,
     databaseMode,
     adminToken: raw.ADMIN_TOKEN,
     cronSecret: raw.CRON_SECRET,

@@ -208,7 +208,7 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
         sha256: stored.sha256,
         error: null,
       });
-      return { ...base, skipped: true, duplicateOf: duplicate.docId };
+      return { ...base, skipped: true, duplicateOf: duplicate.docId ?? undefined };
     }
     await upsertFile(document.docId, {
       ...row,

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { Prisma } from "@prisma/client";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
-import { getEnv } from "~/env/env.server";
+import { connectionConfig } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import type { RunLeaseSettings } from "./config.server";
 
 /**
@@ -43,9 +43,7 @@ export interface RunLease {
 export type LeaseResult = { acquired: true; lease: RunLease } | { acquired: false; runId: number | null };
 
 function lockClient(): pg.Client {
-  const { databaseUrl } = getEnv();
-  if (!databaseUrl) throw new Error("DATABASE_URL is not set, so the ERCOT run lock cannot be taken.");
-  return new pg.Client({ ...poolConfigFromUrl(databaseUrl), application_name: "ercot-ingest-lock" });
+  return new pg.Client(connectionConfig(appDatabase(), { applicationName: "ercot-ingest-lock" }));
 }
 
 async function liveRunningRow(client: pg.Client): Promise<{ id: number } | null> {

@@ -43,7 +43,7 @@ export async function storedDocIds(documents: readonly ErcotDocument[]): Promise
     where: { docId: { in: documents.map((document) => document.docId) }, status: "stored" },
     select: { docId: true },
   });
-  return new Set(rows.map((row) => row.docId));
+  return new Set(rows.flatMap((row) => (row.docId ? [row.docId] : [])));
 }
 
 /** A stored file with these exact bytes under another DocID (a repost), if any. */

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_BATCH_ROWS, csvField, openExportStream } from "./export.server";
 import { listModels } from "./models.server";
@@ -18,7 +19,7 @@ async function exportText(modelName: string, search: string, format: "csv" | "js
 }
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
   await client.query(`INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source, head, warnings)
                       VALUES (1, 'a', 'say "hi", then

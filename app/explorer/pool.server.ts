@@ -1,6 +1,6 @@
 import pg from "pg";
-import { getEnv } from "~/env/env.server";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
+import { createPool } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 
 declare global {
   var __explorerPool: { url: string; pool: pg.Pool } | undefined;
@@ -28,12 +28,11 @@ export const explorerTypes = {
 } as pg.CustomTypesConfig;
 
 export function explorerPool(): pg.Pool {
-  const url = getEnv().databaseUrl;
-  if (!url)
-    throw new Error("DATABASE_URL is not set. Start the portal with `npm start`, which provides embedded PostgreSQL.");
+  const target = appDatabase();
+  const url = `${target.schema}@${target.url}`;
   if (globalThis.__explorerPool?.url !== url) {
     void globalThis.__explorerPool?.pool.end();
-    const pool = new pg.Pool({ ...poolConfigFromUrl(url), max: 5, options: "-c TimeZone=UTC", types: explorerTypes });
+    const pool = createPool(target, { max: 5, serverSettings: "-c TimeZone=UTC", types: explorerTypes });
     pool.on("error", (error) => console.error(`explorer pool: ${error.message}`));
     globalThis.__explorerPool = { url, pool };
   }

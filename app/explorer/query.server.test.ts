@@ -1,4 +1,5 @@
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listModels } from "./models.server";
 import { closeExplorerPool, ExplorerTimeoutError, readOnly } from "./pool.server";
@@ -25,7 +26,7 @@ const ESIIDS = ["10443720000000001", "10443720000000002", "100890100000000000000
 const INTERVALS = 20;
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
   await client.query(`INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source, head)
                       VALUES (1, 'a', 'one.csv', 9223372036854775807, 'smt/one.csv', 'upload', '\\x48454c4c4f'),
@@ -287,7 +288,7 @@ describe("values and relations", () => {
 
 describe("safety", () => {
   it("masks secret columns in SQL, so their values never leave the database", async () => {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
     await client.connect();
     await client.query(`CREATE TABLE "Credential" (id int PRIMARY KEY, "apiToken" text, "storageKey" text)`);
     await client.query(`INSERT INTO "Credential" VALUES (1, 'sk-live-123', 'smt/a.csv'), (2, NULL, 'smt/b.csv')`);

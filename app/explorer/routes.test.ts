@@ -1,5 +1,6 @@
 // The explorer routes through the real built app: every one refuses a visitor who is not signed in.
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInCookie, startPortal, type RunningPortal } from "../../tests/support/portal-server";
 
@@ -8,7 +9,7 @@ let cookie: string;
 const pk = Buffer.from(JSON.stringify(["1"])).toString("base64url");
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
   await client.query(
     `INSERT INTO "SmtRawFile" (id, sha256, filename, "sizeBytes", "storageKey", source) VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,

@@ -6,8 +6,8 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Prisma, type SmtFileSource, type SmtRawFile } from "@prisma/client";
 import { db } from "~/db/prisma.server";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
-import { getEnv } from "~/env/env.server";
+import { connectionConfig } from "~/db/connection.server";
+import { appDatabase } from "~/db/target.server";
 import { storage } from "~/storage/index.server";
 import { parseBillingCsv, type BillingRead, type BillingSummary } from "./parse/billing-csv";
 import { chicagoDayLengthMinutes, formatLocalDate } from "~/time/chicago";
@@ -163,7 +163,7 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
 
 /** Parses the spooled file and writes its rows in one transaction; parse problems land in `outcome`. */
 async function loadRows(rawFileId: number, file: SpooledFile, kind: SmtFileKind, outcome: FileOutcome): Promise<void> {
-  const client = new pg.Client(poolConfigFromUrl(getEnv().databaseUrl!));
+  const client = new pg.Client(connectionConfig(appDatabase(), { applicationName: "smt-ingest" }));
   await client.connect();
   try {
     await client.query("BEGIN");

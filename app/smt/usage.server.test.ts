@@ -1,10 +1,11 @@
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyUsageByEsiid } from "./usage.server";
 
 let client: pg.Client;
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
 });
 afterAll(async () => {

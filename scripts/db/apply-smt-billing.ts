@@ -6,15 +6,16 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { migrationRecords, withClient } from "../../app/db/migrations.server";
+import { withClient } from "../../app/db/connection.server";
+import { migrationRecords } from "../../app/db/migrations.server";
 import { resolveDatabase } from "../lib/database";
 
 const MIGRATION = "20261127000200_add_smt_billing_read";
 /** The advisory lock key `prisma migrate` takes, so this never runs alongside it. */
 const PRISMA_MIGRATE_LOCK = 72707369;
 
-// Prisma's own DDL for the bookkeeping table, for a database that was never migrated by Prisma.
-const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+// Prisma's own DDL for the bookkeeping table (in our schema, never another application's), for a database that was never migrated by Prisma.
+const migrationsTable = (schema: string) => `CREATE TABLE IF NOT EXISTS "${schema}"."_prisma_migrations" (
     "id" VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum" VARCHAR(64) NOT NULL,
     "finished_at" TIMESTAMPTZ,
@@ -31,11 +32,13 @@ async function main(): Promise<number> {
   const checksum = createHash("sha256").update(sql).digest("hex");
   const database = await resolveDatabase((line) => console.log(line));
   try {
-    return await withClient(database.url, async (client) => {
+    return await withClient(database, async (client) => {
       await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
       try {
         const { rows } = await client.query<{ billing: string | null; rawFile: string | null }>(
-          `SELECT to_regclass('public."SmtBillingRead"') AS billing, to_regclass('public."SmtRawFile"') AS "rawFile"`,
+          `SELECT to_regclass(format('%I."SmtBillingRead"', $1::text)) AS billing,
+                  to_regclass(format('%I."SmtRawFile"', $1::text)) AS "rawFile"`,
+          [database.schema],
         );
         if (!rows[0].rawFile) {
           console.error(
@@ -43,7 +46,9 @@ async function main(): Promise<number> {
           );
           return 1;
         }
-        const records = (await migrationRecords(client)).filter((record) => record.migration_name === MIGRATION);
+        const records = (await migrationRecords(client, database.schema)).filter(
+          (record) => record.migration_name === MIGRATION,
+        );
         const applied = records.some((record) => record.finished_at && !record.rolled_back_at);
         const failed = records.some((record) => !record.finished_at && !record.rolled_back_at);
 
@@ -61,10 +66,10 @@ async function main(): Promise<number> {
             await client.query(sql);
             console.log("Created SmtBillingRead with its indexes and foreign key.");
           }
-          await client.query(MIGRATIONS_TABLE);
+          await client.query(migrationsTable(database.schema));
           if (failed) {
             await client.query(
-              `UPDATE "_prisma_migrations" SET rolled_back_at = now()
+              `UPDATE "${database.schema}"."_prisma_migrations" SET rolled_back_at = now()
                WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`,
               [MIGRATION],
             );
@@ -72,7 +77,7 @@ async function main(): Promise<number> {
           }
           if (!applied) {
             await client.query(
-              `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+              `INSERT INTO "${database.schema}"."_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
                VALUES ($1, $2, $3, now(), now(), 1)`,
               [randomUUID(), checksum, MIGRATION],
             );

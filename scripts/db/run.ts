@@ -1,6 +1,7 @@
 // Runbook commands that work with or without DATABASE_URL (embedded PostgreSQL is started or reused).
 //   npm run db:migrate | db:status | db:resolve -- --applied|--rolled-back <migration>
 import { markRolledBack, MigrationStateError, runPrismaCli } from "../../app/db/migrations.server";
+import { shapeProblems } from "../../app/db/shape.server";
 import { resolveDatabase } from "../lib/database";
 
 const USAGE = "Usage: npm run db:resolve -- --applied <migration> | --rolled-back <migration>";
@@ -11,18 +12,23 @@ async function main() {
   try {
     switch (command) {
       case "migrate":
-        return await runPrismaCli(["migrate", "deploy"], database.url);
-      case "status":
-        return await runPrismaCli(["migrate", "status"], database.url);
+        return await runPrismaCli(["migrate", "deploy"], database);
+      case "status": {
+        const code = await runPrismaCli(["migrate", "status"], database);
+        const problems = await shapeProblems(database);
+        for (const problem of problems) console.error(problem);
+        if (!problems.length)
+          console.log(`Every table in schema "${database.schema}" has the shape its migrations define.`);
+        return problems.length ? 1 : code;
+      }
       case "resolve": {
         const [flag, migration] = args;
         if (!migration || (flag !== "--applied" && flag !== "--rolled-back")) {
           console.error(USAGE);
           return 2;
         }
-        if (flag === "--applied")
-          return await runPrismaCli(["migrate", "resolve", "--applied", migration], database.url);
-        await markRolledBack(database.url, migration);
+        if (flag === "--applied") return await runPrismaCli(["migrate", "resolve", "--applied", migration], database);
+        await markRolledBack(database, migration);
         console.log(
           `Migration ${migration} marked as rolled back. Fix it to be re-runnable, then run npm run db:migrate.`,
         );

@@ -2,8 +2,9 @@
 // SmtRawFile rows they came from. Generated inside PostgreSQL (generate_series), idempotent
 // (primary-key and sha256 conflicts are skipped), with or without DATABASE_URL.
 //   npm run db:seed-demo -- --rows 1000000
-import pg from "pg";
+import type pg from "pg";
 import { pathToFileURL } from "node:url";
+import { openClient } from "../../app/db/connection.server";
 import { pendingMigrations, runPrismaCli } from "../../app/db/migrations.server";
 import { resolveDatabase } from "../lib/database";
 
@@ -116,11 +117,10 @@ async function main() {
   const rows = parseRows(process.argv.slice(2));
   const database = await resolveDatabase((line) => console.log(line));
   try {
-    const pending = await pendingMigrations(database.url);
-    if (pending.length && (await runPrismaCli(["migrate", "deploy"], database.url)) !== 0)
+    const pending = await pendingMigrations(database);
+    if (pending.length && (await runPrismaCli(["migrate", "deploy"], database)) !== 0)
       throw new Error("prisma migrate deploy failed (see above).");
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    const client = await openClient(database);
     try {
       const started = Date.now();
       const result = await seedDemo(client, rows);

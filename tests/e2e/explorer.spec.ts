@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import pg from "pg";
+import { connectionConfig, DEFAULT_DATABASE_SCHEMA } from "../../app/db/connection.server";
 import { seedDemo } from "../../scripts/db/seed-demo";
 import { expect, test } from "./fixtures";
 
@@ -7,7 +8,9 @@ import { expect, test } from "./fixtures";
 const DEMO_ROWS = 12_000;
 
 test.beforeAll(async () => {
-  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  const client = new pg.Client(
+    connectionConfig({ url: process.env.E2E_DATABASE_URL!, schema: DEFAULT_DATABASE_SCHEMA }),
+  );
   await client.connect();
   try {
     await seedDemo(client, DEMO_ROWS);

@@ -17,6 +17,7 @@ export default async function globalSetup() {
   const portal = await startPortal({
     env: {
       DATABASE_URL: database.url,
+      DATABASE_SCHEMA: database.schema,
       PORTAL_DATABASE_MODE: "external",
       ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       CRON_SECRET: E2E_CRON_SECRET,

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
-import { poolConfigFromUrl } from "~/db/pg-catalog-client";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { acquireRunLease } from "~/ercot/lock.server";
 import { activeRun, listRuns } from "~/ercot/runs.server";
 
@@ -51,8 +51,7 @@ describe("one ERCOT run at a time", () => {
   });
 
   it("ends a wedged holder whose lease expired, so a half-open connection never blocks forever", async () => {
-    const { databaseUrl } = await import("~/env/env.server").then((module) => module.getEnv());
-    const wedged = new pg.Client(poolConfigFromUrl(databaseUrl!));
+    const wedged = new pg.Client(connectionConfig(databaseTargetFromEnv()));
     wedged.on("error", () => undefined);
     await wedged.connect();
     const { rows } = await wedged.query<{ pid: number }>(

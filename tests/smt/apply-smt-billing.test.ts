@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import pg from "pg";
+import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MIGRATION = "20261127000200_add_smt_billing_read";
@@ -10,7 +11,7 @@ const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
 
 let client: pg.Client;
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await client.connect();
 });
 afterAll(async () => {
@@ -30,7 +31,7 @@ const records = async () =>
     )
   ).rows;
 const tableExists = async () =>
-  (await client.query(`SELECT to_regclass('public."SmtBillingRead"') AS name`)).rows[0].name !== null;
+  (await client.query(`SELECT to_regclass('"SmtBillingRead"') AS name`)).rows[0].name !== null;
 
 describe("npm run db:apply-smt-billing", () => {
   it("does nothing when the table exists and the migration is recorded", async () => {

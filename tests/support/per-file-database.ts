@@ -16,6 +16,7 @@ for (const name of Object.keys(process.env)) {
 }
 Object.assign(process.env, {
   DATABASE_URL: database.url,
+  DATABASE_SCHEMA: database.schema,
   PORTAL_DATABASE_MODE: "external",
   PORTAL_DATA_DIR: dataDir,
   ADMIN_TOKEN: TEST_ADMIN_TOKEN,

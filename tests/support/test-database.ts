@@ -3,13 +3,19 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { freePort, letPostgresUserReach, POSTGRES_BINARIES_DIR } from "../../app/db/embedded.server";
+import { DEFAULT_DATABASE_SCHEMA, type DatabaseTarget, withClient } from "../../app/db/connection.server";
 import { runPrismaCli } from "../../app/db/migrations.server";
 
 export { freePort };
 
 export const TEMPLATE_DATABASE = "portal_template";
+
+/** The schema tests migrate into; DATABASE_SCHEMA overrides it as it does for the portal. */
+export const TEST_SCHEMA = process.env.DATABASE_SCHEMA?.trim() || DEFAULT_DATABASE_SCHEMA;
+
+/** A test database URL with the schema our connections use. */
+export const testTarget = (url: string): DatabaseTarget => ({ url, schema: TEST_SCHEMA });
 
 export function databaseUrl(adminUrl: string, database: string) {
   const url = new URL(adminUrl);
@@ -57,12 +63,11 @@ export async function startTestPostgres() {
     await cluster.start();
     adminUrl = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
   }
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
-  await admin.end();
-  const code = await runPrismaCli(["migrate", "deploy"], databaseUrl(adminUrl, TEMPLATE_DATABASE));
+  await withClient(testTarget(adminUrl), async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  });
+  const code = await runPrismaCli(["migrate", "deploy"], testTarget(databaseUrl(adminUrl, TEMPLATE_DATABASE)));
   if (code !== 0) throw new Error("Migrating the test template database failed.");
   return {
     adminUrl,
@@ -75,20 +80,16 @@ export async function startTestPostgres() {
 
 /** A fresh database cloned from the migrated template. */
 export async function createTestDatabase(adminUrl: string, name = `test_${randomBytes(6).toString("hex")}`) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(testTarget(adminUrl), (admin) =>
+    admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
+  );
   return {
     url: databaseUrl(adminUrl, name),
+    schema: TEST_SCHEMA,
     drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-      await client.end();
+      await withClient(testTarget(adminUrl), (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {}),
+      );
     },
   };
 }

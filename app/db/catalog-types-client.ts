@@ -30,17 +30,3 @@ export class CatalogTypesClient extends pg.Client {
     return pending && typeof pending.then === "function" ? pending.then(reportCatalogTypesAsText) : pending;
   }
 }
-
-/** Pool options from a URL, as separate fields (adapter-pg derives the shadow database from them). */
-export function poolConfigFromUrl(databaseUrl: string): pg.PoolConfig {
-  const url = new URL(databaseUrl);
-  const sslmode = url.searchParams.get("sslmode");
-  return {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: decodeURIComponent(url.pathname.slice(1)) || "postgres",
-    ssl: sslmode && sslmode !== "disable" ? { rejectUnauthorized: sslmode === "verify-full" } : undefined,
-  };
-}
