@@ -8,7 +8,8 @@ export const SESSION_COOKIE = "__portal_session";
 
 let sessionCookie: ReturnType<typeof createCookie> | undefined;
 
-function cookie() {
+/** The signed session cookie (tests build expired sessions with it). */
+export function cookie() {
   if (sessionCookie) return sessionCookie;
   const { adminToken, sessionMaxAgeSeconds } = getEnv();
   if (!adminToken) throw new Error("ADMIN_TOKEN is not set: the portal cannot sign anyone in.");

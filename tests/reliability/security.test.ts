@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { sessionStorage } from "~/auth/session.server";
+import { cookie as sessionCookie } from "~/auth/session.server";
 import { db } from "~/db/prisma.server";
 import { dayLines, INTERVAL_HEADER } from "../fixtures/smt/generate";
 import { s3Env } from "../support/s3-server";
@@ -70,10 +70,10 @@ afterAll(async () => {
 });
 
 async function expiredCookie(): Promise<string> {
-  const session = await sessionStorage().getSession();
-  session.set("operator", true);
-  session.set("signedInAt", new Date(Date.now() - 13 * 3600_000).toISOString());
-  return (await sessionStorage().commitSession(session)).split(";")[0];
+  // A real session (its row exists) whose signed sign-in time is past SESSION_MAX_AGE_HOURS.
+  const live = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
+  const value = await sessionCookie().parse(live);
+  return (await sessionCookie().serialize({ ...value, at: Date.now() - 13 * 3600_000 })).split(";")[0];
 }
 
 async function signedOutCookie(): Promise<string> {
