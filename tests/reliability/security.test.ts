@@ -108,8 +108,8 @@ function refused(target: CrawlTarget, response: Response, body: string) {
 const IDENTITIES: { name: string; cookie: () => Promise<string | undefined>; waits?: string }[] = [
   { name: "anonymous", cookie: async () => undefined },
   { name: "tampered cookie", cookie: tamperedCookie },
-  { name: "expired session", cookie: expiredCookie, waits: "9.8" },
-  { name: "signed-out session", cookie: signedOutCookie, waits: "9.8" },
+  { name: "expired session", cookie: expiredCookie },
+  { name: "signed-out session", cookie: signedOutCookie },
 ];
 
 describe("crawl of every route in the Remix manifest", () => {
@@ -232,8 +232,7 @@ describe("hostile values", () => {
       "' OR 1=1 --",
       '1; DROP TABLE "SmtInterval"; --',
       "%' UNION SELECT * FROM pg_shadow --",
-      // A NUL byte is refused by PostgreSQL itself: a 500 until the explorer 400s of issue 9 land.
-      ...(FULL_RUN ? ["\\x00\u0000"] : []),
+      "\\x00\u0000",
       "x".repeat(100_000),
     ];
     const failures: string[] = [];
@@ -312,7 +311,7 @@ describe("stored XSS renders escaped in Chromium", () => {
 });
 
 describe("secrets never show up", () => {
-  caseFor("9.10")("appears in no HTML, JSON, log line or stored row of the run", async () => {
+  it("appears in no HTML, JSON, log line or stored row of the run", async () => {
     // The cron route with ?token= is the side door issue 9 item 10 closes in the access log.
     await capture(await fetch(`${portal.baseUrl}/api/admin/ercot/cron/health?token=${TEST_CRON_SECRET}`));
     const cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
