@@ -9,7 +9,13 @@ export interface CrawlTarget {
 }
 
 /** A value for each dynamic segment; a new `:param` fails the crawl loudly rather than being skipped. */
-const PARAM_VALUES: Record<string, string> = { model: "SmtRawFile", runId: "1", fileId: "1", "*": "anything" };
+const PARAM_VALUES: Record<string, string> = {
+  model: "SmtRawFile",
+  runId: "1",
+  fileId: "1",
+  esiid: "10443720000000001",
+  "*": "anything",
+};
 
 interface BuiltRoute {
   id: string;
