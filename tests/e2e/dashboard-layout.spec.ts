@@ -42,7 +42,7 @@ for (const viewport of [
     await expect(page.locator("body")).not.toContainText("BEGIN CERTIFICATE");
     await expect(page.locator("body")).not.toContainText("PRIVATE KEY");
     const cert = ews.locator('[data-variable="ERCOT_EWS_CERT"]');
-    await expect(cert).toContainText("CN=API_TESTUSER");
+    await expect(cert).toContainText("OU=API_TESTUSER");
     await expect(cert).toContainText("CN=Fake ERCOT Root CA");
     await expect(cert.locator("time")).toHaveText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} C[SD]T/);
     await expect(ews.locator('[data-variable="ERCOT_EWS_CA"] [data-certificate]')).toHaveCount(2);
