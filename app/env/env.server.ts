@@ -114,6 +114,9 @@ const schema = z
     ERCOT_EWS_USERID: optionalText,
     ERCOT_SCHEDULE_ENABLED: booleanFlag,
     ERCOT_RUN_LEASE_SECONDS: positiveInteger,
+    ERCOT_MIN_KIB_PER_SECOND: positiveInteger,
+    ERCOT_FILE_ALLOWANCE_SECONDS: positiveInteger,
+    ERCOT_RUN_DEADLINE_MINUTES: positiveInteger,
     INTELLIWATT_WEBHOOK_SECRET: secret(16),
     SMT_UPLOAD_MAX_BYTES: positiveInteger,
     ALERT_WEBHOOK_URL: httpUrl,
@@ -244,6 +247,12 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
       },
       /** A running row whose lease (renewed while the run lives) has passed belongs to a dead process. */
       runLeaseSeconds: Number(raw.ERCOT_RUN_LEASE_SECONDS ?? 120),
+      /** A file gets a fixed allowance plus its size at the minimum throughput; a run gets a fixed deadline. */
+      deadlines: {
+        minBytesPerSecond: Number(raw.ERCOT_MIN_KIB_PER_SECOND ?? 64) * 1024,
+        fileAllowanceMs: Number(raw.ERCOT_FILE_ALLOWANCE_SECONDS ?? 120) * 1000,
+        runMs: Number(raw.ERCOT_RUN_DEADLINE_MINUTES ?? 120) * 60_000,
+      },
       scheduleEnabled:
         raw.ERCOT_SCHEDULE_ENABLED === undefined ? databaseMode === "embedded" : isTrue(raw.ERCOT_SCHEDULE_ENABLED),
     },

@@ -18,3 +18,9 @@ export function runLeaseSettings(): RunLeaseSettings {
   // At least four renewals per lease, and progress at most every half second.
   return { leaseMs, tickMs: Math.min(500, Math.floor(leaseMs / 4)) };
 }
+
+export type RunDeadlines = Env["ercot"]["deadlines"];
+
+export function runDeadlines(overrides: Partial<RunDeadlines> = {}): RunDeadlines {
+  return { ...getEnv().ercot.deadlines, ...overrides };
+}

@@ -4,7 +4,14 @@ import { db } from "~/db/prisma.server";
 import { logger } from "~/log/logger.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import type { ErcotSourcesConfig } from "./config";
-import { ercotSourcesConfig, runLeaseSettings, type RunLeaseSettings } from "./config.server";
+import {
+  ercotSourcesConfig,
+  runDeadlines,
+  runLeaseSettings,
+  type RunDeadlines,
+  type RunLeaseSettings,
+} from "./config.server";
+import { fileDeadlineMs, startDeadline } from "./deadline.server";
 import { DEFAULT_RETRY } from "./config";
 import { isRetryable } from "./http.server";
 import { withRetry } from "~/retry.server";
@@ -48,13 +55,15 @@ export interface IngestOptions {
   tdsps?: readonly string[] | null;
   /** Files one run fetches at most; the rest is left for the next run and counted. */
   maxFiles?: number;
+  /** Defaults to the environment's ERCOT deadlines. */
+  deadlines?: Partial<RunDeadlines>;
 }
 
 /** Enough for a month-start back-fill of the DAILYs and FULs of every TDSP over a few runs. */
 export const DEFAULT_MAX_FILES_PER_RUN = 60;
 
 export type IngestStart =
-  | { running: true; runId: number | null }
+  | { running: true; runId: number | null; overdue?: string }
   | { running: false; runId: number; done: Promise<IngestOutcome> };
 
 /**
@@ -63,7 +72,10 @@ export type IngestStart =
  */
 export async function beginIngest(options: IngestOptions): Promise<IngestStart> {
   const leaseResult = await acquireRunLease(options.trigger, options.lease ?? runLeaseSettings());
-  if (!leaseResult.acquired) return { running: true, runId: leaseResult.runId };
+  if (!leaseResult.acquired) {
+    const overdue = await overdueRunMessage(leaseResult.runId, runDeadlines(options.deadlines).runMs);
+    return { running: true, runId: leaseResult.runId, ...(overdue ? { overdue } : {}) };
+  }
   const { lease } = leaseResult;
   return { running: false, runId: lease.runId, done: runWithLease(lease, options) };
 }
@@ -71,9 +83,19 @@ export async function beginIngest(options: IngestOptions): Promise<IngestStart> 
 /** A whole run, awaited (cron pings, the schedule, tests). */
 export async function runIngest(
   options: IngestOptions,
-): Promise<IngestOutcome | { running: true; runId: number | null }> {
+): Promise<IngestOutcome | { running: true; runId: number | null; overdue?: string }> {
   const start = await beginIngest(options);
   return start.running ? start : start.done;
+}
+
+/** A run still going past its deadline (plus a lease of slack to record its end) is hung: say so. */
+async function overdueRunMessage(runId: number | null, runMs: number): Promise<string | null> {
+  if (runId === null) return null;
+  const run = await db().ingestRun.findUnique({ where: { id: runId }, select: { startedAt: true } });
+  if (!run) return null;
+  const minutes = Math.floor((Date.now() - run.startedAt.getTime()) / 60_000);
+  if (Date.now() - run.startedAt.getTime() <= runMs + runLeaseSettings().leaseMs) return null;
+  return `Run ${runId} has been going for ${minutes} minutes, longer than its ${Math.round(runMs / 60_000)}-minute run deadline; it may be hung. Check the portal's ERCOT page and the server logs.`;
 }
 
 function emptySummary(): RunSummary {
@@ -115,8 +137,15 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   let runError: string | null = null;
   const log = logger().child({ runId: lease.runId, trigger: options.trigger });
   log.info("ERCOT run started");
+  const deadlines = runDeadlines(options.deadlines);
+  const run = startDeadline(
+    lease.signal,
+    deadlines.runMs,
+    `The run passed its run deadline (${Math.round(deadlines.runMs / 1000)} s) and was stopped; the next run will pick up the rest.`,
+  );
+  const signal = run.signal;
   try {
-    const listing = await listWithFallback(sources, lease.signal);
+    const listing = await listWithFallback(sources, signal);
     summary.source = listing.source.name;
     summary.attempts = listing.attempts;
     summary.dropped = listing.dropped;
@@ -132,8 +161,16 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
     progress.filesTotal = plan.toFetch.length;
     lease.reportProgress({ ...progress });
     for (const document of plan.toFetch) {
-      if (lease.signal.aborted) throw lease.signal.reason;
-      const result = await ingestFile(document, { sources, store, lease, progress, retry: config.retry });
+      if (signal.aborted) throw signal.reason;
+      const result = await ingestFile(document, {
+        sources,
+        store,
+        lease,
+        runSignal: signal,
+        deadlines,
+        progress,
+        retry: config.retry,
+      });
       if ("key" in result && !plan.newest.has(document.docId)) result.backfilled = true;
       summary.results.push(result);
       if ("key" in result) summary.bytes += result.bytes;
@@ -157,6 +194,8 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   } catch (error) {
     if (error instanceof AllSourcesFailedError) summary.attempts = error.attempts;
     runError = messageOf(error);
+  } finally {
+    run.dispose();
   }
   summary.stored = summary.results.filter((result) => "key" in result).length;
   summary.skipped = summary.results.filter((result) => "skipped" in result).length;
@@ -199,6 +238,9 @@ interface FileContext {
   sources: ErcotSource[];
   store: Storage;
   lease: RunLease;
+  /** The lease's signal bounded by the run deadline. */
+  runSignal: AbortSignal;
+  deadlines: RunDeadlines;
   progress: RunProgress;
   retry: ErcotSourcesConfig["retry"];
 }
@@ -208,7 +250,13 @@ interface FileContext {
  * all-or-nothing, so a retry never finds half a file. Then one ErcotIngest row, stored or failed.
  */
 async function ingestFile(document: ErcotDocument, context: FileContext): Promise<FileResult> {
-  const { store, lease, progress } = context;
+  const { store, lease, progress, runSignal } = context;
+  const fileMs = fileDeadlineMs(document.contentSize, context.deadlines);
+  const file = startDeadline(
+    runSignal,
+    fileMs,
+    `The download did not finish within its deadline (${Math.round(fileMs / 1000)} s for its size at the minimum throughput); it was stopped and will be tried again by the next run.`,
+  );
   const key = storageKeyFor(document);
   const base = { tdsp: document.tdsp, kind: document.kind, docId: document.docId };
   const row = {
@@ -223,7 +271,7 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
   progress.currentSize = document.contentSize;
   const bytesBefore = progress.bytes;
   try {
-    const stored = await downloadAndStore(document, key, context, () => {
+    const stored = await downloadAndStore(document, key, { ...context, signal: file.signal }, () => {
       progress.currentBytes = 0;
       progress.bytes = bytesBefore;
     });
@@ -255,7 +303,7 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
     );
     return { ...base, key, bytes: stored.sizeBytes };
   } catch (error) {
-    const message = messageOf(lease.signal.aborted ? lease.signal.reason : error);
+    const message = messageOf(file.signal.aborted ? file.signal.reason : error);
     await upsertFile(document.docId, {
       ...row,
       status: "failed",
@@ -273,8 +321,10 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
       { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, error: message },
       "ERCOT file failed",
     );
-    if (lease.signal.aborted) throw lease.signal.reason;
+    if (runSignal.aborted) throw runSignal.reason;
     return { ...base, error: message };
+  } finally {
+    file.dispose();
   }
 }
 
@@ -282,8 +332,13 @@ async function ingestFile(document: ErcotDocument, context: FileContext): Promis
  * The source already retries until the response starts; this retries a body that broke off midway
  * (truncation, idle timeout) by starting the file again. put() is all-or-nothing, so nothing is half kept.
  */
-async function downloadAndStore(document: ErcotDocument, key: string, context: FileContext, onRestart: () => void) {
-  const { store, lease, progress } = context;
+async function downloadAndStore(
+  document: ErcotDocument,
+  key: string,
+  context: FileContext & { signal: AbortSignal },
+  onRestart: () => void,
+) {
+  const { store, lease, progress, signal } = context;
   // The source already retried until the response started; only a body that broke off is tried again here.
   let bodyStarted = false;
   return withRetry(
@@ -291,7 +346,7 @@ async function downloadAndStore(document: ErcotDocument, key: string, context: F
       bodyStarted = false;
       onRestart();
       lease.reportProgress({ ...progress });
-      const download = await downloadDocument(context.sources, document, lease.signal);
+      const download = await downloadDocument(context.sources, document, signal);
       bodyStarted = true;
       progress.currentSize ??= download.contentLength;
       const bytesBefore = progress.bytes;
@@ -302,7 +357,7 @@ async function downloadAndStore(document: ErcotDocument, key: string, context: F
       });
       const body = pipeline(download.body, verifier, () => undefined);
       try {
-        return await store.put(key, body, { contentType: "application/zip", signal: lease.signal });
+        return await store.put(key, body, { contentType: "application/zip", signal });
       } finally {
         download.body.destroy();
         verifier.destroy();
@@ -311,7 +366,7 @@ async function downloadAndStore(document: ErcotDocument, key: string, context: F
     {
       ...(context.retry ?? DEFAULT_RETRY),
       shouldRetry: (error) => bodyStarted && isRetryable(error),
-      signal: lease.signal,
+      signal,
     },
   );
 }

@@ -17,6 +17,7 @@ import type { RunProgress, RunSummary } from "./run-record";
 const INGEST_LOCK_KEY = "4543524f54494e47";
 /** A lock holder that started but has not written its row yet gets this long to do so. */
 const ROW_WAIT_MS = 5_000;
+const LOCK_QUERY_TIMEOUT_MS = 30_000;
 
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
 
@@ -36,7 +37,13 @@ export interface RunLease {
 export type LeaseResult = { acquired: true; lease: RunLease } | { acquired: false; runId: number | null };
 
 function lockClient(): pg.Client {
-  return new pg.Client(connectionConfig(appDatabase(), { applicationName: "ercot-ingest-lock" }));
+  // Every lock query is short: a database that stops answering ends the run instead of hanging it.
+  return new pg.Client(
+    connectionConfig(appDatabase(), {
+      applicationName: "ercot-ingest-lock",
+      statementTimeoutMs: LOCK_QUERY_TIMEOUT_MS,
+    }),
+  );
 }
 
 async function liveRunningRow(client: pg.Client): Promise<{ id: number } | null> {

@@ -5,14 +5,14 @@ import { formatCentralWithUtc, formatDailyTime } from "~/format/time";
 import { storage } from "~/storage/index.server";
 import { ercotPanels } from "./ercot-panels.server";
 import type { HealthPanel, HealthReport, PanelStatus } from "./types";
-import { describeVariables, reason, withTimeout, worstOf } from "./variables.server";
+import { describeVariables, probe, reason, worstOf } from "./variables.server";
 
 async function databasePanel(): Promise<HealthPanel> {
   const env = getEnv();
   const variables = describeVariables(["DATABASE_URL"]);
   const mode = env.databaseMode === "embedded" ? "embedded PostgreSQL (.data/postgres)" : "external PostgreSQL";
   try {
-    const [row] = await withTimeout(
+    const [row] = await probe(
       db().$queryRaw<{ version: string }[]>`SELECT current_setting('server_version') AS version`,
       "PostgreSQL",
     );
@@ -43,7 +43,7 @@ async function storagePanel(): Promise<HealthPanel> {
   );
   try {
     const store = storage();
-    await withTimeout(store.head("health/probe"), "Storage");
+    await probe(store.head("health/probe"), "Storage");
     return {
       id: "storage",
       title: "Storage",
@@ -80,7 +80,7 @@ async function cronPanel(): Promise<HealthPanel> {
       : "CRON_SECRET is not set: external cron pings are refused.",
   ];
   try {
-    const [schedule, last] = await withTimeout(Promise.all([scheduleStatus(), lastRun()]), "PostgreSQL");
+    const [schedule, last] = await probe(Promise.all([scheduleStatus(), lastRun()]), "PostgreSQL");
     const scheduleHealth: PanelStatus =
       schedule.state === "up" ? "ok" : schedule.state === "late" || schedule.lastSuccessAt === null ? "warn" : "error";
     status = [status, scheduleHealth].includes("error")

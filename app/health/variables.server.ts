@@ -1,3 +1,4 @@
+import { withTimeout } from "~/time/with-timeout";
 import { maskSecret } from "~/auth/secrets.server";
 import { maskDatabaseUrl } from "~/db/embedded.server";
 import { ALIASES, SECRET_VARIABLES, inspectEnv } from "~/env/env.server";
@@ -36,20 +37,8 @@ export function worstOf(variables: VariableState[], fallback: PanelStatus): Pane
 
 const PROBE_TIMEOUT_MS = 3000;
 
-export async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
-      PROBE_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** A health probe that gives up after PROBE_TIMEOUT_MS, so one dead dependency never hangs the dashboard. */
+export const probe = <T>(work: Promise<T>, what: string) => withTimeout(work, what, PROBE_TIMEOUT_MS);
 
 /** One line, connection strings masked: driver errors can echo them. */
 export function reason(error: unknown) {

@@ -23,6 +23,12 @@ async function handle(request: Request) {
   const start = await beginIngest({ trigger: "cron", tdsps: filter.tdsps, afterFileStored: processAfterErcotStore });
   if (start.running) {
     void runAlertChecksSafely();
+    // A run going for longer than its deadline is hung: non-2xx, so managed cron flags it.
+    if (start.overdue)
+      return json(
+        { ok: false, running: true, runId: start.runId, error: start.overdue },
+        { status: 503, headers: noStore },
+      );
     return json({ ok: true, running: true, runId: start.runId }, { headers: noStore });
   }
   const outcome = await start.done;

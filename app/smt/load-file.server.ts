@@ -72,8 +72,7 @@ async function loadZip(zipPath: string, writer: RowWriter, outcome: FileOutcome)
 
 /** Inflate errors, size mismatches, bad CRCs and truncated entries are the bytes' fault, never the server's. */
 function damaged(entryName: string, error: unknown): ZipRejectedError {
-  if (error instanceof ZipRejectedError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = error instanceof Error ? error.message.replace(/\.$/, "") : String(error);
   return new ZipRejectedError(
     `The ZIP is damaged: ${entryName === "the next entry" ? entryName : `entry "${entryName}"`} cannot be unpacked ` +
       `(${reason}). No rows from this file were written; send an intact copy.`,

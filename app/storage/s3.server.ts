@@ -30,6 +30,9 @@ export interface S3StorageConfig {
 // buffered parts stay around 20 MiB (the portal's RSS target is 200 MiB whatever the file size).
 const PART_SIZE = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 3;
+const S3_CONNECT_TIMEOUT_MS = 10_000;
+/** The SDK's requestTimeout is the longest socket silence, so a slow but moving upload is never cut. */
+const S3_IDLE_TIMEOUT_MS = 60_000;
 
 function isNotFound(error: unknown) {
   return (
@@ -54,6 +57,8 @@ export class S3Storage implements Storage {
       // The SDK's default CRC32 aws-chunked bodies are stored corrupted by some S3-compatible servers.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      // Without these a stalled storage server holds an upload, and the ERCOT run with it, forever.
+      requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: S3_IDLE_TIMEOUT_MS },
     });
   }
 

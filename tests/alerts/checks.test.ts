@@ -54,7 +54,8 @@ beforeAll(async () => {
     ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
   resetEnvCache();
-  portal = await startPortal();
+  // Behind a trusted proxy, so each sign-in attacker is told apart by X-Forwarded-For.
+  portal = await startPortal({ env: { TRUST_PROXY: "1" } });
 });
 afterAll(async () => {
   await portal?.stop();

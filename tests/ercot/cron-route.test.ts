@@ -199,3 +199,25 @@ describe("cron run", () => {
     expect(await db().ingestRun.count({ where: { status: "running" } })).toBe(0);
   }, 60_000);
 });
+
+describe("a ping during a hung run (issue 9 item 3)", () => {
+  it("answers 503 with the run's id and the reason, so managed cron flags it", async () => {
+    const hung = await db().ingestRun.create({
+      data: {
+        trigger: "cron",
+        status: "running",
+        startedAt: new Date(Date.now() - 3 * 3600_000),
+        leaseExpiresAt: new Date(Date.now() + 60_000),
+      },
+    });
+    const response = await call("/api/admin/ercot/cron", { headers: bearer(TEST_CRON_SECRET) });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      ok: false,
+      running: true,
+      runId: hung.id,
+      error: expect.stringMatching(/longer than its 120-minute run deadline/),
+    });
+    expect(downloads()).toHaveLength(0);
+  });
+});

@@ -10,7 +10,8 @@ let portal: RunningPortal;
 let cookie: string;
 
 beforeAll(async () => {
-  fake = await startFakeErcot();
+  // A day whose four-day window holds the month's FUL set (first Monday, 2026-06-01).
+  fake = await startFakeErcot({ today: "2026-06-03" });
   portal = await startPortal({ env: { ERCOT_PAGE_URL: fake.pageUrl } });
   cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
   const run = await fetch(`${portal.baseUrl}/api/admin/ercot/cron?token=${TEST_CRON_SECRET}`);

@@ -59,6 +59,8 @@ async function ingest(config: ErcotSourcesConfig): Promise<IngestOutcome> {
     sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
     storage: store,
     lease: { leaseMs: 10_000, tickMs: 100 },
+    // Test-scale allowance: the slow-drip and stall cases end in seconds, not the production two minutes.
+    deadlines: { fileAllowanceMs: 5_000 },
   });
   if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
   return outcome;
@@ -115,11 +117,9 @@ const CASES: FaultCase[] = [
     name: "storage stall mid-upload",
     storageFault: { kind: "stall", afterBytes: 20_000 },
     csvBytes: 200_000,
-    waits: "9.3",
   },
-  // Waits for issue 9 item 3 (deadlines); last, because until then its run hangs and holds the lock.
-  // A body dripping 16 bytes a second never trips an idle timeout: only a per-file deadline ends it.
-  { name: "ERCOT slow-drip body", scenario: { slowBody: { chunkBytes: 16, intervalMs: 1_000 } }, waits: "9.3" },
+  // A body dripping 16 bytes a second never trips an idle timeout: only the per-file deadline ends it.
+  { name: "ERCOT slow-drip body", scenario: { slowBody: { chunkBytes: 16, intervalMs: 1_000 } } },
 ];
 
 describe("fault suite: ERCOT and storage", () => {
@@ -129,7 +129,7 @@ describe("fault suite: ERCOT and storage", () => {
       if (fault.scenario) fake.setScenario(fault.scenario);
       if (fault.storageFault) proxy.set(fault.storageFault);
       const faulty = await ingest((fault.config ?? scrapeOnly)());
-      expect(["succeeded", "partial", "failed"]).toContain(faulty.status);
+      expect(["succeeded", "warning", "partial", "failed"]).toContain(faulty.status);
       const afterFault = await checkInvariants(direct);
 
       fake.setScenario("normal");
@@ -146,7 +146,8 @@ describe("fault suite: ERCOT and storage", () => {
         afterFault: { lost: [], orphans: [], stuck: [] },
         afterNext: { lost: [], orphans: [], stuck: [] },
       });
-      expect(next.status).toBe("succeeded");
+      // "warning": nothing new while a DAILY is overdue (the fault run may already have stored the file).
+      expect(["succeeded", "warning"]).toContain(next.status);
       expect(stored).toHaveLength(1);
     });
   }

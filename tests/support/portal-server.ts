@@ -27,6 +27,8 @@ export async function startPortal(
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
+    // The loader reads the "~/" alias from the repo's tsconfig even when the portal runs in another directory.
+    TSX_TSCONFIG_PATH: path.resolve("tsconfig.json"),
     ...options.env,
   };
   // Absolute paths, so a portal started in another directory (options.cwd) still finds the build and the loader.

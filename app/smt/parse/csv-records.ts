@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
  * CSV records through csv-parse (RFC 4180: quoted delimiters, doubled quotes and quoted line breaks kept exactly as
  * written). Whitespace around fields is trimmed, never inside quotes; blank lines are skipped; a BOM is dropped;
  * lines may end in CRLF or LF. bench/smt-csv-reader.ts measured csv-parse at under a third of the whole ingest's
- * time, so it is not worth a reader of our own (docs/decisions/smt-csv-reader.md).
+ * time, so it is not worth a reader of our own (docs/decisions/009-smt-csv-reader.md).
  */
 export interface CsvRecord {
   fields: string[];
