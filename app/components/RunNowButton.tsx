@@ -1,5 +1,6 @@
 import { useFetcher, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Link } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import type { RunView } from "~/ercot/run-record";
 import { formatBytes } from "~/format/bytes";
 
@@ -15,7 +16,15 @@ interface StartAnswer {
  * Starts a run (the route's action, audited) and follows it: while a run is active the button is disabled
  * and progress is polled from /api/admin/ercot/progress; when the run ends the page data is revalidated.
  */
-export function RunNowButton({ active }: { active: RunView | null }) {
+export function RunNowButton({
+  active,
+  runs,
+  onFinished,
+}: {
+  active: RunView | null;
+  runs: RunView[];
+  onFinished: (runId: number) => void;
+}) {
   const start = useFetcher<StartAnswer>();
   const poll = useFetcher<{ active: RunView | null }>();
   const revalidator = useRevalidator();
@@ -24,7 +33,12 @@ export function RunNowButton({ active }: { active: RunView | null }) {
   const starting = start.state !== "idle";
   const justStarted = start.data?.ok === true && polled === undefined;
   const following = Boolean(current) || justStarted;
-  const wasFollowing = useRef(false);
+  const followedRunId = useRef<number | null>(null);
+  const [finishedRunId, setFinishedRunId] = useState<number | null>(null);
+  const followedId = current?.id ?? (justStarted ? (start.data?.runId ?? null) : null);
+  useEffect(() => {
+    if (followedId) followedRunId.current = followedId;
+  }, [followedId]);
 
   useEffect(() => {
     if (!following) return;
@@ -35,12 +49,15 @@ export function RunNowButton({ active }: { active: RunView | null }) {
   }, [following, poll]);
 
   useEffect(() => {
-    if (following) wasFollowing.current = true;
-    else if (wasFollowing.current) {
-      wasFollowing.current = false;
-      revalidator.revalidate();
-    }
-  }, [following, revalidator]);
+    if (following || followedRunId.current === null) return;
+    const runId = followedRunId.current;
+    followedRunId.current = null;
+    setFinishedRunId(runId);
+    onFinished(runId);
+    revalidator.revalidate();
+  }, [following, revalidator, onFinished]);
+
+  const finished = finishedRunId === null ? undefined : runs.find((run) => run.id === finishedRunId);
 
   const progress = current?.progress;
   const filePercent =
@@ -87,6 +104,13 @@ export function RunNowButton({ active }: { active: RunView | null }) {
         <div className="ercot-progress" role="status">
           Run #{start.data?.runId} started…
         </div>
+      ) : finished && finished.status !== "running" ? (
+        <p className="ercot-outcome" role="status" data-run-id={finished.id}>
+          <Link to={`/admin/ercot/${finished.id}`}>Run #{finished.id}</Link> {finished.status}
+          {finished.summary ? `: ${finished.summary.stored} stored, ${finished.summary.skipped} skipped` : null}
+          {finished.summary?.failed ? `, ${finished.summary.failed} failed` : null}
+          {finished.error ? ` — ${finished.error}` : null}
+        </p>
       ) : null}
     </div>
   );

@@ -37,6 +37,7 @@ export function UploadDropzone({ name, maxBytes, accept }: { name: string; maxBy
           type="file"
           name={name}
           multiple
+          required
           accept={accept}
           aria-label="SMT files"
           onChange={(event) => setFiles([...(event.currentTarget.files ?? [])])}

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { TableScroll } from "~/components/TableScroll";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { alertsOverview, sendTestNotification } from "~/alerts/overview.server";
@@ -48,102 +49,108 @@ export default function Alerts() {
       </section>
 
       <h2>Checks</h2>
-      <table className="data" aria-label="Checks">
-        <thead>
-          <tr>
-            <th scope="col">Check</th>
-            <th scope="col">State</th>
-            <th scope="col">Since</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {checks.map((check) => (
-            <tr key={check.id} data-check={check.id}>
-              <td>{check.title}</td>
-              <td>
-                <span className={`badge ${check.state ? ALERT_STATE_BADGE[check.state] : "off"}`}>
-                  {check.state ?? "unchecked"}
-                </span>
-              </td>
-              <td>
-                <Time value={check.changedAt} />
-              </td>
-              <td>{check.summary}</td>
+      <TableScroll>
+        <table className="data" aria-label="Checks">
+          <thead>
+            <tr>
+              <th scope="col">Check</th>
+              <th scope="col">State</th>
+              <th scope="col">Since</th>
+              <th scope="col">Detail</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {checks.map((check) => (
+              <tr key={check.id} data-check={check.id}>
+                <td>{check.title}</td>
+                <td>
+                  <span className={`badge ${check.state ? ALERT_STATE_BADGE[check.state] : "off"}`}>
+                    {check.state ?? "unchecked"}
+                  </span>
+                </td>
+                <td>
+                  <Time value={check.changedAt} />
+                </td>
+                <td>{check.summary}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
 
       <h2>Incidents</h2>
       {incidents.length === 0 ? (
         <p className="muted">No incident yet.</p>
       ) : (
-        <table className="data" aria-label="Incidents">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Check</th>
-              <th scope="col">State</th>
-              <th scope="col">Opened</th>
-              <th scope="col">Closed</th>
-              <th scope="col">What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {incidents.map((incident) => (
-              <tr key={incident.id} data-incident={incident.id}>
-                <td>{incident.id}</td>
-                <td>{incident.title}</td>
-                <td>
-                  <span className={`badge ${ALERT_STATE_BADGE[incident.state]}`}>{incident.state}</span>
-                </td>
-                <td>
-                  <Time value={incident.openedAt} />
-                </td>
-                <td>{incident.closedAt ? <Time value={incident.closedAt} /> : "open"}</td>
-                <td>{incident.summary}</td>
+        <TableScroll>
+          <table className="data" aria-label="Incidents">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Check</th>
+                <th scope="col">State</th>
+                <th scope="col">Opened</th>
+                <th scope="col">Closed</th>
+                <th scope="col">What happened</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {incidents.map((incident) => (
+                <tr key={incident.id} data-incident={incident.id}>
+                  <td>{incident.id}</td>
+                  <td>{incident.title}</td>
+                  <td>
+                    <span className={`badge ${ALERT_STATE_BADGE[incident.state]}`}>{incident.state}</span>
+                  </td>
+                  <td>
+                    <Time value={incident.openedAt} />
+                  </td>
+                  <td>{incident.closedAt ? <Time value={incident.closedAt} /> : "open"}</td>
+                  <td>{incident.summary}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
       <h2>Deliveries</h2>
       {deliveries.length === 0 ? (
         <p className="muted">No notification sent yet.</p>
       ) : (
-        <table className="data" aria-label="Deliveries">
-          <thead>
-            <tr>
-              <th scope="col">Queued</th>
-              <th scope="col">Notice</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((delivery) => (
-              <tr key={delivery.id} data-delivery={delivery.id}>
-                <td>
-                  <Time value={delivery.createdAt} />
-                </td>
-                <td>
-                  {delivery.kind}
-                  {delivery.incidentId ? ` (incident #${delivery.incidentId})` : ""}
-                </td>
-                <td>{delivery.channel}</td>
-                <td>
-                  <span className={`badge ${DELIVERY_STATUS_BADGE[delivery.status]}`}>{delivery.status}</span>
-                </td>
-                <td>{delivery.attempts}</td>
-                <td>{delivery.lastError ?? ""}</td>
+        <TableScroll>
+          <table className="data" aria-label="Deliveries">
+            <thead>
+              <tr>
+                <th scope="col">Queued</th>
+                <th scope="col">Notice</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Error</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliveries.map((delivery) => (
+                <tr key={delivery.id} data-delivery={delivery.id}>
+                  <td>
+                    <Time value={delivery.createdAt} />
+                  </td>
+                  <td>
+                    {delivery.kind}
+                    {delivery.incidentId ? ` (incident #${delivery.incidentId})` : ""}
+                  </td>
+                  <td>{delivery.channel}</td>
+                  <td>
+                    <span className={`badge ${DELIVERY_STATUS_BADGE[delivery.status]}`}>{delivery.status}</span>
+                  </td>
+                  <td>{delivery.attempts}</td>
+                  <td>{delivery.lastError ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

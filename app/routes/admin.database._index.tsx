@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { TableScroll } from "~/components/TableScroll";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
@@ -31,32 +32,34 @@ export default function DatabaseIndex() {
       <p className="muted">
         Read-only. Counts marked ≈ are the planner&apos;s estimate: large tables are never counted row by row.
       </p>
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Rows</th>
-            <th scope="col">Primary key</th>
-            <th scope="col">Columns</th>
-            <th scope="col">Relations</th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((model) => (
-            <tr key={model.name}>
-              <td>
-                <Link to={`/admin/database/${model.name}`}>{model.name}</Link>
-              </td>
-              <td data-testid={`count-${model.name}`}>
-                <RowCountLabel count={model.count} />
-              </td>
-              <td className="mono">{model.primaryKey.join(", ")}</td>
-              <td>{model.columns}</td>
-              <td className="muted">{model.relations.join(", ")}</td>
+      <TableScroll>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Rows</th>
+              <th scope="col">Primary key</th>
+              <th scope="col">Columns</th>
+              <th scope="col">Relations</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {models.map((model) => (
+              <tr key={model.name}>
+                <td>
+                  <Link to={`/admin/database/${model.name}`}>{model.name}</Link>
+                </td>
+                <td data-testid={`count-${model.name}`}>
+                  <RowCountLabel count={model.count} />
+                </td>
+                <td className="mono">{model.primaryKey.join(", ")}</td>
+                <td>{model.columns}</td>
+                <td className="muted">{model.relations.join(", ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

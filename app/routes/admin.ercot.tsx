@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
+import { useCallback, useState } from "react";
 import { recordAudit } from "~/audit/audit.server";
 import { requireOperator } from "~/auth/operator.server";
 import { ErcotRunTable } from "~/components/ErcotRunTable";
@@ -50,6 +51,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ErcotIngest() {
   const { runs, active, schedule } = useLoaderData<typeof loader>();
+  const [finishedRunId, setFinishedRunId] = useState<number | null>(null);
+  const onFinished = useCallback((runId: number) => setFinishedRunId(runId), []);
   return (
     <>
       <h1>ERCOT ingest</h1>
@@ -65,11 +68,11 @@ export default function ErcotIngest() {
           <Time value={schedule.nextDueAt} />. TDSP ESIID Extract files are stored under{" "}
           <span className="mono">ercot/YYYY-MM-DD/</span> by their Central publish date.
         </p>
-        <RunNowButton active={active} />
+        <RunNowButton active={active} runs={runs} onFinished={onFinished} />
       </section>
       <Outlet />
       <h2 className="ercot-section">History</h2>
-      <ErcotRunTable runs={runs} />
+      <ErcotRunTable runs={runs} highlightId={finishedRunId} />
     </>
   );
 }

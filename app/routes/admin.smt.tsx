@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { TableScroll } from "~/components/TableScroll";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireOperator } from "~/auth/operator.server";
@@ -76,7 +77,13 @@ export default function SmtPage() {
       <section className="card smt-upload">
         <h2>Upload files</h2>
         <Form method="post" action="/admin/smt" encType="multipart/form-data">
-          <UploadDropzone name="file" maxBytes={uploadMaxBytes} accept=".csv,.CSV,.json,.zip" />
+          {/* A new key after each answer clears the chosen files, so pressing Upload again cannot post them twice. */}
+          <UploadDropzone
+            key={answer?.results.map((result) => result.rawFileId).join(",") ?? "none"}
+            name="file"
+            maxBytes={uploadMaxBytes}
+            accept=".csv,.CSV,.json,.zip"
+          />
           <div className="row">
             <button type="submit" disabled={uploading}>
               {uploading ? "Uploading…" : "Upload"}
@@ -130,45 +137,49 @@ export default function SmtPage() {
         {recent.length === 0 ? (
           <p className="muted">No SMT files received yet.</p>
         ) : (
-          <table className="data" aria-label="Recent SMT files">
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>File</th>
-                <th>Kind</th>
-                <th>Status</th>
-                <th>Parsed</th>
-                <th>Inserted</th>
-                <th>Updated</th>
-                <th>Skipped</th>
-                <th>Days</th>
-                <th>Issues</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((file) => (
-                <tr key={file.rawFileId} data-status={file.status}>
-                  <td className="mono">
-                    <Time value={file.receivedAt} precision="minute" />
-                  </td>
-                  <td className="mono">{file.filename}</td>
-                  <td>{file.kind}</td>
-                  <td>
-                    <StatusBadge status={file.status} />
-                  </td>
-                  <td>{file.rowsParsed}</td>
-                  <td>{file.rowsInserted}</td>
-                  <td>{file.rowsUpdated}</td>
-                  <td>{file.rowsSkipped}</td>
-                  <td>{file.firstDay ? `${file.firstDay} – ${file.lastDay}` : ""}</td>
-                  <td>
-                    {file.errorCount ? <span className="error-text">{countOf(file.errorCount, "error")} </span> : null}
-                    {file.warningCount ? <span>{countOf(file.warningCount, "warning")}</span> : null}
-                  </td>
+          <TableScroll>
+            <table className="data" aria-label="Recent SMT files">
+              <thead>
+                <tr>
+                  <th>Received</th>
+                  <th>File</th>
+                  <th>Kind</th>
+                  <th>Status</th>
+                  <th>Parsed</th>
+                  <th>Inserted</th>
+                  <th>Updated</th>
+                  <th>Skipped</th>
+                  <th>Days</th>
+                  <th>Issues</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.map((file) => (
+                  <tr key={file.rawFileId} data-status={file.status}>
+                    <td className="mono">
+                      <Time value={file.receivedAt} precision="minute" />
+                    </td>
+                    <td className="mono">{file.filename}</td>
+                    <td>{file.kind}</td>
+                    <td>
+                      <StatusBadge status={file.status} />
+                    </td>
+                    <td>{file.rowsParsed}</td>
+                    <td>{file.rowsInserted}</td>
+                    <td>{file.rowsUpdated}</td>
+                    <td>{file.rowsSkipped}</td>
+                    <td>{file.firstDay ? `${file.firstDay} – ${file.lastDay}` : ""}</td>
+                    <td>
+                      {file.errorCount ? (
+                        <span className="error-text">{countOf(file.errorCount, "error")} </span>
+                      ) : null}
+                      {file.warningCount ? <span>{countOf(file.warningCount, "warning")}</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </div>
@@ -196,32 +207,39 @@ function ResultCard({ result }: { result: IngestResult }) {
         </span>
       </header>
       <p>{result.message}</p>
-      <dl className="smt-counts">
-        <div>
-          <dt>Parsed</dt>
-          <dd data-count="parsed">{result.rowsParsed}</dd>
-        </div>
-        <div>
-          <dt>Inserted</dt>
-          <dd data-count="inserted">{result.rowsInserted}</dd>
-        </div>
-        <div>
-          <dt>Updated</dt>
-          <dd data-count="updated">{result.rowsUpdated}</dd>
-        </div>
-        <div>
-          <dt>Skipped</dt>
-          <dd data-count="skipped">{result.rowsSkipped}</dd>
-        </div>
-        <div>
-          <dt>Days</dt>
-          <dd>{result.firstDay ? `${result.firstDay} – ${result.lastDay}` : "—"}</dd>
-        </div>
-        <div>
-          <dt>ESIIDs</dt>
-          <dd className="mono">{result.esiids.join(", ") || "—"}</dd>
-        </div>
-      </dl>
+      <p className="muted">
+        <Link to={`/admin/database/SmtInterval?rawFileId.eq=${result.rawFileId}`}>Intervals from this file</Link> ·{" "}
+        <Link to={`/admin/database/SmtRawFile?id.eq=${result.rawFileId}`}>its SmtRawFile row</Link>
+      </p>
+      {/* A duplicate read nothing now: the first read's counts would pass for fresh ones, so they are not shown. */}
+      {result.duplicate ? null : (
+        <dl className="smt-counts">
+          <div>
+            <dt>Parsed</dt>
+            <dd data-count="parsed">{result.rowsParsed}</dd>
+          </div>
+          <div>
+            <dt>Inserted</dt>
+            <dd data-count="inserted">{result.rowsInserted}</dd>
+          </div>
+          <div>
+            <dt>Updated</dt>
+            <dd data-count="updated">{result.rowsUpdated}</dd>
+          </div>
+          <div>
+            <dt>Skipped</dt>
+            <dd data-count="skipped">{result.rowsSkipped}</dd>
+          </div>
+          <div>
+            <dt>Days</dt>
+            <dd>{result.firstDay ? `${result.firstDay} – ${result.lastDay}` : "—"}</dd>
+          </div>
+          <div>
+            <dt>ESIIDs</dt>
+            <dd className="mono">{result.esiids.join(", ") || "—"}</dd>
+          </div>
+        </dl>
+      )}
       <IssueList kind="errors" issues={result.errors} count={result.errorCount} />
       <IssueList kind="warnings" issues={result.warnings} count={result.warningCount} />
     </article>

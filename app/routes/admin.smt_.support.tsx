@@ -13,6 +13,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(SUPPORT_REFERENCE);
 }
 
+/** A link to a collapsed section opens it, so the reader lands on its text rather than a closed summary. */
+function openSection(id: string) {
+  const section = document.getElementById(id);
+  if (section instanceof HTMLDetailsElement) section.open = true;
+}
+
 export default function SmtSupport() {
   const { supportHtml, snippet, smokeTests } = useLoaderData<typeof loader>();
   return (
@@ -33,7 +39,9 @@ export default function SmtSupport() {
           From <span className="mono">docs/DEPLOY_SMT_INGEST.md</span>. Files over about 4 MB must go as multipart
           instead.
         </p>
-        <pre aria-label="Bash inline-post snippet">
+        {/* Focusable so the keyboard can scroll a long line, as the mouse does. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+        <pre aria-label="Bash inline-post snippet" tabIndex={0}>
           <code>{snippet}</code>
         </pre>
       </section>
@@ -43,7 +51,7 @@ export default function SmtSupport() {
         <ul>
           {smokeTests.map((test) => (
             <li key={test.id}>
-              <a href={`#${test.id}`} className="mono">
+              <a href={`#${test.id}`} className="mono" onClick={() => openSection(test.id)}>
                 {test.file}
               </a>{" "}
               — {test.purpose}
@@ -53,7 +61,8 @@ export default function SmtSupport() {
         {smokeTests.map((test) => (
           <details key={test.id} id={test.id}>
             <summary className="mono">{test.file}</summary>
-            <pre>
+            {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+            <pre tabIndex={0} aria-label={`${test.file} source`}>
               <code>{test.text}</code>
             </pre>
           </details>

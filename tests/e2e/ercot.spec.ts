@@ -38,6 +38,11 @@ test("Run now shows live progress, then the new run in the history with its file
   await expect(row).toContainText("manual");
   await expect(row).toContainText("25 stored");
   await expect(row).toContainText("scrape");
+  // The run ends with its outcome, linking to the run, and the run is highlighted in the history.
+  const outcome = page.locator(`.ercot-outcome[data-run-id="${runId}"]`);
+  await expect(outcome).toContainText(`Run #${runId} succeeded: 25 stored, 0 skipped`);
+  await expect(outcome.getByRole("link", { name: `Run #${runId}` })).toHaveAttribute("href", `/admin/ercot/${runId}`);
+  await expect(row).toHaveAttribute("aria-current", "true");
   expect(await page.locator("table.ercot-runs tbody tr").count()).toBe(runsBefore + 1);
   await page.screenshot({ path: testInfo.outputPath("ercot-history.png"), fullPage: true });
 
@@ -45,7 +50,11 @@ test("Run now shows live progress, then the new run in the history with its file
   const files = page.getByRole("table", { name: "Files" });
   await expect(files.locator("tbody tr")).toHaveCount(25);
   await expect(files).toContainText(/ercot\/\d{4}-\d{2}-\d{2}\/ext\.00000203\./);
-  const downloadLink = files.locator("tbody tr").first().getByRole("link");
+  const firstFile = files.locator("tbody tr").first();
+  await expect(firstFile.locator("[data-identifier='SHA-256']")).toBeVisible();
+  await expect(firstFile.getByRole("link", { name: "row" })).toHaveAttribute("href", /ErcotIngest\/row\?pk=/);
+  await expect(page.getByRole("link", { name: /IngestRun row/ })).toHaveAttribute("href", /IngestRun\/row\?pk=/);
+  const downloadLink = firstFile.getByRole("link", { name: /^ext\./ });
   const [download] = await Promise.all([page.waitForEvent("download"), downloadLink.click()]);
   expect(download.suggestedFilename()).toMatch(/^ext\.00000203\..+\.zip$/);
   const saved = testInfo.outputPath("downloaded.zip");

@@ -51,6 +51,16 @@ test("an operator drops SMT files, reads each result and sees the usage chart", 
   const again = page.getByRole("article", { name: "Result for IntervalData.csv" });
   await expect(again).toContainText("duplicate");
   await expect(again).toContainText("already received");
+  // The first read's counts are not shown as if fresh, and the chosen file is cleared after the answer.
+  await expect(again.locator("[data-count]")).toHaveCount(0);
+  await expect(page.locator('input[type="file"][name="file"]')).toHaveValue("");
+  // With nothing chosen the browser refuses the post.
+  await page.getByRole("button", { name: "Upload" }).click();
+  expect(
+    await page
+      .locator('input[type="file"][name="file"]')
+      .evaluate((input: HTMLInputElement) => input.validity.valueMissing),
+  ).toBe(true);
 });
 
 test("the SMT support reference shows the contacts, the rules and the smoke tests", async ({

@@ -39,6 +39,18 @@ describe("/admin/smt", () => {
     expect(await db().smtRawFile.count()).toBe(0);
   });
 
+  it("refuses a post with no file chosen (the browser's empty part) and stores nothing", async () => {
+    const before = await db().smtRawFile.count();
+    const form = new FormData();
+    // What a browser sends for an untouched file input: a part with an empty file name and no bytes.
+    form.append("file", new Blob([], { type: "application/octet-stream" }), "");
+    const response = await upload(form);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("Choose or drop at least one file.");
+    expect(await db().smtRawFile.count()).toBe(before);
+    expect(await db().smtRawFile.count({ where: { filename: "upload.bin" } })).toBe(0);
+  });
+
   it("ingests several files in one post and shows a result for each, audited", async () => {
     const response = await upload(
       files([

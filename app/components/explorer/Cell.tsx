@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { bytesLabel, jsonPreview, prettyJson } from "~/explorer/format";
-import { CopyButton } from "~/components/CopyButton";
+import { Identifier } from "~/components/Identifier";
 import type { CellValue, ExplorerColumn } from "~/explorer/types";
 import { Time } from "../Time";
 
@@ -15,31 +15,6 @@ function LongText({ text, fullLength, fullHref }: { text: string; fullLength: nu
       <div className="explorer-longtext">{text}</div>
       {fullLength > text.length && fullHref ? <Link to={fullHref}>Whole value on the row page</Link> : null}
     </details>
-  );
-}
-
-/** An identifier (no whitespace): one line, cut with an ellipsis, whole on hover and focus, with a copy button. */
-function Identifier({ value, label, href }: { value: string; label: string; href?: string }) {
-  const text = (
-    <span className="mono explorer-ident" title={value}>
-      {value}
-    </span>
-  );
-  return (
-    <span className="explorer-ident-cell">
-      {href ? (
-        <Link to={href} title={value}>
-          {text}
-        </Link>
-      ) : (
-        // Focusable so the keyboard can reveal the whole value, as hover does.
-        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
-        <span tabIndex={0} className="explorer-ident-focus">
-          {text}
-        </span>
-      )}
-      <CopyButton value={value} label={label} />
-    </span>
   );
 }
 
