@@ -1,6 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { portalNormalCsv } from "../fixtures/smt/generate";
+
+const EVERY_PAGE_ESIID = "10443720000000777";
 import { expect, signIn, test, type PortalFixture } from "./fixtures";
 
 const VIEWPORTS = [
@@ -16,7 +18,9 @@ async function seed(portal: PortalFixture) {
   });
   expect([200, 502]).toContain(run.status);
   const body = new FormData();
-  body.append("file", new Blob([portalNormalCsv("2025-10-01", 3)], { type: "text/csv" }), "IntervalData.csv");
+  // A meter of its own: the SMT spec shares this database and charts ONCOR_ESIID's days exactly.
+  const csv = portalNormalCsv("2025-10-01", 3, EVERY_PAGE_ESIID);
+  body.append("file", new Blob([csv], { type: "text/csv" }), "IntervalData.csv");
   const upload = await fetch(`${portal.baseUrl}/api/admin/smt/pull`, {
     method: "POST",
     headers: { "x-intelliwatt-secret": portal.webhookSecret },
