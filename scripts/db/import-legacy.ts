@@ -7,6 +7,7 @@ import { assertShapes } from "../../app/db/shape.server";
 import { EnvError } from "../../app/env/env.server";
 import { storage } from "../../app/storage/index.server";
 import { resolveDatabase } from "../lib/database";
+import { importPremiseIndex } from "./legacy/premises";
 import { importRawFiles } from "./legacy/raw-files";
 import { ERCOT_INGEST, runStep, SMT_BILLING_READ, SMT_INTERVAL, type StepCounts, type Unmapped } from "./legacy/tables";
 
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
         { old: "raw_smt_files", run: () => importRawFiles(reader, writer, storage(), log) },
         { old: "SmtInterval", run: () => runStep(writer, SMT_INTERVAL) },
         { old: "SmtBillingRead", run: () => runStep(writer, SMT_BILLING_READ) },
+        { old: "ErcotEsiidIndex", run: () => importPremiseIndex(reader, writer, log) },
       ];
       for (const step of steps) {
         if (!present.has(step.old)) {
@@ -57,11 +59,6 @@ async function main(): Promise<number> {
     } finally {
       await Promise.allSettled([reader.end(), writer.end()]);
     }
-    if (present.has("ErcotEsiidIndex"))
-      log(
-        'public."ErcotEsiidIndex" was not imported: this portal has no premise index yet (see docs/migrating-from-the-old-portal.md).',
-      );
-
     for (const row of unmapped) console.log(`  not mapped: ${row.table} from old id ${row.id}: ${row.reason}`);
     console.table(counts);
     if (unmapped.length) {

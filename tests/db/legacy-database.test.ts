@@ -161,6 +161,23 @@ describe("the old portal's database", () => {
       });
       const raw = await client.query(`SELECT sha256, "storageKey", "sizeBytes"::int AS size FROM "SmtRawFile"`);
       expect(raw.rowCount).toBe(3);
+      // The old ESIID index seeds the premise index, marked as imported, in a partition the first FUL replaces.
+      const premises = await client.query(
+        `SELECT tdsp, address, city, zipcode, status, "searchText", "sourceDocId", "publishedAt"::text
+           FROM "EsiidPremise" ORDER BY esiid`,
+      );
+      expect(premises.rowCount).toBe(40);
+      expect(premises.rows[0]).toMatchObject({
+        tdsp: "ONCOR_ELEC",
+        city: "DALLAS",
+        zipcode: "75201",
+        status: "Active",
+        searchText: expect.stringMatching(/^\d+ MAIN ST DALLAS 75201$/),
+        sourceDocId: "legacy:ErcotEsiidIndex",
+        publishedAt: "2025-11-01 06:30:00",
+      });
+      const snapshot = await client.query(`SELECT tdsp, "partitionName", "fulDocId" FROM "EsiidSnapshot"`);
+      expect(snapshot.rows).toEqual([{ tdsp: "ONCOR_ELEC", partitionName: "esiid_legacy_oncor_elec", fulDocId: null }]);
     });
     // The raw files' bytes are in our storage, byte for byte.
     for (const file of LEGACY_FILES.filter((f) => f.text !== null)) {
@@ -172,6 +189,7 @@ describe("the old portal's database", () => {
     const second = importLegacy(legacyUrl);
     expect(second.code).toBe(2);
     expect(second.output).toMatch(/SmtInterval: \d+ read, 0 new/);
+    expect(second.output).toMatch(/EsiidPremise: 40 read, 0 new, 40 already there/);
     expect(await ourChecksums(legacyUrl)).toEqual(afterFirst);
     expect(await publicChecksums(legacyUrl)).toEqual(before);
   }, 120_000);
