@@ -1,7 +1,5 @@
-import { pipeline } from "node:stream";
-import type { Prisma } from "@prisma/client";
 import { db } from "~/db/prisma.server";
-import { logger } from "~/log/logger.server";
+import { errorMessage, logger } from "~/log/logger.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import type { ErcotSourcesConfig } from "./config";
 import {
@@ -11,22 +9,18 @@ import {
   type RunDeadlines,
   type RunLeaseSettings,
 } from "./config.server";
-import { fileDeadlineMs, startDeadline } from "./deadline.server";
-import { DEFAULT_RETRY } from "./config";
-import { isRetryable } from "./http.server";
-import { withRetry } from "~/retry.server";
+import { startDeadline } from "./deadline.server";
 import { acquireRunLease, type FinishedStatus, type RunLease, type RunTrigger } from "./lock.server";
-import type { FileResult, RunProgress, RunSummary } from "./run-record";
-import { findStoredBySha256, overdueDailyWarning, planFetch, storageKeyFor, storedDocIds } from "./selection.server";
+import type { RunProgress, RunSummary } from "./run-record";
+import { overdueDailyWarning, planFetch, storedDocIds } from "./selection.server";
 import {
   AllSourcesFailedError,
   createErcotSources,
-  downloadDocument,
   listWithFallback,
   type SourceDependencies,
 } from "./sources/index.server";
-import type { ErcotDocument, ErcotSource } from "./types";
-import { createZipVerifier } from "./verify.server";
+import type { ErcotSource } from "./types";
+import { ingestFile, messageOf } from "./ingest-file.server";
 
 export type { FileResult, RunSummary } from "./run-record";
 
@@ -116,10 +110,6 @@ function emptySummary(): RunSummary {
   };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function runWithLease(lease: RunLease, options: IngestOptions): Promise<IngestOutcome> {
   const summary = emptySummary();
   const config = options.config ?? ercotSourcesConfig();
@@ -178,7 +168,10 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
         await options
           .afterFileStored(document.docId)
           .catch((error: unknown) =>
-            console.error(`After storing DocID ${document.docId}: ${messageOf(error).split("\n")[0]}`),
+            logger().error(
+              { runId: lease.runId, docId: document.docId, error: errorMessage(error) },
+              "After-store hook failed",
+            ),
           );
       }
       progress.filesDone += 1;
@@ -232,147 +225,4 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
     `ERCOT run ${status}`,
   );
   return { runId: lease.runId, status, summary, error: runError };
-}
-
-interface FileContext {
-  sources: ErcotSource[];
-  store: Storage;
-  lease: RunLease;
-  /** The lease's signal bounded by the run deadline. */
-  runSignal: AbortSignal;
-  deadlines: RunDeadlines;
-  progress: RunProgress;
-  retry: ErcotSourcesConfig["retry"];
-}
-
-/**
- * Download → verify → storage.put (which hashes), retried as a whole on transient failures: put is
- * all-or-nothing, so a retry never finds half a file. Then one ErcotIngest row, stored or failed.
- */
-async function ingestFile(document: ErcotDocument, context: FileContext): Promise<FileResult> {
-  const { store, lease, progress, runSignal } = context;
-  const fileMs = fileDeadlineMs(document.contentSize, context.deadlines);
-  const file = startDeadline(
-    runSignal,
-    fileMs,
-    `The download did not finish within its deadline (${Math.round(fileMs / 1000)} s for its size at the minimum throughput); it was stopped and will be tried again by the next run.`,
-  );
-  const key = storageKeyFor(document);
-  const base = { tdsp: document.tdsp, kind: document.kind, docId: document.docId };
-  const row = {
-    filename: document.constructedName,
-    sourceUrl: document.downloadUrl,
-    tdsp: document.tdsp,
-    publishedAt: document.publishedAt,
-    source: document.source,
-    runId: lease.runId,
-  };
-  progress.currentFile = document.constructedName;
-  progress.currentSize = document.contentSize;
-  const bytesBefore = progress.bytes;
-  try {
-    const stored = await downloadAndStore(document, key, { ...context, signal: file.signal }, () => {
-      progress.currentBytes = 0;
-      progress.bytes = bytesBefore;
-    });
-    const duplicate = await findStoredBySha256(stored.sha256, document.docId);
-    if (duplicate) {
-      // A repost with the bytes we already have: keep one copy, and remember this DocID so reruns skip it.
-      if (duplicate.storageKey !== key) await store.delete(key);
-      await upsertFile(document.docId, {
-        ...row,
-        status: "stored",
-        storageKey: duplicate.storageKey,
-        sizeBytes: stored.sizeBytes,
-        sha256: stored.sha256,
-        error: null,
-      });
-      return { ...base, skipped: true, duplicateOf: duplicate.docId ?? undefined };
-    }
-    await upsertFile(document.docId, {
-      ...row,
-      status: "stored",
-      storageKey: key,
-      sizeBytes: stored.sizeBytes,
-      sha256: stored.sha256,
-      error: null,
-    });
-    logger().info(
-      { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, bytes: stored.sizeBytes },
-      "ERCOT file stored",
-    );
-    return { ...base, key, bytes: stored.sizeBytes };
-  } catch (error) {
-    const message = messageOf(file.signal.aborted ? file.signal.reason : error);
-    await upsertFile(document.docId, {
-      ...row,
-      status: "failed",
-      storageKey: key,
-      sizeBytes: null,
-      sha256: null,
-      error: message,
-    }).catch((recordError: unknown) =>
-      logger().error(
-        { runId: lease.runId, docId: document.docId, err: recordError },
-        "ERCOT file failure not recorded",
-      ),
-    );
-    logger().warn(
-      { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, error: message },
-      "ERCOT file failed",
-    );
-    if (runSignal.aborted) throw runSignal.reason;
-    return { ...base, error: message };
-  } finally {
-    file.dispose();
-  }
-}
-
-/**
- * The source already retries until the response starts; this retries a body that broke off midway
- * (truncation, idle timeout) by starting the file again. put() is all-or-nothing, so nothing is half kept.
- */
-async function downloadAndStore(
-  document: ErcotDocument,
-  key: string,
-  context: FileContext & { signal: AbortSignal },
-  onRestart: () => void,
-) {
-  const { store, lease, progress, signal } = context;
-  // The source already retried until the response started; only a body that broke off is tried again here.
-  let bodyStarted = false;
-  return withRetry(
-    async () => {
-      bodyStarted = false;
-      onRestart();
-      lease.reportProgress({ ...progress });
-      const download = await downloadDocument(context.sources, document, signal);
-      bodyStarted = true;
-      progress.currentSize ??= download.contentLength;
-      const bytesBefore = progress.bytes;
-      const verifier = createZipVerifier(document, (received) => {
-        progress.currentBytes = received;
-        progress.bytes = bytesBefore + received;
-        lease.reportProgress({ ...progress });
-      });
-      const body = pipeline(download.body, verifier, () => undefined);
-      try {
-        return await store.put(key, body, { contentType: "application/zip", signal });
-      } finally {
-        download.body.destroy();
-        verifier.destroy();
-      }
-    },
-    {
-      ...(context.retry ?? DEFAULT_RETRY),
-      shouldRetry: (error) => bodyStarted && isRetryable(error),
-      signal,
-    },
-  );
-}
-
-type FileRow = Omit<Prisma.ErcotIngestUncheckedCreateInput, "docId" | "id" | "createdAt" | "updatedAt">;
-
-async function upsertFile(docId: string, data: FileRow) {
-  await db().ercotIngest.upsert({ where: { docId }, create: { docId, ...data }, update: data });
 }

@@ -1,4 +1,5 @@
-import { ERCOT_DEFAULTS, getEnv } from "~/env/env.server";
+import { getEnv } from "~/env/env.server";
+import { ERCOT_DEFAULTS } from "~/env/schema.server";
 import { summarisePem, summarisePfx } from "./certificates.server";
 import type { HealthPanel, VariableState } from "./types";
 import { describeVariables, reason, worstOf } from "./variables.server";

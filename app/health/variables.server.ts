@@ -1,7 +1,8 @@
 import { withTimeout } from "~/time/with-timeout";
 import { maskSecret } from "~/auth/secrets.server";
 import { maskDatabaseUrl } from "~/db/embedded.server";
-import { ALIASES, SECRET_VARIABLES, inspectEnv } from "~/env/env.server";
+import { inspectEnv } from "~/env/env.server";
+import { ALIASES, SECRET_VARIABLES } from "~/env/schema.server";
 import type { PanelStatus, VariableState } from "./types";
 
 /** Each variable's state for a panel: secrets masked, defaults named, aliases noted. */

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { ALIASES, SECRET_VARIABLES } from "~/env/env.server";
+import { ALIASES, SECRET_VARIABLES } from "~/env/schema.server";
 
 declare global {
   var __portalLogger: Logger | undefined;

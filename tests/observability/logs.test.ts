@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_CRON_SECRET, TEST_WEBHOOK_SECRET } from "../support/per-file-database";
-import { signInCookie, startPortal, type RunningPortal } from "../support/portal-server";
-import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
+import { signInCookie } from "../support/portal-server";
+import { METRICS_TOKEN, usePortalWithFakeErcot } from "./stack";
 
-const METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
-let fake: FakeErcot;
-let portal: RunningPortal;
-
-beforeAll(async () => {
-  fake = await startFakeErcot();
-  portal = await startPortal({ env: { ERCOT_PAGE_URL: fake.pageUrl, METRICS_TOKEN } });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await fake?.stop();
-});
+const portal = usePortalWithFakeErcot();
 
 function jsonLines(text: string) {
   return text
@@ -31,14 +20,14 @@ function jsonLines(text: string) {
 
 describe("structured logs", () => {
   it("writes one JSON line per request with method, route, status, duration and the request id it sends back", async () => {
-    const given = await fetch(`${portal.baseUrl}/login`, { headers: { "x-request-id": "probe-request-1" } });
+    const given = await fetch(`${portal().baseUrl}/login`, { headers: { "x-request-id": "probe-request-1" } });
     expect(given.headers.get("x-request-id")).toBe("probe-request-1");
-    const fresh = await fetch(`${portal.baseUrl}/login`);
+    const fresh = await fetch(`${portal().baseUrl}/login`);
     const freshId = fresh.headers.get("x-request-id");
     expect(freshId).toMatch(/^[0-9a-f-]{36}$/);
 
     await vi.waitFor(() => {
-      const lines = jsonLines(portal.output());
+      const lines = jsonLines(portal().output());
       const line = lines.find((entry) => entry.requestId === "probe-request-1");
       expect(line).toMatchObject({
         req: { method: "GET", url: "/login" },
@@ -51,31 +40,31 @@ describe("structured logs", () => {
   });
 
   it("keeps every configured secret out of a full run's logs, including ?token= and secret headers", async () => {
-    const run = await fetch(`${portal.baseUrl}/api/admin/ercot/cron?token=${TEST_CRON_SECRET}`);
+    const run = await fetch(`${portal().baseUrl}/api/admin/ercot/cron?token=${TEST_CRON_SECRET}`);
     expect(run.status).toBe(200);
     const { runId } = (await run.json()) as { runId: number };
-    await fetch(`${portal.baseUrl}/api/admin/ercot/cron/health`, {
+    await fetch(`${portal().baseUrl}/api/admin/ercot/cron/health`, {
       headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
     });
-    await fetch(`${portal.baseUrl}/api/admin/smt/pull`, {
+    await fetch(`${portal().baseUrl}/api/admin/smt/pull`, {
       method: "POST",
       headers: { "x-intelliwatt-secret": TEST_WEBHOOK_SECRET, "content-type": "application/json" },
       body: "{}",
     });
-    await fetch(`${portal.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-    await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
+    await fetch(`${portal().baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    await signInCookie(portal().baseUrl, TEST_ADMIN_TOKEN);
     // A failed sign-in posts the wrong token; it must not be logged either.
-    await fetch(`${portal.baseUrl}/login?token=${TEST_ADMIN_TOKEN}`, { headers: { cookie: "__session=abc" } });
+    await fetch(`${portal().baseUrl}/login?token=${TEST_ADMIN_TOKEN}`, { headers: { cookie: "__session=abc" } });
 
     await vi.waitFor(() => {
-      const lines = jsonLines(portal.output());
+      const lines = jsonLines(portal().output());
       expect(lines.some((entry) => entry.msg === "ERCOT run succeeded" && entry.runId === runId)).toBe(true);
       expect(lines.some((entry) => entry.msg === "ERCOT file stored" && entry.runId === runId)).toBe(true);
       expect(lines.some((entry) => String((entry.req as { url?: string })?.url).includes("token=[Redacted]"))).toBe(
         true,
       );
     });
-    const output = portal.output();
+    const output = portal().output();
     for (const secret of [TEST_CRON_SECRET, TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET, METRICS_TOKEN]) {
       expect(output).not.toContain(secret);
     }

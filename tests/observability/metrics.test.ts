@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_CRON_SECRET } from "../support/per-file-database";
-import { signInCookie, startPortal, type RunningPortal } from "../support/portal-server";
-import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
+import { signInCookie } from "../support/portal-server";
+import { METRICS_TOKEN, usePortalWithFakeErcot } from "./stack";
 
-const METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
-let fake: FakeErcot;
-let portal: RunningPortal;
-
-beforeAll(async () => {
-  fake = await startFakeErcot();
-  portal = await startPortal({ env: { ERCOT_PAGE_URL: fake.pageUrl, METRICS_TOKEN } });
-});
-afterAll(async () => {
-  await portal?.stop();
-  await fake?.stop();
-});
+const portal = usePortalWithFakeErcot();
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABELS = /^\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*"(?:,(?=[a-zA-Z_]))?)*,?\}$/;
@@ -54,7 +43,7 @@ function parseExposition(text: string) {
 }
 
 const scrape = async (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) => {
-  const response = await fetch(`${portal.baseUrl}/metrics`, { headers });
+  const response = await fetch(`${portal().baseUrl}/metrics`, { headers });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   return parseExposition(await response.text());
@@ -68,11 +57,11 @@ describe("GET /metrics", () => {
       { authorization: `Bearer ${TEST_CRON_SECRET}` },
     ];
     for (const headers of refused) {
-      const response = await fetch(`${portal.baseUrl}/metrics`, { headers });
+      const response = await fetch(`${portal().baseUrl}/metrics`, { headers });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toContain("portal_");
     }
-    const cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
+    const cookie = await signInCookie(portal().baseUrl, TEST_ADMIN_TOKEN);
     const bySession = await scrape({ cookie });
     expect(bySession.types.get("portal_ercot_runs")).toBe("gauge");
   });
@@ -96,7 +85,7 @@ describe("GET /metrics", () => {
     ])
       expect(before.types.has(name), name).toBe(true);
 
-    const run = await fetch(`${portal.baseUrl}/api/admin/ercot/cron`, {
+    const run = await fetch(`${portal().baseUrl}/api/admin/ercot/cron`, {
       headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
     });
     expect(run.status).toBe(200);
