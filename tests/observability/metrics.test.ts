@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_CRON_SECRET } from "../support/per-file-database";
 import { signInCookie } from "../support/portal-server";
 import { METRICS_TOKEN, usePortalWithFakeErcot } from "./stack";
@@ -98,11 +98,14 @@ describe("GET /metrics", () => {
     expect(after.value("portal_ercot_last_run_duration_seconds")).toBeGreaterThanOrEqual(0);
     // The cron ping ran the alert checks, so their states are exported.
     expect(after.value("portal_alert_check_state", '{check="ercot-run-failed"}')).toBe(0);
-    const cronRequests = after.samples.find(
-      (s) =>
-        s.name === "portal_http_request_duration_seconds_count" &&
-        s.labels.includes('route="routes/api.admin.ercot.cron"'),
-    );
-    expect(cronRequests?.value).toBe(1);
+    // The request is observed when its response finishes on the server, which can trail the client's read.
+    await vi.waitFor(async () => {
+      const cronRequests = (await scrape()).samples.find(
+        (s) =>
+          s.name === "portal_http_request_duration_seconds_count" &&
+          s.labels.includes('route="routes/api.admin.ercot.cron"'),
+      );
+      expect(cronRequests?.value).toBe(1);
+    });
   });
 });
