@@ -40,7 +40,9 @@ const { db, disconnectDb } = await import("../app/db/prisma.server");
 const { storage } = await import("../app/storage/index.server");
 const { connectEsiidClient, processStoredExtracts } = await import("../app/esiid/process.server");
 const { loadFulFrom } = await import("../app/esiid/load.server");
-const { closeSearchPool, premiseSearchSql, searchPremises } = await import("../app/esiid/search.server");
+const { closeSearchPool, normalizeAddressQuery, premiseSearchSql, searchPremises } = await import(
+  "../app/esiid/search.server"
+);
 
 const raw = new pg.Client(connectionConfig(database));
 await raw.connect();
@@ -136,39 +138,44 @@ try {
   // indexed and swapped in by the same code as a FUL.
   let total = load.rows;
   const esiidClient = connectEsiidClient();
-  await esiidClient.connect();
+  const helper = connectEsiidClient();
+  await Promise.all([esiidClient.connect(), helper.connect()]);
   try {
+    const { fields } = await raw.query(`SELECT * FROM "EsiidPremise" LIMIT 0`);
+    const columns = fields.map((field) => field.name);
     for (const [index, tdsp] of ["CENTERPOINT", "AEP_CENTRAL", "TNMP", "AEP_NORTH"].entries()) {
       if (total >= searchRows) break;
       const rows = Math.min(5_000_000, searchRows - total);
       const copies = Math.ceil(rows / load.rows);
       const prefix = String(1008901 + index * 11111);
+      const select = columns.map((column) =>
+        column === "esiid"
+          ? `'${prefix}' || lpad(k::text, 3, '0') || substr(p."esiid", 8) AS "esiid"`
+          : column === "tdsp"
+            ? `'${tdsp}'::text AS "tdsp"`
+            : `p."${column}"`,
+      );
       const result = await loadFulFrom(
         esiidClient,
+        helper,
         { tdsp, docId: String(docId++), publishedAt: new Date("2026-09-07T23:11:39Z") },
-        async (staging) => {
-          const { fields } = await raw.query(`SELECT * FROM "EsiidPremise" LIMIT 0`);
-          const columns = fields.map((field) => field.name);
-          const select = columns.map((column) =>
-            column === "esiid"
-              ? `'${prefix}' || lpad(k::text, 3, '0') || substr(p."esiid", 8)`
-              : column === "tdsp"
-                ? `'${tdsp}'`
-                : `p."${column}"`,
-          );
-          const inserted = await raw.query(
-            `INSERT INTO "${staging}" (${columns.map((column) => `"${column}"`).join(", ")})
-             SELECT ${select.join(", ")} FROM generate_series(0, ${copies - 1}) k,
-                    (SELECT * FROM "EsiidPremise" WHERE "tdsp" = 'ONCOR_ELEC') p LIMIT ${rows}`,
-          );
-          return { layout: 22, rows: inserted.rowCount ?? 0 };
+        {
+          layout: 22,
+          create: async (staging) => {
+            const created = await raw.query(
+              `CREATE TABLE "${staging}" AS SELECT ${select.join(", ")} FROM generate_series(0, ${copies - 1}) k,
+                 (SELECT * FROM "EsiidPremise" WHERE "tdsp" = 'ONCOR_ELEC') p LIMIT ${rows}`,
+            );
+            return created.rowCount ?? 0;
+          },
+          cleanup: async () => undefined,
         },
         async () => undefined,
       );
       total += result.rows;
     }
   } finally {
-    await esiidClient.end();
+    await Promise.all([esiidClient.end(), helper.end()]);
   }
   console.log(`search: premise table holds ${total.toLocaleString("en-US")} rows`);
 
@@ -200,7 +207,8 @@ try {
       const result = await searchPremises(search);
       portalMs.push(performance.now() - started);
       if (!result.results.length) throw new Error(`${label}: no result for ${JSON.stringify(search)}`);
-      const { sql } = premiseSearchSql(search);
+      const normalized = result.mode === "address" ? await normalizeAddressQuery(search.q) : "";
+      const { sql } = premiseSearchSql(search, normalized);
       started = performance.now();
       await raw.query(sql.text, sql.values);
       rawMs.push(performance.now() - started);

@@ -1,9 +1,11 @@
+import type { Readable } from "node:stream";
 import pg from "pg";
 import { connectionConfig } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
-import { applyDaily, dropOrphanStagingTables, loadFul, type LoadResult } from "./load.server";
-import { ExtractFormatError } from "./parse.server";
+import { applyDaily } from "./daily.server";
+import { dropOrphanStagingTables, loadFul, type LoadResult } from "./load.server";
+import { ExtractFormatError, type PremiseProvenance } from "./parse.server";
 import { openStoredExtract } from "./zip.server";
 
 /** Held for the whole of a processing pass, so ingest hooks, the button and the backfill never interleave. */
@@ -155,7 +157,7 @@ async function runStep(client: pg.Client, step: Step, store: Storage): Promise<F
       const recordState = (target: pg.ClientBase, loaded: LoadResult) => record(loaded)(target);
       const result =
         file.kind === "FUL"
-          ? await loadFul(client, provenance, extract.stream, recordState)
+          ? await loadFulWithHelper(client, provenance, extract.stream, recordState)
           : await applyDaily(client, provenance, extract.stream, recordState, { replay: step.replay ?? false });
       return { ...base, status: "applied", rows: result.rows, changes: result.changes, message: null };
     } finally {
@@ -167,6 +169,22 @@ async function runStep(client: pg.Client, step: Step, store: Storage): Promise<F
       console.error(`ESIID DocID ${file.docId}: ${error instanceof Error ? error.stack : error}`);
     await recordOutcome(client, file, { status: "failed", rows: 0, changes: 0, message }, null);
     return { ...base, status: "failed", rows: 0, changes: 0, message };
+  }
+}
+
+/** A FUL builds its trigram index on a second connection while the btrees build on the first. */
+async function loadFulWithHelper(
+  client: pg.Client,
+  provenance: PremiseProvenance,
+  csv: Readable,
+  recordState: (client: pg.ClientBase, result: LoadResult) => Promise<void>,
+) {
+  const helper = connectEsiidClient();
+  await helper.connect();
+  try {
+    return await loadFul(client, helper, provenance, csv, recordState);
+  } finally {
+    await helper.end().catch(() => {});
   }
 }
 

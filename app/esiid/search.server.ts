@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import type pg from "pg";
 import { createPool } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
-import { displayAddress, normalizeAddress } from "./address";
+import { displayAddress } from "./address";
 import type { PremiseHit, PremiseSearch, PremiseSearchResult, SearchMode } from "./types";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -61,13 +61,29 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function searchModeOf(search: Pick<PremiseSearch, "q" | "zip" | "city">): SearchMode {
   const compact = search.q.replace(/[\s-]/g, "");
   if (new RegExp(`^\\d{${ESIID_PREFIX_MIN},}$`).test(compact)) return "esiid";
-  if (normalizeAddress(search.q)) return "address";
+  // The normaliser keeps ASCII letters and digits only: with none, there is no address to look for.
+  if (/[A-Za-z0-9]/.test(search.q)) return "address";
   if (search.zip || search.city) return "place";
   return "none";
 }
 
-/** The SQL of one search, shared by the page, the API and the benchmark's raw comparison. */
-export function premiseSearchSql(search: PremiseSearch): { mode: SearchMode; sql: Prisma.Sql } {
+/**
+ * What the operator typed, normalised by the same SQL function that computed every stored `searchText`
+ * (esiid_normalize_address, see the migration 20261203120000_esiid_sql_normaliser).
+ */
+export async function normalizeAddressQuery(q: string): Promise<string> {
+  const { rows } = await searchPool().query<{ normalized: string }>(
+    `SELECT esiid_normalize_address($1) AS normalized`,
+    [q],
+  );
+  return rows[0].normalized;
+}
+
+/**
+ * The SQL of one search, shared by the page, the API and the benchmark's raw comparison; `normalized` is
+ * normalizeAddressQuery(search.q) in address mode.
+ */
+export function premiseSearchSql(search: PremiseSearch, normalized: string): { mode: SearchMode; sql: Prisma.Sql } {
   const mode = searchModeOf(search);
   const filters: Prisma.Sql[] = [];
   let order = Prisma.sql`"searchText", "esiid"`;
@@ -75,7 +91,6 @@ export function premiseSearchSql(search: PremiseSearch): { mode: SearchMode; sql
     filters.push(Prisma.sql`"esiid" LIKE ${likeLiteral(search.q.replace(/[\s-]/g, "")) + "%"}`);
     order = Prisma.sql`"esiid"`;
   } else if (mode === "address") {
-    const normalized = normalizeAddress(search.q);
     for (const token of normalized.split(" ")) filters.push(Prisma.sql`"searchText" LIKE ${`%${likeLiteral(token)}%`}`);
     order = Prisma.sql`word_similarity(${normalized}, "searchText") DESC, similarity(${normalized}, "searchText") DESC, "esiid"`;
   }
@@ -135,7 +150,8 @@ export async function searchPremises(search: PremiseSearch): Promise<PremiseSear
       message: "Type an ESIID, part of an address, a ZIP code or a city.",
     };
   try {
-    const { sql } = premiseSearchSql(search);
+    const normalized = mode === "address" ? await normalizeAddressQuery(search.q) : "";
+    const { sql } = premiseSearchSql(search, normalized);
     const { rows } = await searchPool().query<HitRow>(sql.text, sql.values);
     return {
       ...base,

@@ -2,7 +2,6 @@
 // loaded yet. The seed sits in a partition of its own, registered in EsiidSnapshot with no FUL DocID, so the
 // TDSP's first FUL swaps it out like any other snapshot. Rows carry sourceDocId `legacy:ErcotEsiidIndex`.
 import type pg from "pg";
-import { premiseSearchText } from "../../../app/esiid/address";
 import type { StepCounts, Unmapped } from "./tables";
 
 export const LEGACY_PREMISE_SOURCE = "legacy:ErcotEsiidIndex";
@@ -135,12 +134,6 @@ export async function importPremiseIndex(
         prepared.add(tdsp);
       }
       const postedAt = row.postedAtUtc ?? new Date(0);
-      const searchText = premiseSearchText({
-        address: row.serviceAddress1,
-        addressOverflow: null,
-        city: row.serviceCity,
-        zipcode: row.serviceZip,
-      });
       batch.push([
         esiid,
         tdsp,
@@ -150,7 +143,6 @@ export async function importPremiseIndex(
         row.serviceZip,
         row.status,
         row.premiseType,
-        searchText,
         postedAt,
       ]);
     }
@@ -159,11 +151,11 @@ export async function importPremiseIndex(
       const { rowCount } = await writer.query(
         `INSERT INTO "EsiidPremise" (esiid, tdsp, address, city, state, zipcode, status, "premiseType", "searchText",
                                      "sourceDocId", "publishedAt", "lastChangedAt")
-         SELECT e, t, a, c, s, z, st, pt, x, $11, p, p
+         SELECT e, t, a, c, s, z, st, pt, esiid_search_text(a, NULL, c, z), $10, p, p
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::timestamp[]) AS u(e, t, a, c, s, z, st, pt, x, p)
+                       $8::text[], $9::timestamp[]) AS u(e, t, a, c, s, z, st, pt, p)
          ON CONFLICT (tdsp, esiid) DO NOTHING`,
-        [...Array.from({ length: 10 }, (_, index) => column(index)), LEGACY_PREMISE_SOURCE],
+        [...Array.from({ length: 9 }, (_, index) => column(index)), LEGACY_PREMISE_SOURCE],
       );
       counts.inserted += rowCount ?? 0;
       counts.alreadyThere += batch.length - (rowCount ?? 0);
