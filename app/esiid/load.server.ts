@@ -38,7 +38,9 @@ export async function dropOrphanStagingTables(client: pg.ClientBase): Promise<vo
 export interface StagingFill {
   layout: ExtractLayout | null;
   /** Creates `staging` holding every premise row; returns the row count. */
-  create(staging: string, options: { keepLastPerEsiid: boolean }): Promise<number>;
+  create(staging: string): Promise<number>;
+  /** Keeps one row per ESIID listed more than once, from its last line; returns the new row count. */
+  keepLastLines(staging: string): Promise<number>;
   /** Drops what `create` left beside the staging table. */
   cleanup(): Promise<void>;
 }
@@ -81,6 +83,15 @@ async function buildIndexes(client: pg.ClientBase, helper: pg.ClientBase, stagin
   );
 }
 
+/** A trigram build that finished before the key build failed would otherwise be built twice. */
+async function dropIndexes(client: pg.ClientBase, staging: string) {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = $1::regclass`,
+    [quote(staging)],
+  );
+  for (const { name } of rows) await client.query(`DROP INDEX ${name}`);
+}
+
 /**
  * A FUL replaces its TDSP's snapshot: fill a fresh staging table, build its key and indexes, then in one
  * short transaction detach the old partition, attach the new one and drop the old. Readers see the old
@@ -99,18 +110,26 @@ export async function loadFul(
     get layout() {
       return layout;
     },
-    async create(staging, { keepLastPerEsiid }) {
+    async create(staging) {
       if (layout === null) ({ layout } = await copyExtract(client, raw, csv, "UNLOGGED"));
-      // CREATE TABLE AS may compute the rows (the normaliser) in parallel workers; a duplicate ESIID is rare,
-      // so the first attempt keeps every line and a second one keeps each ESIID's last line (ctid = file order).
-      const selectList = premiseSelectList(layout, provenance);
+      // CREATE TABLE AS may compute the rows (the normaliser above all) in parallel workers.
       const created = await client.query(
-        keepLastPerEsiid
-          ? `CREATE TABLE ${quote(staging)} AS SELECT DISTINCT ON ("esiid") ${PREMISE_COLUMN_LIST}
-               FROM (SELECT ctid AS line, ${selectList} FROM ${quote(raw)}) AS lines ORDER BY "esiid", line DESC`
-          : `CREATE TABLE ${quote(staging)} AS SELECT ${selectList} FROM ${quote(raw)}`,
+        `CREATE TABLE ${quote(staging)} AS SELECT ${premiseSelectList(layout, provenance)} FROM ${quote(raw)}`,
       );
       return created.rowCount ?? 0;
+    },
+    async keepLastLines(staging) {
+      // The raw table's ctid order is the file's line order: an ESIID's last line wins, as in a DAILY.
+      await client.query(
+        `WITH lines AS (SELECT ctid AS line, ${premiseSelectList(layout!, provenance)} FROM ${quote(raw)}),
+              repeated AS (SELECT "esiid" FROM lines GROUP BY "esiid" HAVING count(*) > 1),
+              gone AS (DELETE FROM ${quote(staging)} WHERE "esiid" IN (SELECT "esiid" FROM repeated))
+         INSERT INTO ${quote(staging)} (${PREMISE_COLUMN_LIST})
+         SELECT DISTINCT ON ("esiid") ${PREMISE_COLUMN_LIST} FROM lines
+          WHERE "esiid" IN (SELECT "esiid" FROM repeated) ORDER BY "esiid", line DESC`,
+      );
+      const { rows } = await client.query<{ count: string }>(`SELECT count(*) AS count FROM ${quote(staging)}`);
+      return Number(rows[0].count);
     },
     cleanup: () => client.query(`DROP TABLE IF EXISTS ${quote(raw)}`).then(() => undefined),
   };
@@ -128,15 +147,15 @@ export async function loadFulFrom(
   const staging = stagingName(provenance.tdsp);
   const table = quote(staging);
   try {
-    let rows = await fill.create(staging, { keepLastPerEsiid: false });
+    let rows = await fill.create(staging);
     if (rows === 0) throw new ExtractFormatError("The extract holds no rows; the file was not applied.");
     try {
       await buildIndexes(client, helper, staging);
     } catch (error) {
       if ((error as { code?: string }).code !== DUPLICATE_KEY) throw error;
-      // An ESIID listed twice: the later line wins, as in a DAILY.
-      await client.query(`DROP TABLE ${table}`);
-      rows = await fill.create(staging, { keepLastPerEsiid: true });
+      // An ESIID listed twice (rare in a FUL, so checked by the key build rather than up front).
+      await dropIndexes(client, staging);
+      rows = await fill.keepLastLines(staging);
       await buildIndexes(client, helper, staging);
     }
     await fill.cleanup();
