@@ -26,7 +26,11 @@ DECLARE
   words text := btrim(regexp_replace(translate(upper(address COLLATE "C"), '''’`', ''), '[^A-Z0-9]+', ' ', 'g'));
   spaced text;
 BEGIN
-  IF strpos(' ' || words, ' 0') > 0 THEN
+  -- Anchored first: the house number is where padding zeros almost always are (Oncor).
+  IF left(words, 1) = '0' THEN
+    words := regexp_replace(words, '^0+([0-9]+)\M', '\1');
+  END IF;
+  IF strpos(words, ' 0') > 0 THEN
     words := regexp_replace(words, '\m0+([0-9]+)\M', '\1', 'g');
   END IF;
   spaced := ' ' || words || ' ';
