@@ -92,13 +92,44 @@ async function storeFul(tdsp: string, zipPath: string) {
   });
 }
 
+/** Seconds each loader statement kind was running, sampled from pg_stat_activity every 250 ms. */
+function samplePhases() {
+  const phases = new Map<string, number>();
+  const phaseOf = (query: string) =>
+    /^COPY/.test(query)
+      ? "COPY"
+      : /CREATE TABLE .* AS/.test(query)
+        ? "staging rows"
+        : /gin_trgm_ops/.test(query)
+          ? "trigram index"
+          : /CREATE (UNIQUE )?INDEX/.test(query)
+            ? "btree indexes"
+            : `other: ${query.slice(0, 60).replace(/\s+/g, " ")}`;
+  let last = performance.now();
+  const timer = setInterval(async () => {
+    const { rows } = await raw.query<{ query: string }>(
+      `SELECT query FROM pg_stat_activity WHERE application_name = 'esiid' AND state = 'active'`,
+    );
+    const now = performance.now();
+    for (const phase of new Set(rows.map((row) => phaseOf(row.query.trim()))))
+      phases.set(phase, (phases.get(phase) ?? 0) + (now - last) / 1000);
+    last = now;
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    return [...phases].map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`).join(", ");
+  };
+}
+
 async function processWithPeakRss() {
   let peak = process.memoryUsage.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  const phases = samplePhases();
   const started = performance.now();
   const outcome = await processStoredExtracts({ wait: true });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
+  console.log(`load phases (PostgreSQL statements running, overlapping): ${phases()}`);
   if (outcome.busy || outcome.files.some((file) => file.status !== "applied"))
     throw new Error(`processing did not apply every file: ${JSON.stringify(outcome)}`);
   return { seconds, peakRss: peak, rows: outcome.files.reduce((sum, file) => sum + file.rows, 0) };

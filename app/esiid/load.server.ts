@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type pg from "pg";
 import type { ExtractLayout } from "./columns";
 import { ExtractFormatError, type PremiseProvenance } from "./parse.server";
-import { copyExtract, literal, PREMISE_COLUMN_LIST, premiseSelectList, quote } from "./stage.server";
+import { copyExtract, literal, PREMISE_COLUMN_LIST, premiseSelectList, quote, trimmedField } from "./stage.server";
 
 const PREMISE = `"EsiidPremise"`;
 export const STAGING_PREFIX = "esiid_stage_";
@@ -52,7 +52,7 @@ const NOT_NULL_COLUMNS = ["esiid", "tdsp", "searchText", "sourceDocId", "publish
  * Key and indexes of a filled staging table, the same as the partitioned table's. The trigram index (the
  * longest build by far) runs on `helper` while the btrees run on `client`, so both cores can work.
  */
-async function buildIndexes(client: pg.ClientBase, helper: pg.ClientBase, staging: string) {
+async function buildIndexes(client: pg.ClientBase, helper: pg.ClientBase, staging: string, tdsp: string) {
   const table = quote(staging);
   const { rows: helperBackend } = await helper.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
   const trigram = helper.query(
@@ -77,9 +77,10 @@ async function buildIndexes(client: pg.ClientBase, helper: pg.ClientBase, stagin
   if (btreesBuilt.status === "rejected") throw btreesBuilt.reason;
   if (trigramBuilt.status === "rejected") throw trigramBuilt.reason;
   // Only now, when nothing else holds the table: PRIMARY KEY … USING INDEX takes its exclusive lock briefly.
+  // The CHECK lets ATTACH PARTITION skip its validation scan inside the swap; one ALTER, one scan.
   await client.query(
     `ALTER TABLE ${table} ${NOT_NULL_COLUMNS.map((column) => `ALTER COLUMN ${quote(column)} SET NOT NULL`).join(", ")},
-       ADD PRIMARY KEY USING INDEX ${quote(`${staging}_key`)}`,
+       ADD CHECK ("tdsp" = ${literal(tdsp)}), ADD PRIMARY KEY USING INDEX ${quote(`${staging}_key`)}`,
   );
 }
 
@@ -120,13 +121,15 @@ export async function loadFul(
     },
     async keepLastLines(staging) {
       // The raw table's ctid order is the file's line order: an ESIID's last line wins, as in a DAILY.
+      const esiid = trimmedField("esiid");
       await client.query(
-        `WITH lines AS (SELECT ctid AS line, ${premiseSelectList(layout!, provenance)} FROM ${quote(raw)}),
-              repeated AS (SELECT "esiid" FROM lines GROUP BY "esiid" HAVING count(*) > 1),
+        `WITH repeated AS (SELECT ${esiid} AS "esiid" FROM ${quote(raw)} GROUP BY 1 HAVING count(*) > 1),
               gone AS (DELETE FROM ${quote(staging)} WHERE "esiid" IN (SELECT "esiid" FROM repeated))
          INSERT INTO ${quote(staging)} (${PREMISE_COLUMN_LIST})
-         SELECT DISTINCT ON ("esiid") ${PREMISE_COLUMN_LIST} FROM lines
-          WHERE "esiid" IN (SELECT "esiid" FROM repeated) ORDER BY "esiid", line DESC`,
+         SELECT DISTINCT ON ("esiid") ${PREMISE_COLUMN_LIST}
+           FROM (SELECT ctid AS line, ${premiseSelectList(layout!, provenance)} FROM ${quote(raw)}
+                  WHERE ${esiid} IN (SELECT "esiid" FROM repeated)) AS lines
+          ORDER BY "esiid", line DESC`,
       );
       const { rows } = await client.query<{ count: string }>(`SELECT count(*) AS count FROM ${quote(staging)}`);
       return Number(rows[0].count);
@@ -150,17 +153,16 @@ export async function loadFulFrom(
     let rows = await fill.create(staging);
     if (rows === 0) throw new ExtractFormatError("The extract holds no rows; the file was not applied.");
     try {
-      await buildIndexes(client, helper, staging);
+      await buildIndexes(client, helper, staging, provenance.tdsp);
     } catch (error) {
       if ((error as { code?: string }).code !== DUPLICATE_KEY) throw error;
       // An ESIID listed twice (rare in a FUL, so checked by the key build rather than up front).
       await dropIndexes(client, staging);
       rows = await fill.keepLastLines(staging);
-      await buildIndexes(client, helper, staging);
+      await buildIndexes(client, helper, staging, provenance.tdsp);
     }
     await fill.cleanup();
-    // The CHECK lets ATTACH PARTITION skip its validation scan inside the swap.
-    await client.query(`ALTER TABLE ${table} ADD CHECK ("tdsp" = ${literal(provenance.tdsp)}); ANALYZE ${table}`);
+    await client.query(`ANALYZE ${table}`);
     const result: LoadResult = { layout: fill.layout, rows, changes: 0 };
     await swapIn(client, provenance, staging, result, recordState);
     return result;

@@ -83,14 +83,17 @@ export function copyErrorSentence(error: unknown, layout: ExtractLayout): Extrac
   if (!line) return null;
   const at = `Line ${line}`;
   if (code === BAD_COPY_FORMAT && message?.startsWith("missing data for column"))
-    return new ExtractFormatError(`${at} has fewer columns than the file's first line (${layout}); ${LAYOUTS}, one layout per file. ${NOT_APPLIED}`);
+    return new ExtractFormatError(
+      `${at} has fewer columns than the file's first line (${layout}); ${LAYOUTS}, one layout per file. ${NOT_APPLIED}`,
+    );
   if (code === BAD_COPY_FORMAT && message?.startsWith("extra data after last expected column"))
-    return new ExtractFormatError(`${at} has more columns than the file's first line (${layout}); ${LAYOUTS}, one layout per file. ${NOT_APPLIED}`);
+    return new ExtractFormatError(
+      `${at} has more columns than the file's first line (${layout}); ${LAYOUTS}, one layout per file. ${NOT_APPLIED}`,
+    );
   if (code === BAD_COPY_FORMAT)
     return new ExtractFormatError(`${at} cannot be read as CSV (${message}). ${NOT_APPLIED}`);
   if (code === NOT_NULL || code === CHECK_FAILED)
     return new ExtractFormatError(`${at} has no ESIID; the file was not applied.`);
-  if (code === BAD_ENCODING)
-    return new ExtractFormatError(`${at} is not valid UTF-8 text; the file was not applied.`);
+  if (code === BAD_ENCODING) return new ExtractFormatError(`${at} is not valid UTF-8 text; the file was not applied.`);
   return null;
 }

@@ -39,9 +39,7 @@ export async function copyExtract(
 ): Promise<{ layout: ExtractLayout; rows: number }> {
   const { layout, csv: whole } = await detectLayout(csv);
   const columns = layoutColumns(layout).map((column) =>
-    column === "esiid"
-      ? `"esiid" text NOT NULL CHECK (btrim("esiid", ${BLANKS}) <> '')`
-      : `${quote(column)} text`,
+    column === "esiid" ? `"esiid" text NOT NULL CHECK (btrim("esiid", ${BLANKS}) <> '')` : `${quote(column)} text`,
   );
   const onCommit = persistence === "TEMP" ? " ON COMMIT DROP" : "";
   await client.query(`CREATE ${persistence} TABLE ${quote(rawTable)} (${columns.join(", ")})${onCommit}`);
@@ -58,10 +56,12 @@ export async function copyExtract(
  * The SELECT list turning raw extract fields into premise rows (PREMISE_COLUMNS order): trimmed, empty → NULL,
  * columns the layout lacks NULL, `searchText` from the one normaliser in SQL (esiid_search_text).
  */
+/** One raw extract field as stored: trimmed, empty → NULL. */
+export const trimmedField = (column: string) => `NULLIF(btrim(${quote(column)}, ${BLANKS}), '')`;
+
 export function premiseSelectList(layout: ExtractLayout, provenance: PremiseProvenance): string {
   const present = new Set<string>(layoutColumns(layout));
-  const field = (column: string) =>
-    present.has(column) ? `NULLIF(btrim(${quote(column)}, ${BLANKS}), '')` : "NULL::text";
+  const field = (column: string) => (present.has(column) ? trimmedField(column) : "NULL::text");
   const stamp = `${literal(provenance.publishedAt.toISOString())}::timestamptz AT TIME ZONE 'UTC'`;
   return PREMISE_COLUMNS.map((column) => {
     if (column === "tdsp") return `${literal(provenance.tdsp)}::text AS "tdsp"`;

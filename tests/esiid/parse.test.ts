@@ -78,7 +78,9 @@ describe("ESIID extract parsing", () => {
     const padded = CURRENT.replace('"APT 2"', '"  APT 2 "').replace('"CHAMBERS"', '" "');
     const crlf = await load(`${padded}\r\n${CURRENT_SPARSE}\r\n`);
     expect(crlf.rows[0]).toMatchObject({ addressOverflow: "APT 2", county: null });
-    expect(strip(crlf.rows)).toEqual(strip(lf.rows).map((row, index) => (index === 0 ? { ...row, county: null } : row)));
+    expect(strip(crlf.rows)).toEqual(
+      strip(lf.rows).map((row, index) => (index === 0 ? { ...row, county: null } : row)),
+    );
     await db().$executeRawUnsafe(`TRUNCATE "EsiidPremise", "EsiidExtractFile", "ErcotIngest"`);
     const twice = await load(`${CURRENT}\n${CURRENT.replace('"Active"', '"De-Energized"')}\n`);
     expect(twice.rows).toHaveLength(1);

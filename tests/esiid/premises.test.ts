@@ -186,7 +186,9 @@ describe("premise reconstruction from FUL + DAILY extracts", () => {
     await processStoredExtracts({ wait: true });
     expect((await fileStates())[bad]).toMatchObject({
       status: "failed",
-      message: expect.stringMatching(/^Line 3 has fewer columns than the file's first line \(22\); a TDSP ESIID Extract has 22/),
+      message: expect.stringMatching(
+        /^Line 3 has fewer columns than the file's first line \(22\); a TDSP ESIID Extract has 22/,
+      ),
     });
     expect(await premises()).toEqual(before);
     const leftovers = await db().$queryRawUnsafe<unknown[]>(
