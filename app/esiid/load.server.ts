@@ -122,6 +122,8 @@ export async function loadFul(
     async keepLastLines(staging) {
       // The raw table's ctid order is the file's line order: an ESIID's last line wins, as in a DAILY.
       const esiid = trimmedField("esiid");
+      // Grouping millions of ESIIDs in PostgreSQL's default 4 MB spills to disk many times over.
+      await client.query(`SET work_mem = '${INDEX_BUILD_MEMORY}'`);
       await client.query(
         `WITH repeated AS (SELECT ${esiid} AS "esiid" FROM ${quote(raw)} GROUP BY 1 HAVING count(*) > 1),
               gone AS (DELETE FROM ${quote(staging)} WHERE "esiid" IN (SELECT "esiid" FROM repeated))
@@ -131,6 +133,7 @@ export async function loadFul(
                   WHERE ${esiid} IN (SELECT "esiid" FROM repeated)) AS lines
           ORDER BY "esiid", line DESC`,
       );
+      await client.query(`RESET work_mem`);
       const { rows } = await client.query<{ count: string }>(`SELECT count(*) AS count FROM ${quote(staging)}`);
       return Number(rows[0].count);
     },
