@@ -103,6 +103,8 @@ describe("ESIID extract parsing", () => {
     expect(other.state.message).toMatch(/^Line 2 has fewer columns than the file's first line \(22\)/);
     const more = await load(`${LEGACY}\n${CURRENT}\n`);
     expect(more.state.message).toMatch(/^Line 2 has more columns than the file's first line \(19\)/);
+    const blank = await load(`${CURRENT}\n\n${CURRENT_SPARSE}\n`);
+    expect(blank.state.message).toMatch(/^Line 2 has fewer columns than the file's first line \(22\)/);
     expect(await db().esiidPremise.count()).toBe(0);
   });
 
