@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { useId } from "react";
 
 /**
  * Which meter the SMT page charts, and over which Central days: plain GET forms, so every choice is in the URL
@@ -16,21 +17,21 @@ export function UsagePicker({
   addresses: Record<string, string>;
   range: { from: string; to: string } | null;
 }) {
+  const selectId = useId();
   const options = esiids.includes(esiid) ? esiids : [esiid, ...esiids];
   return (
     <div className="usage-picker">
       <Form method="get" className="row" aria-label="Meter" key={esiid} preventScrollReset>
-        <label>
-          ESIID {/* No submit on change (WCAG 3.2.2): arrowing through the list must not navigate at every step. */}
-          <select name="esiid" defaultValue={esiid}>
-            {options.map((option) => (
-              <option key={option} value={option}>
-                {option}
-                {addresses[option] ? ` · ${addresses[option]}` : ""}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor={selectId}>ESIID</label>
+        {/* No submit on change (WCAG 3.2.2): arrowing through the list must not navigate at every step. */}
+        <select id={selectId} name="esiid" defaultValue={esiid}>
+          {options.map((option) => (
+            <option key={option} value={option}>
+              {option}
+              {addresses[option] ? ` · ${addresses[option]}` : ""}
+            </option>
+          ))}
+        </select>
         <button type="submit" className="secondary">
           Show meter
         </button>

@@ -24,7 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
   const [recent, usage] = await Promise.all([recentSmtFiles(20), usageView(new URL(request.url).searchParams)]);
   const addresses = await premiseAddresses(usage.esiid ? [usage.esiid, ...usage.esiids] : []);
-  return json({ recent, usage, addresses, uploadMaxBytes: getEnv().smt.uploadMaxBytes });
+  return json({
+    recent,
+    usage,
+    addresses,
+    uploadMaxBytes: getEnv().smt.uploadMaxBytes,
+    maxFilesPerUpload: MAX_FILES_PER_UPLOAD,
+  });
 }
 
 /** The upload without JavaScript; with it, the page posts to /admin/smt/upload to report byte progress. */
@@ -35,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SmtPage() {
-  const { recent, usage, addresses, uploadMaxBytes } = useLoaderData<typeof loader>();
+  const { recent, usage, addresses, uploadMaxBytes, maxFilesPerUpload } = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>() as UploadAnswer | undefined;
   const [sent, setSent] = useState<UploadAnswer | null>(null);
   const revalidator = useRevalidator();
@@ -69,8 +75,8 @@ export default function SmtPage() {
               {uploading ? "Uploading…" : "Upload"}
             </button>
             <span className="muted">
-              Up to {MAX_FILES_PER_UPLOAD} files at once, {formatBytes(uploadMaxBytes)} each. A file already received
-              (same SHA-256) is not read again.
+              Up to {maxFilesPerUpload} files at once, {formatBytes(uploadMaxBytes)} each. A file already received (same
+              SHA-256) is not read again.
             </span>
           </div>
           {upload.progress ? <UploadProgressBar progress={upload.progress} /> : null}
