@@ -30,7 +30,7 @@ export function SmtRecentFiles({ recent }: { recent: IngestResult[] }) {
               <td className="mono">
                 <Time value={file.receivedAt} precision="minute" />
               </td>
-              <td className="mono">
+              <td className="mono nowrap">
                 <a href={rawFileHref(file.rawFileId)} download title={`Download ${file.filename} as received`}>
                   {file.filename}
                 </a>

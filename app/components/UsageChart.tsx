@@ -127,26 +127,29 @@ export function UsageChart({
           {hasGeneration ? <span className="legend generation">Surplus generation</span> : null}
         </span>
       </figcaption>
-      <table className="visually-hidden" aria-label={`Daily kWh for ESIID ${esiid}`}>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Consumed kWh</th>
-            <th scope="col">Surplus generation kWh</th>
-            <th scope="col">Missing intervals</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((day) => (
-            <tr key={day.day}>
-              <th scope="row">{day.day}</th>
-              <td>{day.consumptionKwh.toFixed(3)}</td>
-              <td>{day.generationKwh.toFixed(3)}</td>
-              <td>{day.missing}</td>
+      {/* The wrapper hides it: a table grows to its content whatever width it is given. */}
+      <div className="visually-hidden">
+        <table aria-label={`Daily kWh for ESIID ${esiid}`}>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Consumed kWh</th>
+              <th scope="col">Surplus generation kWh</th>
+              <th scope="col">Missing intervals</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((day) => (
+              <tr key={day.day}>
+                <th scope="row">{day.day}</th>
+                <td>{day.consumptionKwh.toFixed(3)}</td>
+                <td>{day.generationKwh.toFixed(3)}</td>
+                <td>{day.missing}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
