@@ -96,4 +96,10 @@ test("a run's skipped files link to the stored rows and the run that stored them
   await first.getByRole("link", { name: "stored row" }).click();
   await expect(page).toHaveURL(/\/admin\/database\/ErcotIngest\/row\?pk=/);
   await expect(page.getByRole("table", { name: "Row" })).toContainText(docId!);
+  // The row page leads back to the portal's pages for the same file.
+  await expect(page.getByRole("link", { name: "Download the stored file" })).toHaveAttribute(
+    "href",
+    /^\/admin\/ercot\/files\/\d+$/,
+  );
+  await expect(page.getByRole("link", { name: /^Run #\d+'s page$/ })).toHaveAttribute("href", /^\/admin\/ercot\/\d+$/);
 });

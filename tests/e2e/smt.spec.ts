@@ -38,6 +38,17 @@ test("an operator drops SMT files, reads each result and sees the usage chart", 
   expect(download.suggestedFilename()).toBe("IntervalData.csv");
   const { readFile } = await import("node:fs/promises");
   expect(await readFile(await download.path(), "utf8")).toBe(files[0].text);
+  // So does the file's row page in the database explorer (opened beside, keeping this page's results).
+  const explorer = await page.context().newPage();
+  await explorer.goto(
+    `${portal.baseUrl}${await interval.getByRole("link", { name: "its SmtRawFile row" }).getAttribute("href")}`,
+  );
+  await explorer.locator("a[href*='/row?pk=']").first().click();
+  await expect(explorer.getByRole("link", { name: "Download the raw file" })).toHaveAttribute(
+    "href",
+    /^\/admin\/smt\/files\/\d+$/,
+  );
+  await explorer.close();
 
   const broken = page.getByRole("article", { name: "Result for broken.csv" });
   await expect(broken).toHaveAttribute("data-status", "failed");
