@@ -1,11 +1,5 @@
 import { useRef, useState, type FormEvent } from "react";
-import type { IngestResult } from "~/smt/ingest-result";
-
-/** What the SMT upload answers (the page's action and /admin/smt/upload alike). */
-export interface UploadAnswer {
-  error: string | null;
-  results: IngestResult[];
-}
+import type { UploadAnswer } from "~/smt/ingest-result";
 
 export interface UploadProgress {
   loaded: number;

@@ -8,13 +8,14 @@ import { ResultCard } from "~/components/SmtResultCard";
 import { SmtRecentFiles } from "~/components/SmtRecentFiles";
 import { UploadDropzone } from "~/components/UploadDropzone";
 import { UploadProgressBar } from "~/components/UploadProgressBar";
-import { useUploadWithProgress, type UploadAnswer } from "~/components/upload-progress";
+import { useUploadWithProgress } from "~/components/upload-progress";
 import { UsageChart } from "~/components/UsageChart";
 import { UsagePicker } from "~/components/UsagePicker";
 import { getEnv } from "~/env/env.server";
 import { premiseAddresses } from "~/esiid/premise.server";
 import { formatBytes } from "~/format/bytes";
 import { MAX_FILES_PER_UPLOAD, receiveOperatorUpload } from "~/smt/operator-upload.server";
+import type { UploadAnswer } from "~/smt/ingest-result";
 import { recentSmtFiles } from "~/smt/stored-result.server";
 import { usageView } from "~/smt/usage-view.server";
 

@@ -1,15 +1,9 @@
 import { getEnv } from "~/env/env.server";
-import type { IngestResult } from "./ingest-result";
+import type { IngestResult, UploadAnswer } from "./ingest-result";
 import { receiveSmtFile } from "./receive.server";
 import { UploadRejectedError, spoolMultipart } from "./upload.server";
 
 export const MAX_FILES_PER_UPLOAD = 20;
-
-/** The answer to an operator's upload: JSON values only, so it reaches the browser unchanged. */
-export interface UploadAnswer {
-  error: string | null;
-  results: IngestResult[];
-}
 
 /** An operator's multipart upload from the SMT page, each file received in turn; the HTTP status beside it. */
 export async function receiveOperatorUpload(
