@@ -119,7 +119,7 @@ test("every operator page reads at desktop and phone sizes, with no axe violatio
   page,
   portal,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await seed(portal);
   await signIn(page, portal);
   const paths = await operatorPages(page, portal);
