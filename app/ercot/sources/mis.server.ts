@@ -11,6 +11,7 @@ import {
   sendRequest,
   statusError,
   withErcotRetry,
+  type RedirectPolicy,
   type RetryPolicy,
 } from "~/ercot/http.server";
 import {
@@ -188,6 +189,8 @@ export function htmlTitle(html: string): string {
 
 export interface ZipDownloadOptions {
   agent: Dispatcher;
+  /** The hosts a redirect may lead to; credentials in `headers` and the agent go only there. */
+  redirects: RedirectPolicy;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   retry?: RetryPolicy;
@@ -221,6 +224,7 @@ export async function downloadZip(document: ErcotDocument, options: ZipDownloadO
         agent: options.agent,
         headers: options.headers,
         signal: options.signal,
+        redirects: options.redirects,
       });
       const contentType = String(response.headers["content-type"] ?? "");
       if (response.statusCode !== 200) {
