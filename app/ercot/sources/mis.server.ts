@@ -214,7 +214,7 @@ async function readLeadingBytes(
 
 /**
  * Starts a zip download: checks status, Content-Type and the `PK\x03\x04` magic on the first bytes,
- * then hands back a stream that fails if the byte count disagrees with Content-Length or the listed size.
+ * then hands back a stream that fails if the byte count disagrees with Content-Length.
  */
 export async function downloadZip(document: ErcotDocument, options: ZipDownloadOptions): Promise<ErcotDownload> {
   const action = `download ${document.friendlyName} (DocID ${document.docId})`;
@@ -252,9 +252,9 @@ export async function downloadZip(document: ErcotDocument, options: ZipDownloadO
       }
       const headerLength = Number(response.headers["content-length"]);
       const contentLength = Number.isFinite(headerLength) ? headerLength : null;
-      const expectedBytes = contentLength ?? document.contentSize;
+      // The transport judges truncation; ContentSize is only compared (as a warning) once the zip checks out.
       return {
-        body: Readable.from(verifiedBody(head, ended, iterator, expectedBytes, document), { objectMode: false }),
+        body: Readable.from(verifiedBody(head, ended, iterator, contentLength, document), { objectMode: false }),
         contentLength,
       };
     },
