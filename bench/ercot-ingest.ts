@@ -128,7 +128,14 @@ async function best(
 ): Promise<ChildReport> {
   const reports: ChildReport[] = [];
   for (let index = 0; index < repeat; index++) {
-    reports.push(await measure());
+    // s3rver, on a loaded shared machine, now and then answers one request 500; one more try, said out loud.
+    reports.push(
+      await measure().catch(async (error: unknown) => {
+        console.log(`  (one try failed and was repeated: ${(error as Error).message.split("\n")[0]})`);
+        await between?.();
+        return measure();
+      }),
+    );
     await between?.();
   }
   const fastest = reports.reduce((a, b) => (b.ms < a.ms ? b : a));
