@@ -75,7 +75,7 @@ async function childLibStorage(url: string): Promise<ChildReport> {
   response.body.on("data", (chunk: Buffer) => (bytes += chunk.length));
   await new Upload({
     client,
-    params: { Bucket: process.env.S3_BUCKET, Key: "bench/lib-storage.zip", Body: response.body },
+    params: { Bucket: process.env.S3_BUCKET, Key: `bench/lib-storage-${Date.now()}.zip`, Body: response.body },
     partSize: S3_PART_BYTES,
     queueSize: S3_PARTS_IN_FLIGHT,
   }).done();
@@ -133,7 +133,16 @@ async function best(
       await measure().catch(async (error: unknown) => {
         console.log(`  (one try failed and was repeated: ${(error as Error).message.split("\n")[0]})`);
         await between?.();
-        return measure();
+        return measure().catch(
+          (again: unknown): ChildReport => ({
+            ms: Number.NaN,
+            bytes: 0,
+            peakRssMiB: Number.NaN,
+            startRssMiB: Number.NaN,
+            status: "failed twice",
+            error: (again as Error).message.split("\n").find((line) => /Error|Exception/.test(line)) ?? "see above",
+          }),
+        );
       }),
     );
     await between?.();

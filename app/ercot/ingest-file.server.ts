@@ -138,28 +138,31 @@ async function downloadAndStore(
       bodyStarted = false;
       onRestart();
       lease.reportProgress({ ...progress });
-      const download = await downloadDocument(context.sources, document, signal);
-      bodyStarted = true;
-      progress.currentSize ??= download.contentLength;
-      const bytesBefore = progress.bytes;
-      const verifier = createZipVerifier(document, (received) => {
-        progress.currentBytes = received;
-        progress.bytes = bytesBefore + received;
-        lease.reportProgress({ ...progress });
-      });
       const spool = await createZipSpool(document);
-      const body = pipeline(download.body, verifier, spool.tee, () => undefined);
       try {
-        const stored = await store.put(key, body, { contentType: "application/zip", signal });
-        // A zip cut short where the transport could not tell, or with a bad CRC, must not stay `stored`.
-        await spool.verify().catch(async (error: unknown) => {
-          await store.delete(key);
-          throw error;
+        const download = await downloadDocument(context.sources, document, signal);
+        bodyStarted = true;
+        progress.currentSize ??= download.contentLength;
+        const bytesBefore = progress.bytes;
+        const verifier = createZipVerifier(document, (received) => {
+          progress.currentBytes = received;
+          progress.bytes = bytesBefore + received;
+          lease.reportProgress({ ...progress });
         });
-        return { ...stored, warning: contentSizeWarning(document, stored.sizeBytes) };
+        const body = pipeline(download.body, verifier, spool.tee, () => undefined);
+        try {
+          const stored = await store.put(key, body, { contentType: "application/zip", signal });
+          // A zip cut short where the transport could not tell, or with a bad CRC, must not stay `stored`.
+          await spool.verify().catch(async (error: unknown) => {
+            await store.delete(key);
+            throw error;
+          });
+          return { ...stored, warning: contentSizeWarning(document, stored.sizeBytes) };
+        } finally {
+          download.body.destroy();
+          verifier.destroy();
+        }
       } finally {
-        download.body.destroy();
-        verifier.destroy();
         await spool.dispose();
       }
     },
