@@ -95,7 +95,7 @@ export function UsageChart({
         {timeTicks(axis.from, axis.to).map((day) => (
           <g key={day} className="tick" data-tick={day}>
             <line x1={slotX(day)} x2={slotX(day)} y1={TOP} y2={HEIGHT - BOTTOM + 4} className="grid" />
-            <text x={slotX(day)} y={HEIGHT - 6} textAnchor="middle" className="axis">
+            <text x={slotX(day)} y={HEIGHT - 6} textAnchor="middle" className="axis tick-label">
               {day.slice(5)}
             </text>
           </g>
