@@ -27,14 +27,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...found,
     runRowHref: rowHref("IngestRun", encodeToken([found.run.id])),
     fileRowHrefs: Object.fromEntries(
-      found.files.map((file) => [file.id, rowHref("ErcotIngest", encodeToken([file.id]))]),
+      [
+        ...found.files.map((file) => file.id),
+        ...found.skipped.flatMap((file) => (file.fileId ? [file.fileId] : [])),
+      ].map((id) => [id, rowHref("ErcotIngest", encodeToken([id]))]),
     ),
     extractStates: await extractFileStates(found.files.flatMap((file) => (file.docId ? [file.docId] : []))),
   });
 }
 
 export default function ErcotRunDetails() {
-  const { run, files, extractStates, runRowHref, fileRowHrefs } = useLoaderData<typeof loader>();
+  const { run, files, skipped, extractStates, runRowHref, fileRowHrefs } = useLoaderData<typeof loader>();
   const results = run.summary?.results ?? [];
   return (
     <section className="card ercot-run" aria-labelledby="run-title">
@@ -50,6 +53,11 @@ export default function ErcotRunDetails() {
         <Link to={runRowHref}>This run&apos;s IngestRun row in the database explorer</Link>
       </p>
       {run.error ? <p className="error-text">{run.error}</p> : null}
+      {run.summary?.warnings.map((warning) => (
+        <p key={warning} className="warning-text">
+          {warning}
+        </p>
+      ))}
       {run.summary?.attempts.length ? (
         <p className="muted">
           Sources asked:{" "}
@@ -100,6 +108,7 @@ export default function ErcotRunDetails() {
                       DocID {file.docId} · <Link to={fileRowHrefs[file.id]}>row</Link>
                     </div>
                     {file.error ? <div className="error-text">{file.error}</div> : null}
+                    {file.warning ? <div className="warning-text">{file.warning}</div> : null}
                   </td>
                   <td>{file.storageKey ? <Identifier value={file.storageKey} label="storage key" /> : "—"}</td>
                   <td>{formatBytes(file.sizeBytes)}</td>
@@ -127,18 +136,34 @@ export default function ErcotRunDetails() {
         </button>
         <span className="muted">Applies every stored extract not yet applied, in publish order.</span>
       </Form>
-      {results.some((result) => "skipped" in result) ? (
-        <p className="muted">
-          Already stored, skipped:{" "}
-          {results
-            .filter((result) => "skipped" in result)
-            .map(
-              (result) =>
-                `${result.tdsp} ${result.kind}${"duplicateOf" in result && result.duplicateOf ? ` (same bytes as DocID ${result.duplicateOf})` : ""}`,
-            )
-            .join(", ")}
-          .
-        </p>
+      {skipped.length ? (
+        <>
+          <h3>Already stored, skipped</h3>
+          <ul className="ercot-skipped" aria-label="Skipped files">
+            {skipped.map((file) => (
+              <li key={file.docId} data-doc-id={file.docId}>
+                {file.tdsp} {file.kind} · DocID <span className="mono">{file.docId}</span>
+                {file.duplicateOf ? ` (same bytes as DocID ${file.duplicateOf})` : null}
+                {file.fileId ? (
+                  <>
+                    {" · "}
+                    <Link to={fileRowHrefs[file.fileId]}>stored row</Link>
+                    {file.storedByRunId && file.storedByRunId !== run.id ? (
+                      <>
+                        {" · stored by "}
+                        <Link to={`/admin/ercot/${file.storedByRunId}`}>run #{file.storedByRunId}</Link>
+                      </>
+                    ) : null}
+                    {" · "}
+                    <a href={`/admin/ercot/files/${file.fileId}`}>download</a>
+                  </>
+                ) : (
+                  <span className="muted"> · its stored row is gone</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </section>
   );

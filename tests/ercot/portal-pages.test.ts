@@ -87,12 +87,28 @@ describe("ERCOT pages", () => {
     const download = await call(`/admin/ercot/files/${file.id}`, { headers: { cookie } });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/zip");
-    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="${file.filename}"`);
+    expect(download.headers.get("content-disposition")).toBe(
+      `attachment; filename="${file.filename}"; filename*=UTF-8''${file.filename}`,
+    );
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(bytes.length).toBe(Number(file.sizeBytes));
     expect(bytes.subarray(0, 4).toString("latin1")).toBe("PK\x03\x04");
 
     expect((await call("/admin/ercot/files/999999", { headers: { cookie } })).status).toBe(404);
     expect((await call("/admin/ercot/999999", { headers: { cookie } })).status).toBe(404);
+  });
+
+  it("shows a ContentSize that disagrees with a valid zip as a warning on the run page", async () => {
+    const document = fake.publish({ tdsp: "TNMP", publishedAt: new Date(), csvBytes: 5_000 });
+    fake.setScenario("content-size-lies");
+    const response = await call("/api/admin/ercot/cron", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    const answer = (await response.json()) as { ok: boolean; runId: number; status: string };
+    expect(answer).toMatchObject({ ok: true, status: "warning" });
+    const html = await (await call(`/admin/ercot/${answer.runId}`, { headers: { cookie } })).text();
+    expect(html).toContain(`ERCOT listed ${document.contentSize + 1000} bytes for ${document.friendlyName}`);
+    fake.setScenario("normal");
   });
 });
