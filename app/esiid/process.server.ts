@@ -1,5 +1,5 @@
 import pg from "pg";
-import { connectionConfig } from "~/db/connection.server";
+import { newClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import { applyDaily, dropOrphanStagingTables, loadFul, type LoadResult } from "./load.server";
@@ -171,9 +171,7 @@ async function runStep(client: pg.Client, step: Step, store: Storage): Promise<F
 }
 
 export function connectEsiidClient(): pg.Client {
-  return new pg.Client(
-    connectionConfig(appDatabase(), { applicationName: "esiid", serverSettings: "-c TimeZone=UTC" }),
-  );
+  return newClient(appDatabase(), { applicationName: "esiid", serverSettings: "-c TimeZone=UTC" });
 }
 
 export type ProcessStart = { busy: true } | { busy: false; done: Promise<FileOutcome[]> };
