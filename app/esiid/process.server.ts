@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { newClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";

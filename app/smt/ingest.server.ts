@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import type { SmtFileSource } from "@prisma/client";
-import pg from "pg";
+import type pg from "pg";
 import { db } from "~/db/prisma.server";
 import { openClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
