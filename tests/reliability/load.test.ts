@@ -7,17 +7,20 @@ import { portalNormalCsv } from "../fixtures/smt/generate";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
 import { TEST_ADMIN_TOKEN, TEST_CRON_SECRET, TEST_WEBHOOK_SECRET } from "../support/per-file-database";
 import { startPortal, type RunningPortal } from "../support/portal-server";
-import { loadRoute, multipartFile, sampleRss, type RouteFigures } from "./support/load";
+import { loadRoute, multipartFile, requestLoop, sampleRss, type RouteFigures } from "./support/load";
 import { FULL_RUN, recordFigures } from "./support/report";
 
 /**
  * Load suite (issue 10 §4): for DURATION seconds on loopback, all at once: 200 concurrent cron pings, 50 concurrent
  * explorer page loads of SmtInterval, 10 concurrent uploads, and sign-ins with wrong tokens, while the operator
- * signs in every few seconds. The full run (npm run verify:reliability) is 60 s on 1,000,000 rows with 20 MB
- * uploads; CI runs 10 s on 100,000 rows with 2 MB uploads.
+ * signs in every few seconds. The full run (npm run verify:reliability) is exactly that: 60 s, 1,000,000 rows,
+ * 20 MB uploads. CI runs a smaller mix (15 s, 100,000 rows, 10 explorer connections, 2 uploads of 2 MB) that
+ * fits its time budget on a 2-core machine.
  */
-const DURATION = FULL_RUN ? 60 : 10;
+const DURATION = FULL_RUN ? 60 : 15;
 const ROWS = FULL_RUN ? 1_000_000 : 100_000;
+const EXPLORER_CONNECTIONS = FULL_RUN ? 50 : 10;
+const UPLOADS = FULL_RUN ? 10 : 2;
 const UPLOAD_BYTES = (FULL_RUN ? 20 : 2) * 1024 * 1024;
 /** The portal's resident memory must stay under this while it serves the load (see docs/reliability.md). */
 const RSS_BOUND_MIB = 1024;
@@ -80,7 +83,7 @@ describe("load", () => {
       const downloadMs = (DURATION + 10) * 1000;
       const chunks = downloadMs / 100;
       fake.setScenario({ slowBody: { chunkBytes: Math.ceil(document.contentSize / chunks), intervalMs: 100 } });
-      const uploads = Array.from({ length: 10 }, (_, index) => uploadFile(index, UPLOAD_BYTES));
+      const uploads = Array.from({ length: UPLOADS }, (_, index) => uploadFile(index, UPLOAD_BYTES));
       const runsBefore = await db().ingestRun.count();
       const started = new Date();
 
@@ -92,45 +95,43 @@ describe("load", () => {
           await new Promise((resolve) => setTimeout(resolve, 2_000));
         }
       })();
-      const base = { duration: DURATION, timeout: DURATION + 120 };
+      const until = started.getTime() + DURATION * 1000;
       const routes = await Promise.all([
         loadRoute("GET /api/admin/ercot/cron", [
           {
-            ...base,
+            duration: DURATION,
+            timeout: DURATION + 120,
             url: `${portal.baseUrl}/api/admin/ercot/cron`,
             connections: 200,
             headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
           },
         ]),
-        loadRoute("GET /admin/database/SmtInterval", [
-          {
-            ...base,
-            url: `${portal.baseUrl}/admin/database/SmtInterval`,
-            connections: 50,
-            headers: { cookie: operator.cookies },
-          },
-        ]),
-        loadRoute(
+        requestLoop(
+          "GET /admin/database/SmtInterval",
+          `${portal.baseUrl}/admin/database/SmtInterval`,
+          Array.from({ length: EXPLORER_CONNECTIONS }, () => ({ headers: { cookie: operator.cookies } })),
+          until,
+        ),
+        requestLoop(
           `POST /api/admin/smt/pull (${UPLOAD_BYTES / 1024 / 1024} MiB)`,
+          `${portal.baseUrl}/api/admin/smt/pull`,
           uploads.map((upload) => ({
-            ...base,
-            url: `${portal.baseUrl}/api/admin/smt/pull`,
             method: "POST",
-            connections: 1,
             headers: { "x-intelliwatt-secret": TEST_WEBHOOK_SECRET, "content-type": upload.contentType },
             body: upload.body,
           })),
+          until,
         ),
-        loadRoute("POST /login (wrong token)", [
-          {
-            ...base,
-            url: `${portal.baseUrl}/login`,
+        requestLoop(
+          "POST /login (wrong token)",
+          `${portal.baseUrl}/login`,
+          Array.from({ length: 10 }, () => ({
             method: "POST",
-            connections: 10,
             headers: { origin: portal.baseUrl, "content-type": "application/x-www-form-urlencoded" },
             body: "token=wrong-token-0123456789abcdef&redirectTo=%2Fadmin",
-          },
-        ]),
+          })),
+          until,
+        ),
       ]);
       await signInLoop;
       const peakRssMib = rss.stop();
@@ -150,12 +151,16 @@ describe("load", () => {
       for (const figures of routes) recordLoad(figures);
       recordFigures("load", "portal", { peakRssMib: Math.round(peakRssMib), rssBoundMib: RSS_BOUND_MIB });
       console.log(
-        routes.map((r) => `${r.route}: ${r.requests} answers, p50 ${r.p50} ms, p95 ${r.p95} ms`).join("\n") +
+        routes
+          .map(
+            (r) => `${r.route}: ${r.requests} answers ${JSON.stringify(r.statuses)}, p50 ${r.p50} ms, p95 ${r.p95} ms`,
+          )
+          .join("\n") +
           `\npeak RSS ${peakRssMib.toFixed(0)} MiB; operator sign-ins during the load: ${operatorSignIns.join(",")}`,
       );
 
       expect(routes.map((r) => [r.route, r.serverErrors])).toEqual(routes.map((r) => [r.route, 0]));
-      expect(routes.every((r) => r.requests > 0)).toBe(true);
+      expect(routes.map((r) => [r.route, r.requests > 0])).toEqual(routes.map((r) => [r.route, true]));
       expect(runs).toHaveLength(1);
       expect(await db().ingestRun.count()).toBe(runsBefore + 1);
       expect(stored).toBe(1);

@@ -34,8 +34,8 @@ export async function loadRoute(route: string, instances: Parameters<typeof auto
   return {
     route,
     requests: latencies.length,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
+    p50: Math.round(percentile(latencies, 50)),
+    p95: Math.round(percentile(latencies, 95)),
     statuses,
     serverErrors: Object.entries(statuses)
       .filter(([status]) => status.startsWith("5"))
@@ -74,4 +74,52 @@ export function multipartFile(name: string, bytes: Buffer) {
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * One loop per entry of `requests`, each sending its request again and again until `untilMs` (epoch ms); the request
+ * in flight at the end is awaited, never cut, so every slow answer (a page under load, a large upload) counts.
+ * autocannon aborts what is still open when its time is up.
+ */
+export async function requestLoop(
+  route: string,
+  url: string,
+  requests: { method?: string; headers: Record<string, string>; body?: Buffer | string }[],
+  untilMs: number,
+): Promise<RouteFigures> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let unanswered = 0;
+  await Promise.all(
+    requests.map(async ({ method = "GET", headers, body }) => {
+      do {
+        const started = performance.now();
+        try {
+          const response = await fetch(url, {
+            method,
+            headers,
+            body: typeof body === "string" || body === undefined ? body : new Uint8Array(body),
+            redirect: "manual",
+          });
+          await response.arrayBuffer();
+          latencies.push(performance.now() - started);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        } catch {
+          unanswered++;
+        }
+      } while (Date.now() < untilMs);
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    route,
+    requests: latencies.length,
+    p50: Math.round(percentile(latencies, 50)),
+    p95: Math.round(percentile(latencies, 95)),
+    statuses,
+    serverErrors: Object.entries(statuses)
+      .filter(([status]) => status.startsWith("5"))
+      .reduce((sum, [, count]) => sum + count, 0),
+    unanswered,
+  };
 }
