@@ -18,7 +18,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * Cron pings answered at once with a 429 beyond this many in flight: a ping during a run only learns "running",
  * and a flood of them must not take the process from the operator's pages (tests/reliability/load.test.ts).
  */
-const CRON_PINGS_IN_FLIGHT = 8;
+const CRON_PINGS_IN_FLIGHT = 32;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Remix's route tree, to label each request with the route id that answers it (bounded metric labels). */
