@@ -1,4 +1,5 @@
 import type { CertificateSummary, HealthPanel as Panel, VariableState } from "~/health/types";
+import { countOf } from "~/format/count";
 import { Time } from "./Time";
 
 function Certificates({ certificates }: { certificates: CertificateSummary[] }) {
@@ -32,16 +33,33 @@ function Variable({ variable }: { variable: VariableState }) {
   );
 }
 
+/** The panel in one sentence, for screen readers: its status, mode and the variables that need attention. */
+function panelSummary(panel: Panel): string {
+  const attention = panel.variables.filter((variable) => variable.state === "missing" || variable.state === "invalid");
+  return (
+    `Status ${panel.status}. Mode: ${panel.mode}. ${countOf(panel.variables.length, "variable")}` +
+    (attention.length
+      ? `; needing attention: ${attention.map((variable) => `${variable.name} (${variable.state})`).join(", ")}.`
+      : ".")
+  );
+}
+
 /** One subsystem's state. Long values wrap inside the panel; certificates read as subject, issuer and expiry. */
 export function HealthPanel({ panel }: { panel: Panel }) {
   return (
     <section
       className="card health-panel"
       id={`panel-${panel.id}`}
-      tabIndex={-1}
+      // In the Tab order, so a keyboard user reads each panel's state as a mouse user sees it.
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+      tabIndex={0}
       aria-labelledby={`panel-${panel.id}-title`}
+      aria-describedby={`panel-${panel.id}-summary`}
       data-panel={panel.id}
     >
+      <p id={`panel-${panel.id}-summary`} className="visually-hidden">
+        {panelSummary(panel)}
+      </p>
       <div className="row panel-head">
         <h2 id={`panel-${panel.id}-title`}>{panel.title}</h2>
         <span className={`badge ${panel.status}`} data-status={panel.status}>

@@ -1,3 +1,7 @@
+import { useId } from "react";
+import { daysBetween } from "~/time/iso-days";
+import { timeTicks } from "./usage-axis";
+
 export interface UsageChartDay {
   day: string;
   consumptionKwh: number;
@@ -14,28 +18,70 @@ const BOTTOM = 24;
 
 const kwh = (value: number) => `${value.toFixed(value >= 100 ? 0 : 1)} kWh`;
 
+/** What the chart shows, in words: the accessible description, also printed under the chart. */
+export function usageSummary(days: UsageChartDay[], range: { from: string; to: string }): string {
+  const total = days.reduce((sum, day) => sum + day.consumptionKwh, 0);
+  const generated = days.reduce((sum, day) => sum + day.generationKwh, 0);
+  const peak = days.reduce((best, day) => (day.consumptionKwh > best.consumptionKwh ? day : best), days[0]);
+  const span = daysBetween(range.from, range.to) + 1;
+  return (
+    `${range.from} to ${range.to}: ${kwh(total)} consumed on ${days.length} of ${span} days with data` +
+    (peak ? `, peak ${kwh(peak.consumptionKwh)} on ${peak.day}` : "") +
+    (generated > 0 ? `, ${kwh(generated)} surplus generation` : "") +
+    "."
+  );
+}
+
 /**
- * Daily kWh as bars: consumption rises above the zero line, surplus generation hangs below it, on one scale,
- * so the two are never added together and a solar day reads at a glance. Plain SVG, no chart library.
+ * Daily kWh as bars on a time axis (one slot per Central day of the range), so a day without data is an empty
+ * slot rather than a missing tick. Consumption rises above the zero line, surplus generation hangs below it,
+ * on one scale. Plain SVG; the figure takes keyboard focus and carries a summary and a data table for readers.
  */
-export function UsageChart({ esiid, days }: { esiid: string; days: UsageChartDay[] }) {
-  if (days.length === 0) return <p className="muted">No readings for {esiid} yet.</p>;
+export function UsageChart({
+  esiid,
+  days,
+  range,
+}: {
+  esiid: string;
+  days: UsageChartDay[];
+  /** The Central days on the axis; by default, the first to the last day with data. */
+  range?: { from: string; to: string };
+}) {
+  const ids = useId();
+  if (!range && days.length === 0) return <p className="muted">No readings for {esiid} yet.</p>;
+  const axis = range ?? { from: days[0].day, to: days[days.length - 1].day };
+  if (days.length === 0)
+    return (
+      <p className="muted">
+        No readings for {esiid} between {axis.from} and {axis.to}.
+      </p>
+    );
   const hasGeneration = days.some((day) => day.generationKwh > 0);
   const top = Math.max(...days.map((day) => day.consumptionKwh), 0.001);
   const bottom = hasGeneration ? Math.max(...days.map((day) => day.generationKwh)) : 0;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const scale = plotHeight / (top + bottom);
   const zeroY = TOP + top * scale;
-  const slot = (WIDTH - LEFT - RIGHT) / days.length;
+  const slotCount = daysBetween(axis.from, axis.to) + 1;
+  const slot = (WIDTH - LEFT - RIGHT) / slotCount;
   const barWidth = Math.max(1, slot * 0.8);
-  const labelEvery = Math.ceil(days.length / 8);
+  const slotX = (day: string) => LEFT + daysBetween(axis.from, day) * slot;
+  const summaryId = `${ids}-summary`;
 
   return (
-    <figure className="usage-chart" data-esiid={esiid}>
+    // Focusable so a keyboard user reaches the chart and hears its summary, as a mouse user sees it.
+    <figure
+      className="usage-chart"
+      data-esiid={esiid}
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+      tabIndex={0}
+      aria-label={`Usage chart for ESIID ${esiid}`}
+      aria-describedby={summaryId}
+    >
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`Daily kWh for ESIID ${esiid}, ${days[0].day} to ${days[days.length - 1].day}`}
+        aria-label={`Daily kWh for ESIID ${esiid}, ${axis.from} to ${axis.to}`}
       >
         <text x={LEFT - 6} y={TOP + 4} textAnchor="end" className="axis">
           {kwh(top)}
@@ -46,8 +92,16 @@ export function UsageChart({ esiid, days }: { esiid: string; days: UsageChartDay
           </text>
         ) : null}
         <line x1={LEFT} x2={WIDTH - RIGHT} y1={zeroY} y2={zeroY} className="zero" />
-        {days.map((day, index) => {
-          const x = LEFT + index * slot + (slot - barWidth) / 2;
+        {timeTicks(axis.from, axis.to).map((day) => (
+          <g key={day} className="tick" data-tick={day}>
+            <line x1={slotX(day)} x2={slotX(day)} y1={TOP} y2={HEIGHT - BOTTOM + 4} className="grid" />
+            <text x={slotX(day)} y={HEIGHT - 6} textAnchor="middle" className="axis tick-label">
+              {day.slice(5)}
+            </text>
+          </g>
+        ))}
+        {days.map((day) => {
+          const x = slotX(day.day) + (slot - barWidth) / 2;
           const consumed = day.consumptionKwh * scale;
           const generated = day.generationKwh * scale;
           return (
@@ -60,19 +114,42 @@ export function UsageChart({ esiid, days }: { esiid: string; days: UsageChartDay
                   <title>{`${day.day}: ${kwh(day.generationKwh)} surplus generation`}</title>
                 </rect>
               ) : null}
-              {index % labelEvery === 0 ? (
-                <text x={x + barWidth / 2} y={HEIGHT - 6} textAnchor="middle" className="axis">
-                  {day.day.slice(5)}
-                </text>
-              ) : null}
             </g>
           );
         })}
       </svg>
-      <figcaption className="row">
-        <span className="legend consumption">Consumption</span>
-        {hasGeneration ? <span className="legend generation">Surplus generation</span> : null}
+      <figcaption>
+        <p id={summaryId} className="muted usage-summary">
+          {usageSummary(days, axis)}
+        </p>
+        <span className="row">
+          <span className="legend consumption">Consumption</span>
+          {hasGeneration ? <span className="legend generation">Surplus generation</span> : null}
+        </span>
       </figcaption>
+      {/* The wrapper hides it: a table grows to its content whatever width it is given. */}
+      <div className="visually-hidden">
+        <table aria-label={`Daily kWh for ESIID ${esiid}`}>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Consumed kWh</th>
+              <th scope="col">Surplus generation kWh</th>
+              <th scope="col">Missing intervals</th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((day) => (
+              <tr key={day.day}>
+                <th scope="row">{day.day}</th>
+                <td>{day.consumptionKwh.toFixed(3)}</td>
+                <td>{day.generationKwh.toFixed(3)}</td>
+                <td>{day.missing}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

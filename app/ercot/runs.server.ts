@@ -56,8 +56,21 @@ export async function getRun(runId: number) {
     where: { runId },
     orderBy: [{ tdsp: "asc" }, { publishedAt: "desc" }],
   });
+  const view = toView(run);
+  const skipped = (view.summary?.results ?? []).flatMap((result) => ("skipped" in result ? [result] : []));
+  const storedRows = await db().ercotIngest.findMany({
+    where: { docId: { in: skipped.map((result) => result.docId) } },
+    select: { id: true, docId: true, runId: true },
+  });
+  const storedBy = new Map(storedRows.map((row) => [row.docId, row]));
   return {
-    run: toView(run),
+    run: view,
+    /** Files this run found already stored, each with the ErcotIngest row (and run) that holds it. */
+    skipped: skipped.map((result) => ({
+      ...result,
+      fileId: storedBy.get(result.docId)?.id ?? null,
+      storedByRunId: storedBy.get(result.docId)?.runId ?? null,
+    })),
     files: files.map((file) => ({
       id: file.id,
       filename: file.filename,

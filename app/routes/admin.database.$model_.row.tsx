@@ -8,6 +8,7 @@ import { requireOperator } from "~/auth/operator.server";
 import { requireModelParam } from "~/explorer/route-params.server";
 import { DataTable, relationHref } from "~/components/DataTable";
 import { Cell } from "~/components/explorer/Cell";
+import { RecordPageLinks } from "~/components/explorer/RecordPageLinks";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { rowView } from "~/explorer/explorer.server";
 
@@ -48,6 +49,7 @@ export default function RowPage() {
       <h1>
         {model.name} {model.primaryKey.map((field) => String(row.cells[field] ?? "")).join(" · ")}
       </h1>
+      <RecordPageLinks model={model.name} cells={row.cells} />
       <div className="card">
         <table className="vars" aria-label="Row">
           <tbody>

@@ -27,14 +27,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...found,
     runRowHref: rowHref("IngestRun", encodeToken([found.run.id])),
     fileRowHrefs: Object.fromEntries(
-      found.files.map((file) => [file.id, rowHref("ErcotIngest", encodeToken([file.id]))]),
+      [
+        ...found.files.map((file) => file.id),
+        ...found.skipped.flatMap((file) => (file.fileId ? [file.fileId] : [])),
+      ].map((id) => [id, rowHref("ErcotIngest", encodeToken([id]))]),
     ),
     extractStates: await extractFileStates(found.files.flatMap((file) => (file.docId ? [file.docId] : []))),
   });
 }
 
 export default function ErcotRunDetails() {
-  const { run, files, extractStates, runRowHref, fileRowHrefs } = useLoaderData<typeof loader>();
+  const { run, files, skipped, extractStates, runRowHref, fileRowHrefs } = useLoaderData<typeof loader>();
   const results = run.summary?.results ?? [];
   return (
     <section className="card ercot-run" aria-labelledby="run-title">
@@ -133,18 +136,34 @@ export default function ErcotRunDetails() {
         </button>
         <span className="muted">Applies every stored extract not yet applied, in publish order.</span>
       </Form>
-      {results.some((result) => "skipped" in result) ? (
-        <p className="muted">
-          Already stored, skipped:{" "}
-          {results
-            .filter((result) => "skipped" in result)
-            .map(
-              (result) =>
-                `${result.tdsp} ${result.kind}${"duplicateOf" in result && result.duplicateOf ? ` (same bytes as DocID ${result.duplicateOf})` : ""}`,
-            )
-            .join(", ")}
-          .
-        </p>
+      {skipped.length ? (
+        <>
+          <h3>Already stored, skipped</h3>
+          <ul className="ercot-skipped" aria-label="Skipped files">
+            {skipped.map((file) => (
+              <li key={file.docId} data-doc-id={file.docId}>
+                {file.tdsp} {file.kind} · DocID <span className="mono">{file.docId}</span>
+                {file.duplicateOf ? ` (same bytes as DocID ${file.duplicateOf})` : null}
+                {file.fileId ? (
+                  <>
+                    {" · "}
+                    <Link to={fileRowHrefs[file.fileId]}>stored row</Link>
+                    {file.storedByRunId && file.storedByRunId !== run.id ? (
+                      <>
+                        {" · stored by "}
+                        <Link to={`/admin/ercot/${file.storedByRunId}`}>run #{file.storedByRunId}</Link>
+                      </>
+                    ) : null}
+                    {" · "}
+                    <a href={`/admin/ercot/files/${file.fileId}`}>download</a>
+                  </>
+                ) : (
+                  <span className="muted"> · its stored row is gone</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </section>
   );

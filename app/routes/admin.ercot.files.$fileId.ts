@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable, json } from "@remix-run/node";
 import { requireOperator } from "~/auth/operator.server";
 import { getStoredFile } from "~/ercot/runs.server";
+import { attachmentDisposition } from "~/http/content-disposition";
 import { storage } from "~/storage/index.server";
 
 /** A stored ERCOT zip, streamed from storage through the portal (storage is never exposed directly). */
@@ -19,12 +20,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { status: 404 },
     );
   }
-  const filename = file.filename.replace(/[^A-Za-z0-9._-]/g, "_");
   return new Response(createReadableStreamFromReadable(object.body), {
     headers: {
       "Content-Type": "application/zip",
       "Content-Length": String(object.sizeBytes),
-      "Content-Disposition": `attachment; filename="${filename}"`,
+      "Content-Disposition": attachmentDisposition(file.filename),
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },

@@ -48,3 +48,9 @@ export interface IngestResult {
   errorCount: number;
   entries: IngestEntry[];
 }
+
+/** The answer to an operator's upload from the SMT page (its form action and its JSON endpoint alike). */
+export interface UploadAnswer {
+  error: string | null;
+  results: IngestResult[];
+}

@@ -39,4 +39,18 @@ describe("daily usage for the chart", () => {
       { day: "2026-01-15", consumptionKwh: 23, generationKwh: 0, missing: 0 },
     ]);
   });
+
+  it("charts exactly the Central days of a chosen range, whatever the newest reading", async () => {
+    // 05:00 UTC is midnight CDT: each stored day is one Central day, 96 intervals of 0.25 kWh.
+    await storeFile("10443720000000100", "2026-02-02T00:00:00Z", "2025-07-01");
+    await storeFile("10443720000000100", "2026-02-03T00:00:00Z", "2025-07-03");
+    await storeFile("10443720000000100", "2026-02-04T00:00:00Z", "2025-09-01");
+
+    const [usage] = await dailyUsageByEsiid({ esiids: ["10443720000000100"], from: "2025-07-01", to: "2025-07-03" });
+    expect(usage.days.map((day) => [day.day, day.consumptionKwh])).toEqual([
+      ["2025-07-01", 24],
+      ["2025-07-03", 24],
+    ]);
+    expect(usage.totalConsumptionKwh).toBe(48);
+  });
 });

@@ -24,11 +24,23 @@ export interface EsiidUsage {
  * table of millions of intervals.
  */
 export async function dailyUsageByEsiid(
-  options: { maxEsiids?: number; days?: number; esiids?: string[] } = {},
+  options: {
+    maxEsiids?: number;
+    days?: number;
+    esiids?: string[];
+    /** Central calendar days `YYYY-MM-DD`, both included; given together, they replace the `days` window. */
+    from?: string;
+    to?: string;
+  } = {},
 ): Promise<EsiidUsage[]> {
   const maxEsiids = options.maxEsiids ?? 12;
   const days = options.days ?? 60;
   const esiids = options.esiids ?? (await chartedEsiids(maxEsiids));
+  const window =
+    options.from && options.to
+      ? Prisma.sql`"intervalStart" >= (${options.from}::date::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC'
+          AND "intervalStart" < ((${options.to}::date + 1)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC'`
+      : Prisma.sql`"intervalStart" > latest.at - make_interval(days => ${days})`;
 
   const usage: EsiidUsage[] = [];
   for (const esiid of esiids) {
@@ -42,7 +54,7 @@ export async function dailyUsageByEsiid(
              sum("kwh") FILTER (WHERE "channel" = 'generation')::text AS generation,
              count(*) FILTER (WHERE "kwh" IS NULL) AS missing
       FROM "SmtInterval", latest
-      WHERE "esiid" = ${esiid} AND "intervalStart" > latest.at - make_interval(days => ${days})
+      WHERE "esiid" = ${esiid} AND ${window}
       GROUP BY 1 ORDER BY 1`,
     );
     const dailies = rows.map((row) => ({
@@ -61,7 +73,8 @@ export async function dailyUsageByEsiid(
   return usage;
 }
 
-async function chartedEsiids(maxEsiids: number): Promise<string[]> {
+/** ESIIDs with intervals, those of the most recently received files first. */
+export async function chartedEsiids(maxEsiids: number): Promise<string[]> {
   const recent = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
     SELECT "esiid" FROM "SmtRawFile" WHERE "esiid" IS NOT NULL AND "status" = 'parsed'
     GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);

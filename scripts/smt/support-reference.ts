@@ -8,7 +8,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { marked } from "marked";
+import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import prettier from "prettier";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -31,6 +31,38 @@ const SMOKE_TESTS = [
 
 const BASH_SNIPPET_HEADING = "## Manual inline post (bash)";
 
+/** A North American number as the doc writes it (1-844-217-8595, 817-471-0579). */
+const PHONE = /^(?:1-)?(\d{3})-(\d{3})-(\d{4})(?!\d)/;
+
+/** Phone numbers become `tel:` links, so a phone dials them from the page. */
+const phoneLinks: TokenizerAndRendererExtension = {
+  name: "phone",
+  level: "inline",
+  start: (src) => src.match(/(?<![\d-])(?:1-)?\d{3}-\d{3}-\d{4}(?!\d)/)?.index,
+  tokenizer(src) {
+    const match = PHONE.exec(src);
+    if (!match) return undefined;
+    return { type: "phone", raw: match[0], digits: `+1${match[1]}${match[2]}${match[3]}` };
+  },
+  renderer: (token) => `<a href="tel:${token.digits as string}">${token.raw}</a>`,
+};
+
+/**
+ * An address the doc calls deprecated stays readable but is not a live link (GFM would autolink it), so nobody
+ * writes to it by a click.
+ */
+function unlinkDeprecated(token: Tokens.Generic) {
+  if (token.type !== "list_item" || !/deprecated/i.test(token.text as string)) return;
+  const unlink = (tokens: Tokens.Generic[] | undefined) =>
+    tokens?.forEach((child, index) => {
+      if (child.type === "link") tokens[index] = { type: "codespan", raw: child.raw, text: child.text as string };
+      else unlink(child.tokens);
+    });
+  unlink(token.tokens);
+}
+
+const markdown = new Marked({ extensions: [phoneLinks], walkTokens: unlinkDeprecated });
+
 const read = (relative: string) => readFile(path.join(root, relative), "utf8");
 
 /** The module's source text, formatted as the repository's Prettier settings want it. */
@@ -42,7 +74,7 @@ export async function renderSupportReference(): Promise<string> {
     ?.match(/```bash\n([\s\S]*?)```/)?.[1];
   if (!snippet) throw new Error(`docs/DEPLOY_SMT_INGEST.md has no bash block under "${BASH_SNIPPET_HEADING}".`);
   const reference = {
-    supportHtml: await marked.parse(await read("docs/smt-support.md")),
+    supportHtml: await markdown.parse(await read("docs/smt-support.md")),
     snippet,
     smokeTests: await Promise.all(SMOKE_TESTS.map(async (test) => ({ ...test, text: await read(test.file) }))),
   };

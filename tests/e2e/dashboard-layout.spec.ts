@@ -67,6 +67,13 @@ for (const viewport of [
       .focus();
     await page.keyboard.press("Enter");
     await expect(ews).toBeFocused();
+    // Every panel is in the Tab order, named by its title and described in one sentence.
+    await expect(ews).toHaveAttribute("tabindex", "0");
+    await expect(ews).toHaveAccessibleName(/ERCOT EWS/);
+    await expect(ews).toHaveAccessibleDescription(/^Status \w+\. Mode: .+\. \d+ variables?[.;]/);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await expect(ews).toBeFocused();
 
     const { violations } = await new AxeBuilder({ page }).analyze();
     const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");

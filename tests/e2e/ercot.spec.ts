@@ -71,3 +71,35 @@ test("the dashboard shows the last run and the missed-run state", async ({ admin
   await expect(overview.locator("[data-schedule-state]")).toHaveText(/^(up|late|down)$/);
   await expect(page.locator('[data-panel="cron"]')).toContainText(/Last run #\d+/);
 });
+
+test("a run's skipped files link to the stored rows and the run that stored them", async ({
+  adminPage: page,
+  portal,
+}) => {
+  const runOnce = async () => {
+    const response = await fetch(`${portal.baseUrl}/api/admin/ercot/cron`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${portal.cronSecret}` },
+    });
+    expect([200, 502]).toContain(response.status);
+    return ((await response.json()) as { runId: number }).runId;
+  };
+  await runOnce();
+  const rerun = await runOnce();
+
+  await page.goto(`${portal.baseUrl}/admin/ercot/${rerun}`);
+  const skipped = page.getByRole("list", { name: "Skipped files" }).getByRole("listitem");
+  await expect(skipped).toHaveCount(25);
+  const first = skipped.first();
+  const docId = await first.getAttribute("data-doc-id");
+  await expect(first.getByRole("link", { name: /^run #\d+$/ })).toHaveAttribute("href", /^\/admin\/ercot\/\d+$/);
+  await first.getByRole("link", { name: "stored row" }).click();
+  await expect(page).toHaveURL(/\/admin\/database\/ErcotIngest\/row\?pk=/);
+  await expect(page.getByRole("table", { name: "Row" })).toContainText(docId!);
+  // The row page leads back to the portal's pages for the same file.
+  await expect(page.getByRole("link", { name: "Download the stored file" })).toHaveAttribute(
+    "href",
+    /^\/admin\/ercot\/files\/\d+$/,
+  );
+  await expect(page.getByRole("link", { name: /^Run #\d+'s page$/ })).toHaveAttribute("href", /^\/admin\/ercot\/\d+$/);
+});

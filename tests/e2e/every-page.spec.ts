@@ -1,9 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import pg from "pg";
+import { connectionConfig, DEFAULT_DATABASE_SCHEMA } from "../../app/db/connection.server";
 import { portalNormalCsv } from "../fixtures/smt/generate";
+import { expect, signIn, test, type PortalFixture } from "./fixtures";
 
 const EVERY_PAGE_ESIID = "10443720000000777";
-import { expect, signIn, test, type PortalFixture } from "./fixtures";
 
 const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 800 },
@@ -29,6 +31,21 @@ async function seed(portal: PortalFixture) {
   expect(upload.status).toBe(200);
 }
 
+/** A premise the seed's ERCOT run applied (the run applies what it stores before it answers). */
+async function seededPremise(portal: PortalFixture): Promise<string> {
+  const client = new pg.Client(connectionConfig({ url: portal.databaseUrl, schema: DEFAULT_DATABASE_SCHEMA }));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ esiid: string }>(
+      `SELECT "esiid" FROM "EsiidPremise" ORDER BY "esiid" LIMIT 1`,
+    );
+    expect(rows, "a premise applied from the seeded run").toHaveLength(1);
+    return rows[0].esiid;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Every operator page, with real ids taken from the pages themselves. */
 async function operatorPages(page: Page, portal: PortalFixture): Promise<string[]> {
   await page.goto(`${portal.baseUrl}/admin/ercot`);
@@ -50,6 +67,7 @@ async function operatorPages(page: Page, portal: PortalFixture): Promise<string[
     "/admin/smt",
     "/admin/smt/support",
     "/admin/esiid",
+    `/admin/esiid/${await seededPremise(portal)}`,
     "/admin/alerts",
     "/admin/no-such-page",
   ];
@@ -101,7 +119,7 @@ test("every operator page reads at desktop and phone sizes, with no axe violatio
   page,
   portal,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await seed(portal);
   await signIn(page, portal);
   const paths = await operatorPages(page, portal);

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { startWebhookReceiver } from "../alerts/receivers";
 import { startFakeErcot } from "../fakes/ercot/server";
 import { buildApp } from "../support/build";
@@ -40,6 +40,7 @@ export default async function globalSetup() {
   process.env.E2E_FAKE_ERCOT_URL = ercot.url;
   process.env.E2E_S3_ENDPOINT = s3.s3.endpoint;
   process.env.E2E_ALERT_WEBHOOK_URL = alertWebhook.url;
+  mkdirSync("test-results", { recursive: true });
   writeFileSync("test-results/e2e-portal.log", "");
   return async () => {
     writeFileSync("test-results/e2e-portal.log", portal.output());

@@ -87,7 +87,9 @@ describe("ERCOT pages", () => {
     const download = await call(`/admin/ercot/files/${file.id}`, { headers: { cookie } });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/zip");
-    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="${file.filename}"`);
+    expect(download.headers.get("content-disposition")).toBe(
+      `attachment; filename="${file.filename}"; filename*=UTF-8''${file.filename}`,
+    );
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(bytes.length).toBe(Number(file.sizeBytes));
     expect(bytes.subarray(0, 4).toString("latin1")).toBe("PK\x03\x04");

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
+import { attachmentDisposition } from "~/http/content-disposition";
 import { ONCOR_ESIID, portalNormalCsv, portalSolarCsv } from "../fixtures/smt/generate";
 import { TEST_ADMIN_TOKEN } from "../support/per-file-database";
 import { signInCookie, startPortal, type RunningPortal } from "../support/portal-server";
@@ -23,8 +24,8 @@ function files(entries: [string, string][]) {
   return form;
 }
 
-const upload = (body: FormData, headers: Record<string, string> = { cookie, origin: "" }) =>
-  fetch(`${portal.baseUrl}/admin/smt`, {
+const upload = (body: FormData, headers: Record<string, string> = { cookie, origin: "" }, path = "/admin/smt") =>
+  fetch(`${portal.baseUrl}${path}`, {
     method: "POST",
     body,
     headers: { ...headers, origin: headers.origin || portal.baseUrl },
@@ -132,6 +133,61 @@ describe("/admin/smt/support", () => {
       expect(html).toContain("x-intelliwatt-secret");
     } finally {
       await elsewhere.stop();
+    }
+  });
+});
+
+describe("/admin/smt/upload (the page's upload with byte progress)", () => {
+  it("answers JSON: a result per file, the same as the page's action", async () => {
+    const csv = portalNormalCsv("2024-05-01", 1, "10443720000000321");
+    const response = await upload(files([["progress.csv", csv]]), undefined, "/admin/smt/upload");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const answer = (await response.json()) as { error: string | null; results: { filename: string; status: string }[] };
+    expect(answer).toMatchObject({ error: null, results: [{ filename: "progress.csv", status: "parsed" }] });
+  });
+
+  it("answers 400 with a sentence for an empty post, and sends anonymous posts to sign-in", async () => {
+    const empty = new FormData();
+    empty.append("file", new Blob([]), "");
+    const response = await upload(empty, undefined, "/admin/smt/upload");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "Choose or drop at least one file.", results: [] });
+    const before = await db().smtRawFile.count();
+    const anonymous = await upload(files([["x.csv", portalNormalCsv()]]), { cookie: "" }, "/admin/smt/upload");
+    expect(anonymous.status).toBe(302);
+    expect(await db().smtRawFile.count()).toBe(before);
+  });
+});
+
+describe("/admin/smt/files/:id (the raw download)", () => {
+  it("streams the stored bytes as an attachment to a signed-in operator only", async () => {
+    const csv = portalNormalCsv("2024-06-01", 1, "10443720000000322");
+    const answer = await (await upload(files([['odd "name".csv', csv]]), undefined, "/admin/smt/upload")).json();
+    const id = (answer as { results: { rawFileId: number }[] }).results[0].rawFileId;
+
+    const anonymous = await fetch(`${portal.baseUrl}/admin/smt/files/${id}`, { redirect: "manual" });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/admin/smt/files/${id}`)}`);
+
+    // Uncompressed, so the declared length is the stored object's.
+    const response = await fetch(`${portal.baseUrl}/admin/smt/files/${id}`, {
+      headers: { cookie, "accept-encoding": "identity" },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(csv)));
+    const stored = await db().smtRawFile.findUniqueOrThrow({ where: { id } });
+    expect(response.headers.get("content-disposition")).toBe(attachmentDisposition(stored.filename));
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="odd [^"]*name[^"]*\.csv"; /);
+    expect(await response.text()).toBe(csv);
+  });
+
+  it("answers 404 with a sentence for an unknown or malformed id", async () => {
+    for (const id of ["999999", "abc", "-1"]) {
+      const response = await fetch(`${portal.baseUrl}/admin/smt/files/${id}`, { headers: { cookie } });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("There is no SMT file with that id.");
     }
   });
 });

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { dayOffset, daysBetween } from "~/time/iso-days";
+import { chartedEsiids, dailyUsageByEsiid, type EsiidUsage } from "./usage.server";
+
+/** The picker lists this many meters; more than that is a job for the database explorer. */
+const MAX_PICKER_ESIIDS = 200;
+const DEFAULT_RANGE_DAYS = 30;
+const MAX_RANGE_DAYS = 731;
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => {
+    // A real calendar day: Date.parse rolls 2025-02-31 over to March rather than refusing it.
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
+  });
+
+export interface UsageView {
+  esiids: string[];
+  /** The charted meter, or null when no meter has intervals. */
+  esiid: string | null;
+  /** The charted Central days, both included; null when the meter has no data at all. */
+  range: { from: string; to: string } | null;
+  usage: EsiidUsage | null;
+  /** A sentence about a search parameter that was ignored. */
+  problem: string | null;
+}
+
+/** The SMT page's chart: one meter (`?esiid=`), over `?from=`…`?to=` or the last 30 days of its data. */
+export async function usageView(search: URLSearchParams): Promise<UsageView> {
+  const esiids = await chartedEsiids(MAX_PICKER_ESIIDS);
+  const asked = search.get("esiid");
+  const problems: string[] = [];
+  let esiid = esiids[0] ?? null;
+  if (asked && /^[0-9A-Za-z]{1,32}$/.test(asked)) esiid = asked;
+  else if (asked) problems.push(`"${asked.slice(0, 40)}" is not an ESIID; showing the most recent meter instead.`);
+  if (!esiid) return { esiids, esiid: null, range: null, usage: null, problem: problems[0] ?? null };
+
+  const from = isoDay.safeParse(search.get("from") ?? "");
+  const to = isoDay.safeParse(search.get("to") ?? "");
+  if (search.get("from") || search.get("to")) {
+    if (!from.success || !to.success)
+      problems.push("Give both dates of the range as YYYY-MM-DD; showing the last 30 days.");
+    else if (from.data > to.data) problems.push("The range starts after it ends; showing the last 30 days.");
+    else if (daysBetween(from.data, to.data) + 1 > MAX_RANGE_DAYS)
+      problems.push(`Choose a range of at most ${MAX_RANGE_DAYS} days; showing the last 30 days.`);
+    else {
+      const [usage] = await dailyUsageByEsiid({ esiids: [esiid], from: from.data, to: to.data });
+      return { esiids, esiid, range: { from: from.data, to: to.data }, usage, problem: null };
+    }
+  }
+
+  const [latest] = await dailyUsageByEsiid({ esiids: [esiid], days: DEFAULT_RANGE_DAYS });
+  const lastDay = latest.days.at(-1)?.day;
+  if (!lastDay) return { esiids, esiid, range: null, usage: latest, problem: problems[0] ?? null };
+  const range = { from: dayOffset(lastDay, 1 - DEFAULT_RANGE_DAYS), to: lastDay };
+  // The window counts back from the last reading, so its first Central day can be partial: leave it out.
+  const days = latest.days.filter((day) => day.day >= range.from);
+  const usage = {
+    ...latest,
+    days,
+    totalConsumptionKwh: days.reduce((sum, day) => sum + day.consumptionKwh, 0),
+    totalGenerationKwh: days.reduce((sum, day) => sum + day.generationKwh, 0),
+  };
+  return { esiids, esiid, range, usage, problem: problems[0] ?? null };
+}
