@@ -208,7 +208,7 @@ function ResultCard({ result }: { result: IngestResult }) {
       </header>
       <p>{result.message}</p>
       <p className="muted">
-        <Link to={`/admin/database/SmtInterval?rawFileId.eq=${result.rawFileId}`}>Intervals from this file</Link> ·{" "}
+        <Link to={`/admin/database/SmtIntervalDay?rawFileId.eq=${result.rawFileId}`}>Intervals from this file</Link> ·{" "}
         <Link to={`/admin/database/SmtRawFile?id.eq=${result.rawFileId}`}>its SmtRawFile row</Link>
       </p>
       {/* A duplicate read nothing now: the first read's counts would pass for fresh ones, so they are not shown. */}

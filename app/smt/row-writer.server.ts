@@ -5,10 +5,19 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Written } from "./outcome";
 import type { BillingRead } from "./parse/billing-csv";
 import type { IntervalRow } from "./parse/interval";
+import { dayCopyLine, intervalDays } from "./interval-days";
 
 /**
- * Writes parsed rows on one connection inside the file's transaction. An interval is replaced only by the same
- * or a newer revision (REVISION_DATE), and only when something differs.
+ * A slot of the file replaces the stored one when it was received, its revision is the same or newer (a stored
+ * slot without revision loses), and something differs. u.o* are the stored slot, u.n* the file's.
+ */
+const SLOT_TAKEN = `(u.ne IS NOT NULL AND u.nr >= COALESCE(u.orv, '-infinity'::timestamp)
+  AND (u.nk, u.ne, u.nr) IS DISTINCT FROM (u.ok, u.oe, u.orv))`;
+
+/**
+ * Writes parsed rows on one connection inside the file's transaction. Intervals are stored one row per ESIID,
+ * channel and Central day (SmtIntervalDay); an interval is replaced only by the same or a newer revision
+ * (REVISION_DATE), and only when something differs.
  */
 export class RowWriter {
   private staging = false;
@@ -19,48 +28,59 @@ export class RowWriter {
   ) {}
 
   async intervals(batch: IntervalRow[]): Promise<Written> {
-    // ON CONFLICT DO UPDATE refuses a key twice in one statement; keep the latest revision of each.
-    const latest = new Map<string, IntervalRow>();
-    for (const row of batch) {
-      const key = `${row.esiid}|${row.channel}|${row.intervalStart.getTime()}`;
-      const kept = latest.get(key);
-      if (!kept || kept.revisionAt.getTime() <= row.revisionAt.getTime()) latest.set(key, row);
-    }
-    const rows = latest.size === batch.length ? batch : [...latest.values()];
+    const days = intervalDays(batch);
     if (!this.staging) {
-      // Rows reach PostgreSQL through COPY into an unindexed temporary table (no WAL, no parameter encoding),
-      // then one INSERT … SELECT merges them: measured about twice as fast as multi-row unnest parameters.
-      await this.client.query(`CREATE TEMP TABLE smt_interval_stage (
-          "esiid" text, "channel" "SmtChannel", "intervalStart" timestamp(3), "kwh" numeric(12,4),
-          "estimated" boolean, "revisionAt" timestamp(3)) ON COMMIT DROP`);
+      // Day rows reach PostgreSQL through COPY into an unindexed temporary table (no WAL, no parameter
+      // encoding); then one statement counts what changes and one INSERT … ON CONFLICT merges them.
+      await this.client.query(`CREATE TEMP TABLE smt_day_stage (
+          "esiid" text, "channel" "SmtChannel", "day" date, "dayStart" timestamp(3), "kwh" numeric(14,5)[],
+          "estimated" boolean[], "revisionAt" timestamp(3)[], "rawFileIds" integer[]) ON COMMIT DROP`);
       this.staging = true;
     }
     let text = "";
-    // Prisma keeps DateTime as UTC in timestamp(3) columns; PostgreSQL ignores the Z for that type.
-    for (const row of rows) {
-      text += `${row.esiid}\t${row.channel}\t${row.intervalStart.toISOString()}\t${row.kwh ?? "\\N"}\t${
-        row.estimated ? "t" : "f"
-      }\t${row.revisionAt.toISOString()}\n`;
-    }
-    await pipeline(Readable.from([text]), this.client.query(copyFrom(`COPY smt_interval_stage FROM STDIN`)));
-    const result = await this.client.query<{ inserted: string; updated: string }>({
-      name: "smt-interval-merge",
-      text: `WITH upserted AS (
-          INSERT INTO "SmtInterval" ("esiid", "channel", "intervalStart", "kwh", "estimated", "revisionAt", "rawFileId")
-          SELECT "esiid", "channel", "intervalStart", "kwh", "estimated", "revisionAt", $1 FROM smt_interval_stage
-          ON CONFLICT ("esiid", "channel", "intervalStart") DO UPDATE
-            SET "kwh" = EXCLUDED."kwh", "estimated" = EXCLUDED."estimated",
-                "revisionAt" = EXCLUDED."revisionAt", "rawFileId" = EXCLUDED."rawFileId"
-            WHERE EXCLUDED."revisionAt" >= COALESCE("SmtInterval"."revisionAt", '-infinity'::timestamp)
-              AND (EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
-                  IS DISTINCT FROM ("SmtInterval"."kwh", "SmtInterval"."estimated", "SmtInterval"."revisionAt")
-          RETURNING (xmax = 0) AS inserted
+    for (const day of days.values()) text += dayCopyLine(day, this.rawFileId);
+    await pipeline(Readable.from([text]), this.client.query(copyFrom(`COPY smt_day_stage FROM STDIN`)));
+    // Locks the days this batch touches, then counts slots already received and slots that will change.
+    const counted = await this.client.query<{ overlapping: string; updated: string }>({
+      name: "smt-day-count",
+      text: `WITH existing AS (
+          SELECT d."esiid", d."channel", d."day", d."kwh", d."estimated", d."revisionAt"
+          FROM "SmtIntervalDay" d JOIN smt_day_stage s USING ("esiid", "channel", "day") FOR UPDATE OF d
         )
-        SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted`,
+        SELECT count(*) FILTER (WHERE u.ne IS NOT NULL AND u.oe IS NOT NULL) AS overlapping,
+               count(*) FILTER (WHERE ${SLOT_TAKEN} AND u.oe IS NOT NULL) AS updated
+        FROM existing o JOIN smt_day_stage s USING ("esiid", "channel", "day"),
+             unnest(o."kwh", o."estimated", o."revisionAt", s."kwh", s."estimated", s."revisionAt")
+               AS u(ok, oe, orv, nk, ne, nr)`,
+    });
+    await this.client.query({
+      name: "smt-day-merge",
+      text: `INSERT INTO "SmtIntervalDay" AS d ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
+            "rawFileIds", "rawFileId")
+          SELECT "esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt", "rawFileIds", $1
+          FROM smt_day_stage
+        ON CONFLICT ("esiid", "channel", "day") DO UPDATE
+          SET ("kwh", "estimated", "revisionAt", "rawFileIds") = (
+                SELECT array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nk ELSE u.ok END ORDER BY u.slot),
+                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.ne ELSE u.oe END ORDER BY u.slot),
+                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nr ELSE u.orv END ORDER BY u.slot),
+                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nfile ELSE u.ofile END ORDER BY u.slot)
+                FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds",
+                            EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
+                  WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)),
+              "rawFileId" = EXCLUDED."rawFileId"
+          WHERE EXISTS (SELECT 1 FROM unnest(d."kwh", d."estimated", d."revisionAt",
+                                             EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
+                                        AS u(ok, oe, orv, nk, ne, nr)
+                        WHERE ${SLOT_TAKEN})`,
       values: [this.rawFileId],
     });
-    await this.client.query(`TRUNCATE smt_interval_stage`);
-    return written(result.rows[0], batch.length);
+    await this.client.query(`TRUNCATE smt_day_stage`);
+    let offered = 0;
+    for (const day of days.values()) offered += day.received;
+    const overlapping = Number(counted.rows[0].overlapping);
+    const updated = Number(counted.rows[0].updated);
+    return { inserted: offered - overlapping, updated, unchanged: batch.length - (offered - overlapping) - updated };
   }
 
   async billingReads(batch: BillingRead[]): Promise<Written> {

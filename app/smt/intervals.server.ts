@@ -1,0 +1,46 @@
+import { Prisma, type SmtChannel } from "@prisma/client";
+import { db } from "~/db/prisma.server";
+
+/** One received 15-minute interval as stored in its day row. */
+export interface StoredInterval {
+  esiid: string;
+  channel: SmtChannel;
+  /** UTC start of the interval. */
+  intervalStart: Date;
+  /** Exact decimal text as stored (DECIMAL(14,5)); null for a blank reading. */
+  kwh: string | null;
+  estimated: boolean;
+  revisionAt: Date | null;
+  rawFileId: number | null;
+}
+
+export interface IntervalFilter {
+  esiid?: string;
+  /** Intervals last written by this file. */
+  rawFileId?: number;
+  /** Central days, inclusive `from`, exclusive `to`, `YYYY-MM-DD`. */
+  fromDay?: string;
+  toDay?: string;
+}
+
+/**
+ * The received intervals of the day rows that match, in time order per ESIID and channel. A year of one ESIID is
+ * 365 day rows read through the primary key, unnested by PostgreSQL.
+ */
+export async function storedIntervals(filter: IntervalFilter = {}): Promise<StoredInterval[]> {
+  const conditions = [Prisma.sql`u."estimated" IS NOT NULL`];
+  if (filter.esiid !== undefined) conditions.push(Prisma.sql`d."esiid" = ${filter.esiid}`);
+  if (filter.fromDay !== undefined) conditions.push(Prisma.sql`d."day" >= ${filter.fromDay}::date`);
+  if (filter.toDay !== undefined) conditions.push(Prisma.sql`d."day" < ${filter.toDay}::date`);
+  if (filter.rawFileId !== undefined) {
+    conditions.push(Prisma.sql`${filter.rawFileId}::int = ANY(d."rawFileIds") AND u."rawFileId" = ${filter.rawFileId}`);
+  }
+  return db().$queryRaw<StoredInterval[]>(Prisma.sql`
+    SELECT d."esiid", d."channel", d."dayStart" + (u.slot - 1) * interval '15 minutes' AS "intervalStart",
+           u."kwh"::text AS "kwh", u."estimated", u."revisionAt", u."rawFileId"
+    FROM "SmtIntervalDay" d,
+         unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds")
+           WITH ORDINALITY AS u("kwh", "estimated", "revisionAt", "rawFileId", slot)
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY d."esiid", d."channel", d."day", u.slot`);
+}
