@@ -44,3 +44,11 @@ export async function storedIntervals(filter: IntervalFilter = {}): Promise<Stor
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY d."esiid", d."channel", d."day", u.slot`);
 }
+
+/** How many intervals are stored, from the day rows' generated counts. */
+export async function storedIntervalCount(): Promise<number> {
+  const [row] = await db().$queryRaw<
+    { n: number }[]
+  >`SELECT COALESCE(sum("intervals"), 0)::int AS n FROM "SmtIntervalDay"`;
+  return row.n;
+}
