@@ -20,7 +20,13 @@ import {
   zipBundle,
 } from "../../tests/fixtures/smt/generate";
 import { ingestSmtFile, rawFileKey } from "./ingest.server";
-import { storedIntervals, type IntervalFilter, type StoredInterval } from "./intervals.server";
+import {
+  dailyTotals,
+  monthlyTotals,
+  storedIntervals,
+  type IntervalFilter,
+  type StoredInterval,
+} from "./intervals.server";
 import type { SpooledFile } from "./spooled-file";
 import { safeBasename, spoolStream } from "./upload.server";
 
@@ -152,6 +158,7 @@ describe("ingestSmtFile", () => {
           const fields = line.split(",");
           const slot = day === "2025-03-09" && position >= 12 ? position - 4 : position;
           return {
+            day,
             intervalStart: new Date(midnight + slot * 900_000).toISOString(),
             kwh: fields[5] === "" ? null : Number(fields[5]).toFixed(5),
             estimated: fields[6] === "E",
@@ -159,6 +166,7 @@ describe("ingestSmtFile", () => {
         });
     });
     const stored = (await storedIntervals({ esiid })).map((interval) => ({
+      day: expected.find((e) => e.intervalStart === interval.intervalStart.toISOString())?.day,
       intervalStart: interval.intervalStart.toISOString(),
       kwh: interval.kwh,
       estimated: interval.estimated,
@@ -168,6 +176,21 @@ describe("ingestSmtFile", () => {
       (i) => i.intervalStart >= "2025-11-02T05:00" && i.intervalStart < "2025-11-03T06:00",
     );
     expect(new Set(fallBack.map((interval) => interval.intervalStart)).size).toBe(100);
+
+    // The day rows' generated totals agree with the file, in thousandths so the sums are exact.
+    const totals = await dailyTotals(esiid, { fromDay: "2025-01-01", toDay: "2026-01-01" });
+    const milli = (kwh: string | null) => (kwh === null ? 0 : Math.round(Number(kwh) * 1000));
+    expect(totals.map((total) => total.day)).toEqual(days);
+    for (const total of totals) {
+      const ofDay = expected.filter((interval) => interval.day === total.day);
+      expect(milli(total.kwh)).toBe(ofDay.reduce((sum, interval) => sum + milli(interval.kwh), 0));
+      expect(total).toMatchObject({ intervals: ofDay.length, missing: 1, channel: "consumption" });
+    }
+    const months = await monthlyTotals(esiid, { fromDay: "2025-01-01", toDay: "2026-01-01" });
+    expect(months.map((month) => [month.month, month.intervals])).toEqual([
+      ["2025-03", 92 + 96],
+      ["2025-11", 96 + 100],
+    ]);
   });
 
   it("merges a re-posted overlapping month: newer revisions replace, new days insert, the rest is unchanged", async () => {
@@ -186,6 +209,11 @@ describe("ingestSmtFile", () => {
     const revisedDay = await storedIntervals({ esiid, fromDay: "2024-01-06", toDay: "2024-01-07" });
     expect(revisedDay.slice(0, 10).map((interval) => interval.kwh)).toEqual(Array(10).fill("0.99900"));
     expect(revisedDay.every((interval) => interval.rawFileId === second.rawFileId)).toBe(true);
+    // The merged day's totals are recomputed from its merged slots.
+    const [revisedTotal] = await dailyTotals(esiid, { fromDay: "2024-01-06", toDay: "2024-01-07" });
+    const milliSum = revisedDay.reduce((sum, interval) => sum + Math.round(Number(interval.kwh) * 1000), 0);
+    expect(Math.round(Number(revisedTotal.kwh) * 1000)).toBe(milliSum);
+    expect(revisedTotal).toMatchObject({ intervals: 96, missing: 0, estimated: 0 });
     const untouched = await storedIntervals({ esiid, fromDay: "2024-01-05", toDay: "2024-01-06" });
     expect(untouched.every((interval) => interval.rawFileId === first.rawFileId)).toBe(true);
 

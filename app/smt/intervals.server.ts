@@ -52,3 +52,38 @@ export async function storedIntervalCount(): Promise<number> {
   >`SELECT COALESCE(sum("intervals"), 0)::int AS n FROM "SmtIntervalDay"`;
   return row.n;
 }
+
+/** One stored day's totals for one channel. */
+export interface DayTotal {
+  /** Central date, `YYYY-MM-DD`. */
+  day: string;
+  channel: SmtChannel;
+  /** Sum of the day's readings, exact decimal text; null when it has none. */
+  kwh: string | null;
+  intervals: number;
+  missing: number;
+  estimated: number;
+}
+
+/** A day-by-day series for an ESIID (a bill or a plan comparison): one row per stored day and channel. */
+export async function dailyTotals(esiid: string, range: { fromDay: string; toDay: string }): Promise<DayTotal[]> {
+  return db().$queryRaw<DayTotal[]>`
+    SELECT to_char("day", 'YYYY-MM-DD') AS "day", "channel", "totalKwh"::text AS "kwh", "intervals", "missing",
+           "estimatedCount" AS "estimated"
+    FROM "SmtIntervalDay"
+    WHERE "esiid" = ${esiid} AND "day" >= ${range.fromDay}::date AND "day" < ${range.toDay}::date
+    ORDER BY "day", "channel"`;
+}
+
+/** Calendar-month sums (Central months) for an ESIID: the monthly kWh a bill or plan comparison prices. */
+export async function monthlyTotals(
+  esiid: string,
+  range: { fromDay: string; toDay: string },
+): Promise<{ month: string; channel: SmtChannel; kwh: string | null; intervals: number }[]> {
+  return db().$queryRaw`
+    SELECT to_char(date_trunc('month', "day"), 'YYYY-MM') AS "month", "channel", sum("totalKwh")::text AS "kwh",
+           sum("intervals")::int AS "intervals"
+    FROM "SmtIntervalDay"
+    WHERE "esiid" = ${esiid} AND "day" >= ${range.fromDay}::date AND "day" < ${range.toDay}::date
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+}

@@ -5,7 +5,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Written } from "./outcome";
 import type { BillingRead } from "./parse/billing-csv";
 import type { IntervalRow } from "./parse/interval";
-import { dayCopyLine, intervalDays } from "./interval-days";
+import { DayBuffer } from "./interval-days";
 
 /**
  * A slot of the file replaces the stored one when it was received, its revision is the same or newer (a stored
@@ -21,66 +21,89 @@ const SLOT_TAKEN = `(u.ne IS NOT NULL AND u.nr >= COALESCE(u.orv, '-infinity'::t
  */
 export class RowWriter {
   private staging = false;
+  private readonly days = new DayBuffer();
 
   constructor(
     private readonly client: pg.Client,
     private readonly rawFileId: number,
   ) {}
 
-  async intervals(batch: IntervalRow[]): Promise<Written> {
-    const days = intervalDays(batch);
+  /** Gathers intervals; `flushIntervals` writes them. */
+  addIntervals(batch: IntervalRow[]): void {
+    this.days.add(batch);
+  }
+
+  /** Day rows gathered and not yet written. */
+  get pendingDays(): number {
+    return this.days.size;
+  }
+
+  /** Writes the gathered day rows: one COPY into the stage, one statement that counts and merges. */
+  async flushIntervals(): Promise<Written> {
+    if (this.days.size === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const { copyText, offered, received } = this.days.take(this.rawFileId);
     if (!this.staging) {
-      // Day rows reach PostgreSQL through COPY into an unindexed temporary table (no WAL, no parameter
-      // encoding); then one statement counts what changes and one INSERT … ON CONFLICT merges them.
+      // Day rows reach PostgreSQL through COPY into an unindexed temporary table (no WAL, no parameter encoding).
+      // A complete day of one revision comes with "dayRevision" and without the per-slot revision and file arrays.
       await this.client.query(`CREATE TEMP TABLE smt_day_stage (
           "esiid" text, "channel" "SmtChannel", "day" date, "dayStart" timestamp(3), "kwh" numeric(14,5)[],
-          "estimated" boolean[], "revisionAt" timestamp(3)[], "rawFileIds" integer[]) ON COMMIT DROP`);
+          "estimated" boolean[], "revisionAt" timestamp(3)[], "dayRevision" timestamp(3), "rawFileIds" integer[],
+          "totalKwh" numeric(16,5), "intervals" integer, "missing" integer, "estimatedCount" integer) ON COMMIT DROP`);
       this.staging = true;
     }
-    let text = "";
-    for (const day of days.values()) text += dayCopyLine(day, this.rawFileId);
-    await pipeline(Readable.from([text]), this.client.query(copyFrom(`COPY smt_day_stage FROM STDIN`)));
-    // Locks the days this batch touches, then counts slots already received and slots that will change.
-    const counted = await this.client.query<{ overlapping: string; updated: string }>({
-      name: "smt-day-count",
-      text: `WITH existing AS (
-          SELECT d."esiid", d."channel", d."day", d."kwh", d."estimated", d."revisionAt"
-          FROM "SmtIntervalDay" d JOIN smt_day_stage s USING ("esiid", "channel", "day") FOR UPDATE OF d
-        )
-        SELECT count(*) FILTER (WHERE u.ne IS NOT NULL AND u.oe IS NOT NULL) AS overlapping,
-               count(*) FILTER (WHERE ${SLOT_TAKEN} AND u.oe IS NOT NULL) AS updated
-        FROM existing o JOIN smt_day_stage s USING ("esiid", "channel", "day"),
-             unnest(o."kwh", o."estimated", o."revisionAt", s."kwh", s."estimated", s."revisionAt")
-               AS u(ok, oe, orv, nk, ne, nr)`,
-    });
-    await this.client.query({
+    await pipeline(Readable.from([copyText]), this.client.query(copyFrom(`COPY smt_day_stage FROM STDIN`)));
+    // One statement empties the stage, counts against the stored days (the statement's snapshot) and merges.
+    const result = await this.client.query<{ overlapping: string; updated: string }>({
       name: "smt-day-merge",
-      text: `INSERT INTO "SmtIntervalDay" AS d ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
-            "rawFileIds", "rawFileId")
-          SELECT "esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt", "rawFileIds", $1
-          FROM smt_day_stage
-        ON CONFLICT ("esiid", "channel", "day") DO UPDATE
-          SET ("kwh", "estimated", "revisionAt", "rawFileIds") = (
-                SELECT array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nk ELSE u.ok END ORDER BY u.slot),
-                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.ne ELSE u.oe END ORDER BY u.slot),
-                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nr ELSE u.orv END ORDER BY u.slot),
-                       array_agg(CASE WHEN ${SLOT_TAKEN} THEN u.nfile ELSE u.ofile END ORDER BY u.slot)
-                FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds",
-                            EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
-                  WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)),
-              "rawFileId" = EXCLUDED."rawFileId"
-          WHERE EXISTS (SELECT 1 FROM unnest(d."kwh", d."estimated", d."revisionAt",
-                                             EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
-                                        AS u(ok, oe, orv, nk, ne, nr)
-                        WHERE ${SLOT_TAKEN})`,
+      text: `WITH deleted AS (DELETE FROM smt_day_stage RETURNING *),
+        staged AS (
+          SELECT "esiid", "channel", "day", "dayStart", "kwh", "estimated",
+                 COALESCE("revisionAt", array_fill("dayRevision", ARRAY[cardinality("kwh")])) AS "revisionAt",
+                 COALESCE("rawFileIds", array_fill($1::int, ARRAY[cardinality("kwh")])) AS "rawFileIds",
+                 "totalKwh", "intervals", "missing", "estimatedCount"
+          FROM deleted
+        ),
+        counted AS (
+          SELECT count(*) FILTER (WHERE u.ne IS NOT NULL AND u.oe IS NOT NULL) AS overlapping,
+                 count(*) FILTER (WHERE ${SLOT_TAKEN} AND u.oe IS NOT NULL) AS updated
+          FROM "SmtIntervalDay" o JOIN staged s USING ("esiid", "channel", "day"),
+               unnest(o."kwh", o."estimated", o."revisionAt", s."kwh", s."estimated", s."revisionAt")
+                 AS u(ok, oe, orv, nk, ne, nr)
+        ),
+        merged AS (
+          INSERT INTO "SmtIntervalDay" AS d ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
+              "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount", "rawFileId")
+            SELECT "esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt", "rawFileIds",
+                   "totalKwh", "intervals", "missing", "estimatedCount", $1
+            FROM staged
+          ON CONFLICT ("esiid", "channel", "day") DO UPDATE
+            SET ("kwh", "estimated", "revisionAt", "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount") = (
+                  SELECT array_agg(m.k ORDER BY m.slot), array_agg(m.e ORDER BY m.slot),
+                         array_agg(m.r ORDER BY m.slot), array_agg(m.f ORDER BY m.slot),
+                         sum(m.k), count(m.e), count(*) FILTER (WHERE m.e IS NOT NULL AND m.k IS NULL),
+                         count(*) FILTER (WHERE m.e)
+                  FROM (SELECT u.slot,
+                               CASE WHEN ${SLOT_TAKEN} THEN u.nk ELSE u.ok END AS k,
+                               CASE WHEN ${SLOT_TAKEN} THEN u.ne ELSE u.oe END AS e,
+                               CASE WHEN ${SLOT_TAKEN} THEN u.nr ELSE u.orv END AS r,
+                               CASE WHEN ${SLOT_TAKEN} THEN u.nfile ELSE u.ofile END AS f
+                        FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds",
+                                    EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
+                          WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)) m),
+                "rawFileId" = EXCLUDED."rawFileId"
+            WHERE EXISTS (SELECT 1 FROM unnest(d."kwh", d."estimated", d."revisionAt",
+                                               EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
+                                          AS u(ok, oe, orv, nk, ne, nr)
+                          WHERE ${SLOT_TAKEN})
+          RETURNING 1
+        )
+        SELECT overlapping, updated, (SELECT count(*) FROM merged) AS written FROM counted`,
       values: [this.rawFileId],
     });
-    await this.client.query(`TRUNCATE smt_day_stage`);
-    let offered = 0;
-    for (const day of days.values()) offered += day.received;
-    const overlapping = Number(counted.rows[0].overlapping);
-    const updated = Number(counted.rows[0].updated);
-    return { inserted: offered - overlapping, updated, unchanged: batch.length - (offered - overlapping) - updated };
+    const overlapping = Number(result.rows[0].overlapping);
+    const updated = Number(result.rows[0].updated);
+    const inserted = received - overlapping;
+    return { inserted, updated, unchanged: offered - inserted - updated };
   }
 
   async billingReads(batch: BillingRead[]): Promise<Written> {

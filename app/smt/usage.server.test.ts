@@ -32,7 +32,9 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
     line: i + 2,
   }));
   await client.query("BEGIN");
-  await new RowWriter(client, rows[0].id).intervals(intervals);
+  const writer = new RowWriter(client, rows[0].id);
+  writer.addIntervals(intervals);
+  await writer.flushIntervals();
   await client.query("COMMIT");
 }
 

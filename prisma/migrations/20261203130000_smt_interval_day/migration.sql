@@ -1,26 +1,10 @@
 -- SMT intervals stored one row per (ESIID, channel, Central day): the day's 15-minute slots in arrays, with the
--- raw file, revision and estimated flag kept per slot, and the day's totals computed by PostgreSQL
+-- raw file, revision and estimated flag kept per slot, and the day's totals kept beside them by every write
 -- (docs/decisions/meter12-interval-storage.md). Slot i starts at "dayStart" + i × 15 minutes; a Central day has
 -- 92, 96 or 100 slots. A slot was received when its "estimated" element is not NULL; a received slot with a NULL
 -- "kwh" is a blank reading.
--- Re-runnable: IF NOT EXISTS / OR REPLACE everywhere, the copy from the old per-interval table skips days already
+-- Re-runnable: IF NOT EXISTS everywhere, the copy from the old per-interval table skips days already
 -- present, and table names are unqualified (search_path decides the schema).
-
-CREATE OR REPLACE FUNCTION smt_kwh_total(kwh DECIMAL(14,5)[]) RETURNS DECIMAL(16,5)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT sum(k) FROM unnest(kwh) AS k $$;
-
-CREATE OR REPLACE FUNCTION smt_received_count(estimated BOOLEAN[]) RETURNS INTEGER
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT count(e)::int FROM unnest(estimated) AS e $$;
-
-CREATE OR REPLACE FUNCTION smt_blank_count(kwh DECIMAL(14,5)[], estimated BOOLEAN[]) RETURNS INTEGER
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT count(*)::int FROM unnest(kwh, estimated) AS u(k, e) WHERE e IS NOT NULL AND k IS NULL $$;
-
-CREATE OR REPLACE FUNCTION smt_estimated_count(estimated BOOLEAN[]) RETURNS INTEGER
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT count(*)::int FROM unnest(estimated) AS e WHERE e $$;
 
 CREATE TABLE IF NOT EXISTS "SmtIntervalDay" (
     "esiid" TEXT NOT NULL,
@@ -31,10 +15,10 @@ CREATE TABLE IF NOT EXISTS "SmtIntervalDay" (
     "estimated" BOOLEAN[] NOT NULL,
     "revisionAt" TIMESTAMP(3)[] NOT NULL,
     "rawFileIds" INTEGER[] NOT NULL,
-    "totalKwh" DECIMAL(16,5) GENERATED ALWAYS AS (smt_kwh_total("kwh")) STORED,
-    "intervals" INTEGER GENERATED ALWAYS AS (smt_received_count("estimated")) STORED,
-    "missing" INTEGER GENERATED ALWAYS AS (smt_blank_count("kwh", "estimated")) STORED,
-    "estimatedCount" INTEGER GENERATED ALWAYS AS (smt_estimated_count("estimated")) STORED,
+    "totalKwh" DECIMAL(16,5),
+    "intervals" INTEGER NOT NULL DEFAULT 0,
+    "missing" INTEGER NOT NULL DEFAULT 0,
+    "estimatedCount" INTEGER NOT NULL DEFAULT 0,
     "rawFileId" INTEGER,
 
     CONSTRAINT "SmtIntervalDay_pkey" PRIMARY KEY ("esiid", "channel", "day")
@@ -70,10 +54,12 @@ END $$;
 DO $$ BEGIN
     IF to_regclass('"SmtInterval"') IS NOT NULL THEN
         INSERT INTO "SmtIntervalDay" ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
-                                      "rawFileIds", "rawFileId")
+                                      "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount", "rawFileId")
         SELECT d.esiid, d.channel, d.day, d.day_start,
                array_agg(i."kwh" ORDER BY s.slot), array_agg(i."estimated" ORDER BY s.slot),
                array_agg(i."revisionAt" ORDER BY s.slot), array_agg(i."rawFileId" ORDER BY s.slot),
+               sum(i."kwh"), count(i."estimated"), count(*) FILTER (WHERE i."estimated" IS NOT NULL AND i."kwh" IS NULL),
+               count(*) FILTER (WHERE i."estimated"),
                (array_agg(i."rawFileId" ORDER BY i."revisionAt" DESC NULLS LAST) FILTER (WHERE i."rawFileId" IS NOT NULL))[1]
           FROM (SELECT DISTINCT "esiid", "channel",
                        (("intervalStart" AT TIME ZONE 'UTC') AT TIME ZONE 'America/Chicago')::date AS day
