@@ -22,6 +22,7 @@ import {
 import { ingestSmtFile, rawFileKey } from "./ingest.server";
 import {
   dailyTotals,
+  intervalSeries,
   monthlyTotals,
   storedIntervals,
   type IntervalFilter,
@@ -177,7 +178,18 @@ describe("ingestSmtFile", () => {
     );
     expect(new Set(fallBack.map((interval) => interval.intervalStart)).size).toBe(100);
 
-    // The day rows' generated totals agree with the file, in thousandths so the sums are exact.
+    // The same intervals as day series, slot by slot.
+    const series = await intervalSeries(esiid, { fromDay: "2025-01-01", toDay: "2026-01-01" });
+    const flattened = series.flatMap((day) =>
+      day.kwh.flatMap((kwh, slot) =>
+        day.estimated[slot] === null
+          ? []
+          : [{ at: new Date(day.dayStart.getTime() + slot * 900_000).toISOString(), kwh, flag: day.estimated[slot] }],
+      ),
+    );
+    expect(flattened).toEqual(stored.map((i) => ({ at: i.intervalStart, kwh: i.kwh, flag: i.estimated })));
+
+    // The day rows' totals agree with the file, in thousandths so the sums are exact.
     const totals = await dailyTotals(esiid, { fromDay: "2025-01-01", toDay: "2026-01-01" });
     const milli = (kwh: string | null) => (kwh === null ? 0 : Math.round(Number(kwh) * 1000));
     expect(totals.map((total) => total.day)).toEqual(days);
