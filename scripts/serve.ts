@@ -9,6 +9,7 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import compression from "compression";
 import express from "express";
 import { pinoHttp } from "pino-http";
+import { CROSS_SITE_REFUSAL, originDiffersFromHost } from "../app/http/cross-site";
 import { logger } from "../app/log/logger.server";
 import { httpRequestDuration } from "../app/metrics/http.server";
 
@@ -82,6 +83,18 @@ async function main() {
   });
   app.all("*", (req, res, next) => {
     res.locals.route = routeOf(req.path);
+    const forwardedHost = req.headers["x-forwarded-host"];
+    if (
+      originDiffersFromHost(
+        req.method,
+        req.headers.origin,
+        typeof forwardedHost === "string" ? forwardedHost : undefined,
+        req.headers.host,
+      )
+    ) {
+      res.status(403).json({ ok: false, error: CROSS_SITE_REFUSAL });
+      return;
+    }
     return handleRemix(req, res, next);
   });
 

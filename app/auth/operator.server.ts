@@ -1,4 +1,5 @@
 import { json, redirect } from "@remix-run/node";
+import { CROSS_SITE_REFUSAL } from "~/http/cross-site";
 import { requestHost } from "./client.server";
 import { currentSession, endSession, startSession } from "./session.server";
 
@@ -25,10 +26,7 @@ export function assertSameOrigin(request: Request) {
     }
   }
   if (crossSite) {
-    throw json(
-      { ok: false, error: "Cross-site request refused: submit the form from the portal itself." },
-      { status: 403 },
-    );
+    throw json({ ok: false, error: CROSS_SITE_REFUSAL }, { status: 403 });
   }
 }
 

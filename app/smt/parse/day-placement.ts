@@ -14,7 +14,7 @@ import type { IssueLog } from "./types";
  * fall-back day has 100 rows with the repeated hour as CST, the spring-forward day 92 rows, or 96 with four
  * blank placeholders. A day of any other shape is placed by its time labels, with a warning.
  */
-const SLOT_SECONDS = 900;
+export const SLOT_SECONDS = 900;
 export const DAY_SECONDS = 86_400;
 
 /** One CSV line, checked field by field, waiting for its day to be complete. */

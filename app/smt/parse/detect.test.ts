@@ -42,6 +42,13 @@ describe("detectSmtFile", () => {
     });
   });
 
+  it("refuses bare CR line endings, which would read as one line", () => {
+    const detection = detectSmtFile("IntervalData.csv", head(portalNormalCsv().replace(/\n/g, "\r")));
+    expect(detection.kind).toBe("unknown");
+    expect(detection.reason).toContain("bare CR (classic Mac line endings)");
+    expect(detectSmtFile("IntervalData.csv", head("ESIID,USAGE_DATE\r")).reason).not.toContain("bare CR");
+  });
+
   it("lets content win over the name and says so", () => {
     const detection = detectSmtFile("IntervalData.csv", head(monthlyBillingCsv()));
     expect(detection).toMatchObject({ kind: "billing-csv", kindByName: "interval-csv" });

@@ -53,6 +53,12 @@ export function detectSmtFile(fileName: string, head: Buffer): SmtFileDetection 
   return { kind, kindByName, reason: reason + nameNote };
 }
 
+/** The first line break is a CR with no LF after it (a CR as the head's last byte says nothing yet). */
+function endsLinesWithBareCr(text: string): boolean {
+  const breakAt = text.search(/[\r\n]/);
+  return breakAt >= 0 && breakAt < text.length - 1 && text[breakAt] === "\r" && text[breakAt + 1] !== "\n";
+}
+
 function kindFromContent(head: Buffer): { kind: SmtFileKind; reason: string } | null {
   if (head.length === 0) return null;
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
@@ -71,6 +77,14 @@ function kindFromContent(head: Buffer): { kind: SmtFileKind; reason: string } | 
   if (head.includes(0)) return { kind: "unknown", reason: `The file is binary, not text. ${EXPECTED}` };
 
   const trimmed = text.trimStart();
+  if (endsLinesWithBareCr(trimmed)) {
+    return {
+      kind: "unknown",
+      reason:
+        "The file's lines end in a bare CR (classic Mac line endings), so it reads as one line. " +
+        "Save it again with LF or CRLF line endings.",
+    };
+  }
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
     return trimmed.includes('"energyData"')
       ? { kind: "interval-json", reason: "The file is an SMT interval JSON payload (energyData)." }

@@ -10,6 +10,8 @@ describe("fields", () => {
     expect(parseLocalDate("2025-03-09")).toEqual({ year: 2025, month: 3, day: 9 });
     expect(parseLocalDate("02/29/2025")).toBeNull();
     expect(parseLocalDate("2025/03/09")).toBeNull();
+    expect(parseLocalDate("10/01/0000")).toBeNull();
+    expect(parseLocalDate("0099-10-01")).toBeNull();
   });
 
   it("reads HH:MM, H:MM, seconds, AM/PM and 24:00", () => {

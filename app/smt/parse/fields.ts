@@ -5,8 +5,11 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?$/;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
+/** Earlier years are typing slips (`0000`), and Date.UTC would read years below 100 as 19xx. */
+const MIN_YEAR = 1900;
+
 function validDate(year: number, month: number, day: number): LocalDate | null {
-  if (month < 1 || month > 12 || day < 1) return null;
+  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1) return null;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return day <= daysInMonth ? { year, month, day } : null;
 }

@@ -190,6 +190,21 @@ describe("parseIntervalCsv", () => {
     expect(summary.warnings[0].message).toContain("has 92 rows");
   });
 
+  it("refuses year 0000, a start off the quarter hour, an end not 15 minutes later and a negative kWh", async () => {
+    const lines = dayLines("2025-10-01");
+    lines[1] = lines[1].replace("10/01/2025", "10/01/0000"); // line 3
+    lines[3] = lines[3].replace(",00:45,", ",00:07,"); // line 5
+    lines[5] = lines[5].replace(",01:15,01:30,", ",01:15,01:00,"); // line 7
+    lines[7] = lines[7].replace(/,\d\.\d{3},/, ",-1.500,"); // line 9
+    const { rows, summary } = await parseText(file(lines));
+    expect(summary.errors.map((error) => error.line)).toEqual([3, 5, 7, 9]);
+    expect(summary.errors[0].message).toContain('USAGE_DATE "10/01/0000" is not a date');
+    expect(summary.errors[1].message).toContain('USAGE_START_TIME "00:07" is not on a 15-minute boundary');
+    expect(summary.errors[2].message).toContain('USAGE_END_TIME "01:00" should be 15 minutes after');
+    expect(summary.errors[3].message).toContain("-1.500 is negative");
+    expect(rows).toHaveLength(92);
+  });
+
   it("throws HeaderError naming the expected header when the header is wrong", async () => {
     await expect(parseText(monthlyBillingCsv())).rejects.toThrow(HeaderError);
     await expect(parseText(monthlyBillingCsv())).rejects.toThrow(/ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME/);

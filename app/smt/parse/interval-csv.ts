@@ -1,12 +1,12 @@
-import { chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
+import { chicagoDayLengthMinutes, chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
 import { CsvSyntaxError, readCsvRecords } from "./csv-records";
-import { DAY_SECONDS, placeDay, type IntervalLine } from "./day-placement";
-import { parseClock, parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
+import { DAY_SECONDS, SLOT_SECONDS, placeDay, type IntervalLine } from "./day-placement";
+import { parseClock, parseLocalDate, parseLocalDateTime } from "./fields";
 import { EsiidReader } from "./esiid";
 import {
-  INTERVAL_KWH_LIMITS,
   IntervalDayLedger,
   parseChannel,
+  parseIntervalKwh,
   type IntervalRow,
   type IntervalSummary,
   type SmtChannel,
@@ -155,7 +155,7 @@ class IntervalFieldsReader {
   private readonly clocks = new BoundedCache<number | null>();
   private readonly channels = new BoundedCache<SmtChannel | null>();
   /** Readings repeat across a file (thousandths of a kWh), so most rows skip the decimal check. */
-  private readonly readings = new BoundedCache<ReturnType<typeof parseDecimal>>(50_000);
+  private readonly readings = new BoundedCache<ReturnType<typeof parseIntervalKwh>>(50_000);
 
   constructor(private readonly issues: IssueLog) {
     this.esiids = new EsiidReader(issues);
@@ -178,14 +178,20 @@ class IntervalFieldsReader {
     if (startSecond === null || startSecond >= DAY_SECONDS) {
       return this.fail(line, `USAGE_START_TIME "${startText}" is not a time of day (expected HH:MM).`);
     }
+    if (startSecond % SLOT_SECONDS !== 0) {
+      return this.fail(line, `USAGE_START_TIME "${startText}" is not on a 15-minute boundary (:00, :15, :30 or :45).`);
+    }
     const endText = record[columns.USAGE_END_TIME];
     const endSecond = this.clocks.get(endText, parseClock);
     if (endSecond === null)
       return this.fail(line, `USAGE_END_TIME "${endText}" is not a time of day (expected HH:MM).`);
+    if (!endsOneSlotLater(startSecond, endSecond, date)) {
+      return this.fail(line, `USAGE_END_TIME "${endText}" should be 15 minutes after USAGE_START_TIME "${startText}".`);
+    }
     const kwhText = record[columns.USAGE_KWH];
     let kwh: string | null = null;
     if (kwhText !== "") {
-      const parsed = this.readings.get(kwhText, readKwh);
+      const parsed = this.readings.get(kwhText, parseIntervalKwh);
       if ("error" in parsed) return this.fail(line, `USAGE_KWH: ${parsed.error}.`);
       kwh = parsed.value;
     }
@@ -217,8 +223,10 @@ class IntervalFieldsReader {
   }
 }
 
-function readKwh(text: string) {
-  return parseDecimal(text, INTERVAL_KWH_LIMITS);
+/** An interval ends 15 minutes after it starts; SMT's fall-back day prints its first repeated row `02:00,01:15`. */
+function endsOneSlotLater(startSecond: number, endSecond: number, date: LocalDate): boolean {
+  if ((startSecond + SLOT_SECONDS) % DAY_SECONDS === endSecond % DAY_SECONDS) return true;
+  return startSecond === 2 * 3600 && endSecond === 3600 + SLOT_SECONDS && chicagoDayLengthMinutes(date) === 1500;
 }
 
 function parseRevision(text: string): Date | string {

@@ -107,6 +107,14 @@ describe("parseIntervalJson", () => {
     expect(summary.errors[4].message).toContain("has 1 slots");
   });
 
+  it("refuses a negative slot", async () => {
+    const slots = normalSlots();
+    slots[0] = "-5.000-A";
+    const { rows, summary } = await parsePayload(payload(entry("07/01/2019", "C", slots)));
+    expect(summary.errors).toEqual([{ line: 1, message: expect.stringContaining("-5.000 is negative") }]);
+    expect(rows).toHaveLength(95);
+  });
+
   it("throws HeaderError for JSON of another shape or no JSON at all", async () => {
     await expect(parsePayload('{"dailyData":[]}')).rejects.toThrow(HeaderError);
     await expect(parsePayload("ESIID,USAGE_DATE")).rejects.toThrow(/not valid JSON/);

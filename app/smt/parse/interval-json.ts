@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { chicagoInstants, chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
 import { normalizeEsiid, unknownEsiidWarning } from "./esiid";
-import { parseDecimal, parseLocalDate, parseLocalDateTime } from "./fields";
+import { parseLocalDate, parseLocalDateTime } from "./fields";
 import {
-  INTERVAL_KWH_LIMITS,
+  parseIntervalKwh,
   IntervalDayLedger,
   parseChannel,
   type IntervalRow,
@@ -154,6 +154,6 @@ function parseToken(token: string): { kwh: string | null; estimated: boolean } |
   if (flag !== "" && flag !== "A" && flag !== "E")
     return { error: `"${token}" should end in -A (actual) or -E (estimated)` };
   if (kwhText === "") return { kwh: null, estimated: false };
-  const kwh = parseDecimal(kwhText, INTERVAL_KWH_LIMITS);
+  const kwh = parseIntervalKwh(kwhText);
   return "error" in kwh ? kwh : { kwh: kwh.value, estimated: flag === "E" };
 }

@@ -1,5 +1,5 @@
 import { dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
-import type { DecimalLimits } from "./fields";
+import { parseDecimal, type DecimalLimits } from "./fields";
 import type { IssueCounts, IssueLog } from "./types";
 
 /** Matches the Prisma enum SmtChannel. */
@@ -35,6 +35,18 @@ export interface IntervalSummary extends IssueCounts {
 
 /** SmtInterval.kwh is DECIMAL(12, 4). */
 export const INTERVAL_KWH_LIMITS: DecimalLimits = { integerDigits: 8, fractionDigits: 4 };
+
+/**
+ * One interval reading as exact decimal text. Negative readings are refused: SMT reports surplus generation on
+ * its own channel as a positive figure, so a minus sign means a damaged or hand-edited file.
+ */
+export function parseIntervalKwh(text: string): { value: string } | { error: string } {
+  const parsed = parseDecimal(text, INTERVAL_KWH_LIMITS);
+  if ("value" in parsed && parsed.value.startsWith("-")) {
+    return { error: `${text} is negative; interval readings are never below zero` };
+  }
+  return parsed;
+}
 
 /** `Consumption`, `Surplus Generation` and the variants other tools write (`SurplusGeneration`, `C`, `G`). */
 export function parseChannel(text: string): SmtChannel | null {
