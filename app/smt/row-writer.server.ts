@@ -82,14 +82,15 @@ export class RowWriter {
                          array_agg(m.r ORDER BY m.slot), array_agg(m.f ORDER BY m.slot),
                          sum(m.k), count(m.e), count(*) FILTER (WHERE m.e IS NOT NULL AND m.k IS NULL),
                          count(*) FILTER (WHERE m.e)
-                  FROM (SELECT u.slot,
-                               CASE WHEN ${SLOT_TAKEN} THEN u.nk ELSE u.ok END AS k,
-                               CASE WHEN ${SLOT_TAKEN} THEN u.ne ELSE u.oe END AS e,
-                               CASE WHEN ${SLOT_TAKEN} THEN u.nr ELSE u.orv END AS r,
-                               CASE WHEN ${SLOT_TAKEN} THEN u.nfile ELSE u.ofile END AS f
-                        FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds",
-                                    EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
-                          WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)) m),
+                  FROM (SELECT t.slot,
+                               CASE WHEN t.taken THEN t.nk ELSE t.ok END AS k,
+                               CASE WHEN t.taken THEN t.ne ELSE t.oe END AS e,
+                               CASE WHEN t.taken THEN t.nr ELSE t.orv END AS r,
+                               CASE WHEN t.taken THEN t.nfile ELSE t.ofile END AS f
+                        FROM (SELECT u.*, ${SLOT_TAKEN} AS taken
+                              FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds", EXCLUDED."kwh",
+                                          EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
+                                WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)) t) m),
                 "rawFileId" = EXCLUDED."rawFileId"
             WHERE EXISTS (SELECT 1 FROM unnest(d."kwh", d."estimated", d."revisionAt",
                                                EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
