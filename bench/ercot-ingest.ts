@@ -11,6 +11,9 @@ import os from "node:os";
 import path from "node:path";
 
 const MiB = 1024 * 1024;
+// The portal's settings (app/storage/s3.server.ts), so the baseline differs only by what the portal adds.
+const S3_PART_BYTES = 5 * MiB;
+const S3_PARTS_IN_FLIGHT = 2;
 
 function procStatusMiB(field: "VmHWM" | "VmRSS"): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync("/proc/self/status", "utf8"));
@@ -28,9 +31,14 @@ interface ChildReport {
   error?: string | null;
 }
 
-/** Child: the real ingest, configured from the environment like the portal. */
+/**
+ * Child: the real ingest, configured from the environment like the portal. A first run limited to a TDSP
+ * that is not listed warms everything up (database, lock, sources, HTTP) without moving a file: the RSS
+ * after it is the idle portal the growth is measured from.
+ */
 async function childIngest(): Promise<ChildReport> {
   const { runIngest } = await import("../app/ercot/ingest.server");
+  await runIngest({ trigger: "manual", tdsps: ["BENCH_WARM_UP"] });
   const startRssMiB = procStatusMiB("VmRSS");
   const started = performance.now();
   const outcome = await runIngest({ trigger: "manual" });
@@ -48,7 +56,7 @@ async function childIngest(): Promise<ChildReport> {
 
 /** Child: the same download piped into a bare lib-storage Upload with the portal's part settings. */
 async function childLibStorage(url: string): Promise<ChildReport> {
-  const { S3Client } = await import("@aws-sdk/client-s3");
+  const { ListObjectsV2Command, S3Client } = await import("@aws-sdk/client-s3");
   const { Upload } = await import("@aws-sdk/lib-storage");
   const { request } = await import("undici");
   const client = new S3Client({
@@ -59,6 +67,7 @@ async function childLibStorage(url: string): Promise<ChildReport> {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
+  await client.send(new ListObjectsV2Command({ Bucket: process.env.S3_BUCKET, MaxKeys: 1 }));
   const startRssMiB = procStatusMiB("VmRSS");
   const started = performance.now();
   const response = await request(url);
@@ -66,9 +75,9 @@ async function childLibStorage(url: string): Promise<ChildReport> {
   response.body.on("data", (chunk: Buffer) => (bytes += chunk.length));
   await new Upload({
     client,
-    params: { Bucket: process.env.S3_BUCKET, Key: "bench/lib-storage.zip", Body: response.body },
-    partSize: 8 * MiB,
-    queueSize: 4,
+    params: { Bucket: process.env.S3_BUCKET, Key: `bench/lib-storage-${Date.now()}.zip`, Body: response.body },
+    partSize: S3_PART_BYTES,
+    queueSize: S3_PARTS_IN_FLIGHT,
   }).done();
   return { ms: performance.now() - started, bytes, peakRssMiB: peakRssMiB(), startRssMiB };
 }
@@ -119,7 +128,23 @@ async function best(
 ): Promise<ChildReport> {
   const reports: ChildReport[] = [];
   for (let index = 0; index < repeat; index++) {
-    reports.push(await measure());
+    // s3rver, on a loaded shared machine, now and then answers one request 500; one more try, said out loud.
+    reports.push(
+      await measure().catch(async (error: unknown) => {
+        console.log(`  (one try failed and was repeated: ${(error as Error).message.split("\n")[0]})`);
+        await between?.();
+        return measure().catch(
+          (again: unknown): ChildReport => ({
+            ms: Number.NaN,
+            bytes: 0,
+            peakRssMiB: Number.NaN,
+            startRssMiB: Number.NaN,
+            status: "failed twice",
+            error: (again as Error).message.split("\n").find((line) => /Error|Exception/.test(line)) ?? "see above",
+          }),
+        );
+      }),
+    );
     await between?.();
   }
   const fastest = reports.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -240,11 +265,12 @@ async function main() {
   }
 
   const mbps = (report: ChildReport) => report.bytes / MiB / (report.ms / 1000);
+  const growthMiB = (report: ChildReport) => report.peakRssMiB - report.startRssMiB;
   console.log(`\nERCOT ingest bench — ${os.cpus().length} cores, Node ${process.version}\n`);
   console.log(
-    "| size | target | method | seconds | MiB/s | RSS before transfer (MiB) | peak RSS (MiB) | vs baseline |",
+    "| size | target | method | seconds | MiB/s | idle RSS (MiB) | peak RSS (MiB) | RSS growth (MiB) | vs baseline |",
   );
-  console.log("|---:|---|---|---:|---:|---:|---:|---:|");
+  console.log("|---:|---|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {
     const baseline = rows.find(
       (candidate) =>
@@ -258,7 +284,7 @@ async function main() {
     const failed =
       row.report.status && row.report.status !== "succeeded" ? ` (${row.report.status}: ${row.report.error})` : "";
     console.log(
-      `| ${row.sizeMiB} MiB | ${row.target} | ${row.method}${failed} | ${(row.report.ms / 1000).toFixed(2)} | ${mbps(row.report).toFixed(0)} | ${mib(row.report.startRssMiB)} | ${mib(row.report.peakRssMiB)} | ${ratio} |`,
+      `| ${row.sizeMiB} MiB | ${row.target} | ${row.method}${failed} | ${(row.report.ms / 1000).toFixed(2)} | ${mbps(row.report).toFixed(0)} | ${mib(row.report.startRssMiB)} | ${mib(row.report.peakRssMiB)} | ${mib(growthMiB(row.report))} | ${ratio} |`,
     );
   }
 
@@ -266,6 +292,10 @@ async function main() {
   const ingests = rows.filter((row) => row.method === "portal ingest");
   const maxRss = Math.max(...ingests.map((row) => row.report.peakRssMiB));
   console.log(`- peak RSS < 200 MiB: ${maxRss < 200 ? "met" : "MISSED"} (highest ${maxRss.toFixed(0)} MiB)`);
+  const maxGrowth = Math.max(...ingests.map((row) => growthMiB(row.report)));
+  console.log(
+    `- RSS growth over idle ≤ 64 MiB, both drivers: ${maxGrowth <= 64 ? "met" : "MISSED"} (highest ${maxGrowth.toFixed(0)} MiB)`,
+  );
   for (const target of ["local", "s3rver"] as const) {
     const small = ingests.find((row) => row.target === target && row.sizeMiB === sizes[0]);
     const large = ingests.find((row) => row.target === target && row.sizeMiB === sizes[sizes.length - 1]);
@@ -286,6 +316,22 @@ async function main() {
       );
     }
   }
+  console.log(perfLine(rows, mbps, growthMiB));
+}
+
+/** The last line: the worst throughput ratio against its baseline and the worst RSS growth, at the largest size. */
+function perfLine(rows: Row[], mbps: (report: ChildReport) => number, growthMiB: (report: ChildReport) => number) {
+  const largest = Math.max(...rows.map((row) => row.sizeMiB));
+  const ingests = rows.filter((row) => row.sizeMiB === largest && row.method === "portal ingest");
+  const ratios = ingests.map((row) => {
+    const baseline = rows.find(
+      (candidate) =>
+        candidate.sizeMiB === largest && candidate.target === row.target && candidate.method.includes("baseline"),
+    )!;
+    return mbps(row.report) / mbps(baseline.report);
+  });
+  const growth = Math.max(...ingests.map((row) => growthMiB(row.report)));
+  return `PERF ercot-ingest ratio=${Math.min(...ratios).toFixed(2)} rss_growth_mib=${growth.toFixed(0)}`;
 }
 
 const childMode = process.argv.indexOf("--child");

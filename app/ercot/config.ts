@@ -54,3 +54,9 @@ export const DEFAULT_EWS_LOOKBACK_HOURS = 7 * 24;
 /** Large FUL zips stream for minutes; the idle timeout is about silence, not total time. */
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 30_000, headersMs: 120_000, idleMs: 120_000 };
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, minDelayMs: 1_000, maxDelayMs: 30_000 };
+
+/** The configured ERCOT hosts (product page/MIS, Public API, EWS): the only places a redirect may lead. */
+export function configuredErcotOrigins(config: Pick<ErcotSourcesConfig, "pageUrl" | "api" | "ews">): string[] {
+  const urls = [config.pageUrl, config.api.apiBaseUrl, config.ews.baseUrl];
+  return [...new Set(urls.flatMap((url) => (url && URL.canParse(url) ? [new URL(url).origin] : [])))];
+}

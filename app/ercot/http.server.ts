@@ -148,16 +148,74 @@ export function statusError(action: string, url: string, status: number, detail?
   );
 }
 
+/** Where a GET may be redirected: only these origins (the configured ERCOT hosts), at most `maxHops` times. */
+export interface RedirectPolicy {
+  allowedOrigins: readonly string[];
+  maxHops?: number;
+}
+
+export const MAX_REDIRECT_HOPS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 export interface SendOptions {
   agent: Dispatcher;
   method?: Dispatcher.HttpMethod;
   headers?: Record<string, string>;
   body?: string | Buffer;
   signal?: AbortSignal;
+  /** Follow redirects under this policy; without it a 3xx is handed to the caller as is. */
+  redirects?: RedirectPolicy;
 }
 
-/** One HTTP exchange; network failures become ErcotHttpError, statuses are left to the caller. */
+/**
+ * One HTTP exchange, following redirects when a policy is given; network failures become ErcotHttpError,
+ * statuses are left to the caller. Each hop is checked before anything (headers, client certificate) is
+ * sent to it.
+ */
 export async function sendRequest(action: string, url: string, options: SendOptions): Promise<Dispatcher.ResponseData> {
+  const visited: string[] = [];
+  let target = url;
+  for (;;) {
+    const response = await sendOnce(action, target, options);
+    const location = response.headers.location;
+    if (!options.redirects || !REDIRECT_STATUSES.has(response.statusCode) || typeof location !== "string")
+      return response;
+    await response.body.dump();
+    visited.push(target);
+    target = nextHop(action, target, location, visited, options.redirects);
+  }
+}
+
+/**
+ * Where a redirect may lead: a configured ERCOT origin, never from https down to http, never back to a URL
+ * already visited, and within the hop limit. Plain http is only followed where the operator configured
+ * that http origin and the request was already plain (the local fake); real ERCOT hosts are all https.
+ */
+function nextHop(action: string, from: string, location: string, visited: string[], policy: RedirectPolicy): string {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new ErcotHttpError(`Could not ${action}: ERCOT redirected to an invalid URL; it was not followed.`, {
+      retryable: false,
+    });
+  }
+  const refuse = (reason: string) =>
+    new ErcotHttpError(`Could not ${action}: ${reason}; nothing was sent there.`, { retryable: false });
+  const maxHops = policy.maxHops ?? MAX_REDIRECT_HOPS;
+  if (visited.includes(next.toString()))
+    throw refuse(`ERCOT's redirects at ${hostOf(from)} loop back to a URL already visited`);
+  if (visited.length > maxHops) throw refuse(`ERCOT redirected more than ${maxHops} times`);
+  if (next.protocol !== "https:" && (next.protocol !== "http:" || new URL(from).protocol !== "http:"))
+    throw refuse(`ERCOT redirected from ${hostOf(from)} to ${next.protocol}//${next.host}, which is not HTTPS`);
+  if (!policy.allowedOrigins.includes(next.origin))
+    throw refuse(
+      `ERCOT redirected to ${next.host}, which is not a configured ERCOT host (check ERCOT_PAGE_URL, ERCOT_API_BASE and ERCOT_EWS_BASE)`,
+    );
+  return next.toString();
+}
+
+async function sendOnce(action: string, url: string, options: SendOptions): Promise<Dispatcher.ResponseData> {
   try {
     return await request(url, {
       dispatcher: options.agent,

@@ -14,7 +14,8 @@ import type { FileResult, RunProgress } from "./run-record";
 import { findStoredBySha256, storageKeyFor } from "./selection.server";
 import { downloadDocument } from "./sources/index.server";
 import type { ErcotDocument, ErcotSource } from "./types";
-import { createZipVerifier } from "./verify.server";
+import { contentSizeWarning, createZipVerifier } from "./verify.server";
+import { createZipSpool } from "./zip-spool.server";
 
 /** The whole message (a source trail can span lines), for stored run and file errors. */
 export function messageOf(error: unknown): string {
@@ -73,6 +74,7 @@ export async function ingestFile(document: ErcotDocument, context: FileContext):
         sizeBytes: stored.sizeBytes,
         sha256: stored.sha256,
         error: null,
+        warning: stored.warning,
       });
       return { ...base, skipped: true, duplicateOf: duplicate.docId ?? undefined };
     }
@@ -83,12 +85,14 @@ export async function ingestFile(document: ErcotDocument, context: FileContext):
       sizeBytes: stored.sizeBytes,
       sha256: stored.sha256,
       error: null,
+      warning: stored.warning,
     });
     logger().info(
       { runId: lease.runId, docId: document.docId, tdsp: document.tdsp, bytes: stored.sizeBytes },
       "ERCOT file stored",
     );
-    return { ...base, key, bytes: stored.sizeBytes };
+    if (stored.warning) logger().warn({ runId: lease.runId, docId: document.docId }, stored.warning);
+    return { ...base, key, bytes: stored.sizeBytes, ...(stored.warning ? { warning: stored.warning } : {}) };
   } catch (error) {
     const message = messageOf(file.signal.aborted ? file.signal.reason : error);
     await upsertFile(document.docId, {
@@ -98,6 +102,7 @@ export async function ingestFile(document: ErcotDocument, context: FileContext):
       sizeBytes: null,
       sha256: null,
       error: message,
+      warning: null,
     }).catch((recordError: unknown) =>
       logger().error(
         { runId: lease.runId, docId: document.docId, err: recordError },
@@ -133,21 +138,32 @@ async function downloadAndStore(
       bodyStarted = false;
       onRestart();
       lease.reportProgress({ ...progress });
-      const download = await downloadDocument(context.sources, document, signal);
-      bodyStarted = true;
-      progress.currentSize ??= download.contentLength;
-      const bytesBefore = progress.bytes;
-      const verifier = createZipVerifier(document, (received) => {
-        progress.currentBytes = received;
-        progress.bytes = bytesBefore + received;
-        lease.reportProgress({ ...progress });
-      });
-      const body = pipeline(download.body, verifier, () => undefined);
+      const spool = await createZipSpool(document);
       try {
-        return await store.put(key, body, { contentType: "application/zip", signal });
+        const download = await downloadDocument(context.sources, document, signal);
+        bodyStarted = true;
+        progress.currentSize ??= download.contentLength;
+        const bytesBefore = progress.bytes;
+        const verifier = createZipVerifier(document, (received) => {
+          progress.currentBytes = received;
+          progress.bytes = bytesBefore + received;
+          lease.reportProgress({ ...progress });
+        });
+        const body = pipeline(download.body, verifier, spool.tee, () => undefined);
+        try {
+          const stored = await store.put(key, body, { contentType: "application/zip", signal });
+          // A zip cut short where the transport could not tell, or with a bad CRC, must not stay `stored`.
+          await spool.verify().catch(async (error: unknown) => {
+            await store.delete(key);
+            throw error;
+          });
+          return { ...stored, warning: contentSizeWarning(document, stored.sizeBytes) };
+        } finally {
+          download.body.destroy();
+          verifier.destroy();
+        }
       } finally {
-        download.body.destroy();
-        verifier.destroy();
+        await spool.dispose();
       }
     },
     {

@@ -162,6 +162,7 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
         retry: config.retry,
       });
       if ("key" in result && !plan.newest.has(document.docId)) result.backfilled = true;
+      if ("key" in result && result.warning) summary.warnings.push(result.warning);
       summary.results.push(result);
       if ("key" in result) summary.bytes += result.bytes;
       if (!("error" in result) && options.afterFileStored) {

@@ -71,6 +71,7 @@ export async function getRun(runId: number) {
       source: file.source,
       sourceUrl: file.sourceUrl,
       error: file.error,
+      warning: file.warning,
     })),
   };
 }

@@ -13,11 +13,12 @@ export class ZipVerificationError extends Error {
 }
 
 /**
- * Passes bytes through while checking them: the first four must be the zip signature, and the total must
- * equal the listed ContentSize (when the source gave one). Holds at most the first four bytes.
+ * Passes bytes through while checking that the first four are the zip signature, and counts them. Holds at
+ * most the first four bytes. Truncation is judged by the transport (Content-Length) and by the zip's own
+ * structure (`createZipSpool`), not by the listed ContentSize: see `contentSizeWarning`.
  */
 export function createZipVerifier(
-  document: Pick<ErcotDocument, "friendlyName" | "docId" | "contentSize">,
+  document: Pick<ErcotDocument, "friendlyName" | "docId">,
   onBytes?: (total: number) => void,
 ) {
   let received = 0;
@@ -36,13 +37,6 @@ export function createZipVerifier(
         }
       }
       received += chunk.length;
-      if (document.contentSize !== null && received > document.contentSize) {
-        return callback(
-          new ZipVerificationError(
-            `${label} is larger than the ${document.contentSize} bytes ERCOT listed; it was not kept.`,
-          ),
-        );
-      }
       onBytes?.(received);
       callback(null, chunk);
     },
@@ -52,14 +46,22 @@ export function createZipVerifier(
           new ZipVerificationError(`${label} arrived empty or cut short (${received} bytes); it was not kept.`),
         );
       }
-      if (document.contentSize !== null && received !== document.contentSize) {
-        return callback(
-          new ZipVerificationError(
-            `${label} has ${received} bytes but ERCOT listed ${document.contentSize}; it was not kept and will be fetched again on the next run.`,
-          ),
-        );
-      }
       callback();
     },
   });
+}
+
+/**
+ * ContentSize rests on one capture; a complete zip whose every entry passed its CRC is the better witness.
+ * A disagreement is kept as a note on the stored row, never a reason to throw the file away.
+ */
+export function contentSizeWarning(
+  document: Pick<ErcotDocument, "friendlyName" | "docId" | "contentSize">,
+  receivedBytes: number,
+): string | null {
+  if (document.contentSize === null || document.contentSize === receivedBytes) return null;
+  return (
+    `ERCOT listed ${document.contentSize} bytes for ${document.friendlyName} (DocID ${document.docId}) but sent ` +
+    `${receivedBytes}; the zip is complete and every entry passed its CRC-32 check, so it was stored.`
+  );
 }

@@ -50,6 +50,11 @@ export default function ErcotRunDetails() {
         <Link to={runRowHref}>This run&apos;s IngestRun row in the database explorer</Link>
       </p>
       {run.error ? <p className="error-text">{run.error}</p> : null}
+      {run.summary?.warnings.map((warning) => (
+        <p key={warning} className="warning-text">
+          {warning}
+        </p>
+      ))}
       {run.summary?.attempts.length ? (
         <p className="muted">
           Sources asked:{" "}
@@ -100,6 +105,7 @@ export default function ErcotRunDetails() {
                       DocID {file.docId} · <Link to={fileRowHrefs[file.id]}>row</Link>
                     </div>
                     {file.error ? <div className="error-text">{file.error}</div> : null}
+                    {file.warning ? <div className="warning-text">{file.warning}</div> : null}
                   </td>
                   <td>{file.storageKey ? <Identifier value={file.storageKey} label="storage key" /> : "—"}</td>
                   <td>{formatBytes(file.sizeBytes)}</td>

@@ -26,10 +26,10 @@ export interface S3StorageConfig {
   forcePathStyle: boolean;
 }
 
-// 5 MiB is S3's smallest part; three in flight keep a gigabyte upload near the bare SDK's speed while the
-// buffered parts stay around 20 MiB (the portal's RSS target is 200 MiB whatever the file size).
+// 5 MiB is S3's smallest part; two in flight (plus the one being filled) keep about 15 MiB of parts alive,
+// for an RSS growth target of 64 MiB over the idle portal whatever the file size (bench/ercot-ingest.ts).
 const PART_SIZE = 5 * 1024 * 1024;
-const PARTS_IN_FLIGHT = 3;
+const PARTS_IN_FLIGHT = 2;
 const S3_CONNECT_TIMEOUT_MS = 10_000;
 /** The SDK's requestTimeout is the longest socket silence, so a slow but moving upload is never cut. */
 const S3_IDLE_TIMEOUT_MS = 60_000;

@@ -1,6 +1,7 @@
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { crc32, gunzip } from "node:zlib";
 import { promisify } from "node:util";
+import { finished } from "node:stream/promises";
 import yauzl from "yauzl";
 
 /**
@@ -176,6 +177,25 @@ function verifyEntry(stream: Readable, item: yauzl.Entry): Readable {
     if (!stream.destroyed) stream.destroy();
   });
   return stream.pipe(verified);
+}
+
+/**
+ * Reads every counted entry of a ZIP file to its end, checking the central directory, each local header,
+ * each entry's size and CRC-32, without keeping any of it. Throws an ArchiveError on the first fault.
+ */
+export async function verifyArchiveFile(filePath: string, options: OpenArchiveOptions = {}): Promise<number> {
+  const archive = await openArchive(filePath, options);
+  try {
+    const entries = archive.entries.filter((entry) => entry.counted);
+    for (const entry of entries) {
+      const stream = await archive.openEntry(entry);
+      stream.resume();
+      await finished(stream);
+    }
+    return entries.length;
+  } finally {
+    archive.close();
+  }
 }
 
 function readDirectory(zipfile: yauzl.ZipFile): Promise<yauzl.Entry[]> {

@@ -95,4 +95,18 @@ describe("ERCOT pages", () => {
     expect((await call("/admin/ercot/files/999999", { headers: { cookie } })).status).toBe(404);
     expect((await call("/admin/ercot/999999", { headers: { cookie } })).status).toBe(404);
   });
+
+  it("shows a ContentSize that disagrees with a valid zip as a warning on the run page", async () => {
+    const document = fake.publish({ tdsp: "TNMP", publishedAt: new Date(), csvBytes: 5_000 });
+    fake.setScenario("content-size-lies");
+    const response = await call("/api/admin/ercot/cron", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_CRON_SECRET}` },
+    });
+    const answer = (await response.json()) as { ok: boolean; runId: number; status: string };
+    expect(answer).toMatchObject({ ok: true, status: "warning" });
+    const html = await (await call(`/admin/ercot/${answer.runId}`, { headers: { cookie } })).text();
+    expect(html).toContain(`ERCOT listed ${document.contentSize + 1000} bytes for ${document.friendlyName}`);
+    fake.setScenario("normal");
+  });
 });

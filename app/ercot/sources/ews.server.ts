@@ -152,14 +152,15 @@ export class EwsSource implements ErcotSource {
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
     const { agent } = this.loadIdentity();
     // The report URL is on ERCOT's MIS host, not the EWS host: both are allowed, nothing else.
+    const allowedOrigins = [new URL(this.config.ews.baseUrl ?? "").origin, new URL(this.config.pageUrl).origin].filter(
+      (origin) => origin.startsWith("https:"),
+    );
     assertCredentialTarget(
       document.downloadUrl,
-      [new URL(this.config.ews.baseUrl ?? "").origin, new URL(this.config.pageUrl).origin].filter((origin) =>
-        origin.startsWith("https:"),
-      ),
+      allowedOrigins,
       `the download of ${document.friendlyName} (DocID ${document.docId})`,
     );
-    return downloadZip(document, { agent, signal, retry: this.config.retry });
+    return downloadZip(document, { agent, redirects: { allowedOrigins }, signal, retry: this.config.retry });
   }
 
   async close(): Promise<void> {

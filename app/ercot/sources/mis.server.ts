@@ -11,6 +11,7 @@ import {
   sendRequest,
   statusError,
   withErcotRetry,
+  type RedirectPolicy,
   type RetryPolicy,
 } from "~/ercot/http.server";
 import {
@@ -188,6 +189,8 @@ export function htmlTitle(html: string): string {
 
 export interface ZipDownloadOptions {
   agent: Dispatcher;
+  /** The hosts a redirect may lead to; credentials in `headers` and the agent go only there. */
+  redirects: RedirectPolicy;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   retry?: RetryPolicy;
@@ -211,7 +214,7 @@ async function readLeadingBytes(
 
 /**
  * Starts a zip download: checks status, Content-Type and the `PK\x03\x04` magic on the first bytes,
- * then hands back a stream that fails if the byte count disagrees with Content-Length or the listed size.
+ * then hands back a stream that fails if the byte count disagrees with Content-Length.
  */
 export async function downloadZip(document: ErcotDocument, options: ZipDownloadOptions): Promise<ErcotDownload> {
   const action = `download ${document.friendlyName} (DocID ${document.docId})`;
@@ -221,6 +224,7 @@ export async function downloadZip(document: ErcotDocument, options: ZipDownloadO
         agent: options.agent,
         headers: options.headers,
         signal: options.signal,
+        redirects: options.redirects,
       });
       const contentType = String(response.headers["content-type"] ?? "");
       if (response.statusCode !== 200) {
@@ -248,9 +252,9 @@ export async function downloadZip(document: ErcotDocument, options: ZipDownloadO
       }
       const headerLength = Number(response.headers["content-length"]);
       const contentLength = Number.isFinite(headerLength) ? headerLength : null;
-      const expectedBytes = contentLength ?? document.contentSize;
+      // The transport judges truncation; ContentSize is only compared (as a warning) once the zip checks out.
       return {
-        body: Readable.from(verifiedBody(head, ended, iterator, expectedBytes, document), { objectMode: false }),
+        body: Readable.from(verifiedBody(head, ended, iterator, contentLength, document), { objectMode: false }),
         contentLength,
       };
     },

@@ -268,14 +268,16 @@ export class PublicApiSource implements ErcotSource {
   }
 
   async download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
+    const allowedOrigins = [new URL(this.config.api.apiBaseUrl).origin];
     assertCredentialTarget(
       document.downloadUrl,
-      [new URL(this.config.api.apiBaseUrl).origin],
+      allowedOrigins,
       `the download of ${document.friendlyName} (docId ${document.docId})`,
     );
     await this.pace(signal);
     return downloadZip(document, {
       agent: this.agent,
+      redirects: { allowedOrigins },
       headers: await this.authHeaders(signal),
       signal,
       retry: this.config.retry,

@@ -1,6 +1,6 @@
 import type { Agent } from "undici";
 import * as cheerio from "cheerio";
-import type { ErcotSourcesConfig } from "~/ercot/config";
+import { configuredErcotOrigins, type ErcotSourcesConfig } from "~/ercot/config";
 import type { ErcotDocument, ErcotDownload, ErcotListing, ErcotSource } from "~/ercot/types";
 import {
   createHttpAgent,
@@ -10,6 +10,7 @@ import {
   sendRequest,
   statusError,
   withErcotRetry,
+  type RedirectPolicy,
 } from "~/ercot/http.server";
 import { downloadZip, htmlTitle, misDownloadUrl, parseMisDocumentList } from "./mis.server";
 import type { SourceDependencies } from "./dependencies";
@@ -43,6 +44,8 @@ export class ScrapeSource implements ErcotSource {
   readonly name = "scrape" as const;
   private readonly agent: Agent;
   private readonly misBaseUrl: string;
+  /** No credentials travel on this channel, but it still follows redirects only among ERCOT's hosts. */
+  private readonly redirects: RedirectPolicy;
 
   constructor(
     private readonly config: ErcotSourcesConfig,
@@ -50,6 +53,7 @@ export class ScrapeSource implements ErcotSource {
   ) {
     this.agent = createHttpAgent(config.timeouts);
     this.misBaseUrl = new URL(config.pageUrl).origin;
+    this.redirects = { allowedOrigins: configuredErcotOrigins(config) };
   }
 
   isConfigured(): boolean {
@@ -67,6 +71,7 @@ export class ScrapeSource implements ErcotSource {
       const response = await sendRequest("read the ERCOT product page", this.config.pageUrl, {
         agent: this.agent,
         signal,
+        redirects: this.redirects,
       });
       const html = await readText(response.body, 4 * 1024 * 1024);
       if (response.statusCode !== 200) {
@@ -104,6 +109,7 @@ export class ScrapeSource implements ErcotSource {
           agent: this.agent,
           signal,
           headers: { Accept: "application/json" },
+          redirects: this.redirects,
         });
         const text = await readText(response.body);
         if (response.statusCode !== 200)
@@ -137,7 +143,7 @@ export class ScrapeSource implements ErcotSource {
   }
 
   download(document: ErcotDocument, signal?: AbortSignal): Promise<ErcotDownload> {
-    return downloadZip(document, { agent: this.agent, signal, retry: this.config.retry });
+    return downloadZip(document, { agent: this.agent, redirects: this.redirects, signal, retry: this.config.retry });
   }
 
   close(): Promise<void> {

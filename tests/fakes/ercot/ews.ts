@@ -168,7 +168,8 @@ function reportXml(document: FakeDocument, url: string, fileNames: EwsContext["f
     `<ns1:operatingDate>${operatingDate}</ns1:operatingDate>` +
     `<ns1:reportGroup>TDSP ESI ID EXTRACT</ns1:reportGroup>` +
     `<ns1:fileName>${fileNames === "constructed" ? document.constructedName : document.friendlyName}</ns1:fileName>` +
-    `<ns1:created>${formatCentralIso(document.publishedAt)}</ns1:created>` +
+    // ERCOT's GetReports example writes `created` without an offset (Central wall time).
+    `<ns1:created>${formatCentralIso(document.publishedAt, false)}</ns1:created>` +
     `<ns1:size>${document.contentSize}</ns1:size>` +
     `<ns1:format>zip</ns1:format>` +
     `<ns1:URL>${url.replace(/&/g, "&amp;")}</ns1:URL>` +

@@ -31,6 +31,17 @@ export interface FakeScenario {
   ewsRequireSha1: boolean;
   /** Download links (API `_links.endpoint.href`, EWS `URL`) on another origin than the one asked. */
   linkBase: string | null;
+  /**
+   * The listed routes answer 302 first: `hops` times on the same host, or once to plain http on the MIS
+   * host, to a foreign host (`localhost` instead of the address asked), or back to the same URL forever.
+   */
+  redirect: { routes: FakeRoute[]; to: "same-host" | "http" | "foreign" | "loop"; hops: number } | null;
+  /** Bytes added to the listed ContentSize (MIS list and EWS `size`); the zip itself is unchanged. */
+  contentSizeDelta: number;
+  /** The zip is cut to this many bytes, and Content-Length and ContentSize both say so (ERCOT stored it cut). */
+  cutZipAtBytes: number | null;
+  /** One byte of the first entry's data is flipped: every size is right, the entry's CRC-32 is not. */
+  corruptEntryData: boolean;
 }
 
 export const DEFAULT_SCENARIO: FakeScenario = {
@@ -49,6 +60,10 @@ export const DEFAULT_SCENARIO: FakeScenario = {
   ewsFileNames: "constructed",
   ewsRequireSha1: true,
   linkBase: null,
+  redirect: null,
+  contentSizeDelta: 0,
+  cutZipAtBytes: null,
+  corruptEntryData: false,
 };
 
 export const NAMED_SCENARIOS = {
@@ -73,6 +88,14 @@ export const NAMED_SCENARIOS = {
   "ews-compressed": { ewsCompressed: "zip" },
   "ews-compressed-gzip": { ewsCompressed: "gzip" },
   "ews-friendly-file-names": { ewsFileNames: "friendly" },
+  redirect: { redirect: { routes: ["page", "list", "download", "ews-download"], to: "same-host", hops: 2 } },
+  "redirect-to-http": { redirect: { routes: ["ews-download"], to: "http", hops: 1 } },
+  "redirect-foreign": { redirect: { routes: ["list", "download", "ews-download"], to: "foreign", hops: 1 } },
+  "redirect-loop": { redirect: { routes: ["list", "download"], to: "loop", hops: 1 } },
+  "redirect-too-many": { redirect: { routes: ["list", "download"], to: "same-host", hops: 6 } },
+  "content-size-lies": { contentSizeDelta: 1000 },
+  "truncated-consistent": { cutZipAtBytes: 20_000 },
+  "corrupt-crc": { corruptEntryData: true },
 } satisfies Record<string, Partial<FakeScenario>>;
 
 export type ScenarioName = keyof typeof NAMED_SCENARIOS;

@@ -2,7 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import https from "node:https";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatCentralIso, toCentralWallClock } from "../../../app/ercot/sources/central-time";
 import { answerGetReports } from "./ews";
@@ -170,7 +170,39 @@ function productPage(variant: FakeScenario["page"]): string {
   );
 }
 
-function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["list"]): unknown {
+/** ContentSize (MIS) and `size` (EWS) as ERCOT would list them under the current scenario. */
+function listedSize(document: FakeDocument, scenario: FakeScenario): number {
+  const stored =
+    scenario.cutZipAtBytes === null ? document.contentSize : Math.min(scenario.cutZipAtBytes, document.contentSize);
+  return stored + scenario.contentSizeDelta;
+}
+
+/** The zip's bytes as the scenario damages them: cut short, or one byte of entry data flipped. */
+async function* damagedZip(body: Readable, scenario: FakeScenario): AsyncGenerator<Buffer> {
+  const flipAt = scenario.corruptEntryData ? 200 : -1;
+  const cutAt = scenario.cutZipAtBytes ?? Number.POSITIVE_INFINITY;
+  let offset = 0;
+  try {
+    for await (const received of body as AsyncIterable<Buffer>) {
+      let chunk = received.subarray(0, Math.max(0, cutAt - offset));
+      if (flipAt >= offset && flipAt < offset + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[flipAt - offset] ^= 0xff;
+      }
+      offset += chunk.length;
+      if (chunk.length > 0) yield chunk;
+      if (offset >= cutAt) return;
+    }
+  } finally {
+    body.destroy();
+  }
+}
+
+function misListJson(
+  documents: readonly FakeDocument[],
+  variant: FakeScenario["list"],
+  sizeOf: (document: FakeDocument) => number,
+): unknown {
   if (variant === "missing-key") return { ListDocsByRptTypeRes: {} };
   if (variant === "empty-array") return { ListDocsByRptTypeRes: { DocumentList: [] } };
   if (variant === "null-list") return { ListDocsByRptTypeRes: { DocumentList: null } };
@@ -183,7 +215,7 @@ function misListJson(documents: readonly FakeDocument[], variant: FakeScenario["
         ExpiredDate: `${expired.toISOString().slice(0, 10)}T23:59:59${formatCentralIso(document.publishedAt).slice(19)}`,
         ILMStatus: "EXT",
         SecurityStatus: "P",
-        ContentSize: numeric ? document.contentSize : String(document.contentSize),
+        ContentSize: numeric ? sizeOf(document) : String(sizeOf(document)),
         Extension: "zip",
         ReportTypeID: numeric ? 203 : "203",
         Prefix: "ext",
@@ -253,15 +285,13 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     return false;
   }
 
-  async function sendZip(
-    response: ServerResponse,
-    document: FakeDocument,
-    body: Readable,
-    size: number,
-  ): Promise<void> {
+  async function sendZip(response: ServerResponse, document: FakeDocument): Promise<void> {
+    const damaged = scenario.cutZipAtBytes !== null || scenario.corruptEntryData;
+    const zip = documentZipStream(document);
+    const body = damaged ? Readable.from(damagedZip(zip, scenario), { objectMode: false }) : zip;
     response.writeHead(200, {
       "Content-Type": "application/zip",
-      "Content-Length": size,
+      "Content-Length": Math.min(document.contentSize, scenario.cutZipAtBytes ?? Number.POSITIVE_INFINITY),
       "Content-Disposition": `attachment; filename="${document.constructedName}"`,
     });
     await writeBody(response, body);
@@ -307,7 +337,7 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
       sendText(response, 200, "text/plain; charset=UTF-8", "NO Results");
       return;
     }
-    await sendZip(response, document, documentZipStream(document), document.contentSize);
+    await sendZip(response, document);
   }
 
   function apiKeyOf(request: IncomingMessage, query: URLSearchParams): string | undefined {
@@ -389,12 +419,27 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
             data: null,
           },
         });
-      return sendZip(response, document, documentZipStream(document), document.contentSize);
+      return sendZip(response, document);
     }
     return sendJson(
       response,
       archiveListing(emilId, url.searchParams, scenario.linkBase ?? apiBase, publication.documents),
     );
+  }
+
+  /** The scenario's 302 for this request, or null to serve it. `__hop` counts the hops taken so far. */
+  function redirectLocation(transport: "http" | "https", route: FakeRoute, url: URL): string | null {
+    const redirect = scenario.redirect;
+    if (!redirect || !redirect.routes.includes(route)) return null;
+    if (redirect.to === "loop") return url.toString();
+    const hop = Number(url.searchParams.get("__hop") ?? "0");
+    if (hop >= redirect.hops) return null;
+    const next = new URL(url.pathname + url.search, transport === "http" ? baseUrl : ewsBaseUrl);
+    next.searchParams.set("__hop", String(hop + 1));
+    if (redirect.to === "foreign") next.hostname = "localhost";
+    if (redirect.to === "http") return new URL(next.pathname + next.search, baseUrl).toString();
+    // Relative on the same host, as web servers commonly write it.
+    return redirect.to === "same-host" ? next.pathname + next.search : next.toString();
   }
 
   async function serveControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -447,12 +492,20 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
     if (route === "control") return serveControl(request, response, url);
     if (route === "unknown")
       return sendText(response, 404, "text/html", "<html><head><title>404 Not Found</title></head></html>");
+    const location = redirectLocation(transport, route, url);
+    if (location !== null) {
+      response.writeHead(302, { Location: location, "Content-Length": 0 });
+      return void response.end();
+    }
     if (await disrupt(route, response)) return;
     switch (route) {
       case "page":
         return sendText(response, 200, "text/html; charset=utf-8", productPage(scenario.page));
       case "list":
-        return sendJson(response, { status: 200, json: misListJson(publication.documents, scenario.list) });
+        return sendJson(response, {
+          status: 200,
+          json: misListJson(publication.documents, scenario.list, (document) => listedSize(document, scenario)),
+        });
       case "download":
       case "ews-download":
         return serveDownload(response, url.searchParams);
@@ -467,7 +520,10 @@ export async function startFakeErcot(options: FakeErcotOptions = {}): Promise<Fa
         const answer = await answerGetReports({
           soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction,
           body: (await readBody(request)).toString("utf8"),
-          documents: publication.documents,
+          documents: publication.documents.map((document) => ({
+            ...document,
+            contentSize: listedSize(document, scenario),
+          })),
           reportTypeId: "203",
           downloadUrl: (docId) => `${scenario.linkBase ?? ewsBaseUrl}${DOWNLOAD_PATH}?doclookupId=${docId}`,
           compressed: scenario.ewsCompressed,
