@@ -48,19 +48,16 @@ export async function* readCsvRecords(input: Readable, options: CsvReadOptions =
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     let from = 0;
-    try {
-      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", from)) {
-        reader.line(text.slice(from, end));
-        from = end + 1;
-      }
-      pending = text.slice(from);
-      if (final && pending.length > 0) reader.line(pending);
-      if (final) reader.end();
-      else reader.checkLength(pending.length);
-    } catch (error) {
-      if (reader.records.length > 0) yield reader.drain();
-      throw error;
+    // A line that breaks throws before its chunk's records are handed over (the file fails as a whole), as with
+    // csv-parse: a break in the first chunk reads as a file that cannot be read as CSV.
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", from)) {
+      reader.line(text.slice(from, end));
+      from = end + 1;
     }
+    pending = text.slice(from);
+    if (final && pending.length > 0) reader.line(pending);
+    if (final) reader.end();
+    else reader.checkLength(pending.length);
     if (reader.records.length > 0) yield reader.drain();
   };
   for await (const chunk of input) yield* take(pending + decoder.write(chunk), false);
