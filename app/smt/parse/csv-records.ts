@@ -35,7 +35,7 @@ export interface CsvReadOptions {
  * Records in arrays (one per chunk read), so a 10-million-row file does not cost a promise per row. A line without
  * a quote is split and trimmed here (SMT exports never quote, and csv-parse cost 3× the rest of the ingest); a
  * record with quotes, gathered over its lines until its quotes pair up, goes to csv-parse with the same options,
- * so quoted fields follow RFC 4180 exactly (docs/decisions/meter12-interval-storage.md).
+ * so quoted fields follow RFC 4180 exactly (docs/decisions/022-smt-interval-day-rows.md).
  */
 export async function* readCsvRecords(input: Readable, options: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
   const reader = new RecordReader(options.delimiter ?? ",", options.maxRecordLength ?? 64 * 1024);
