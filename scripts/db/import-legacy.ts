@@ -9,7 +9,14 @@ import { storage } from "../../app/storage/index.server";
 import { resolveDatabase } from "../lib/database";
 import { importPremiseIndex } from "./legacy/premises";
 import { importRawFiles } from "./legacy/raw-files";
-import { ERCOT_INGEST, runStep, SMT_BILLING_READ, SMT_INTERVAL, type StepCounts, type Unmapped } from "./legacy/tables";
+import {
+  ERCOT_INGEST,
+  runStep,
+  SMT_BILLING_READ,
+  SMT_INTERVAL_DAY,
+  type StepCounts,
+  type Unmapped,
+} from "./legacy/tables";
 
 const log = (line: string) => console.log(`[import:legacy] ${line}`);
 
@@ -39,7 +46,7 @@ async function main(): Promise<number> {
       const steps = [
         { old: "ErcotIngest", run: () => runStep(writer, ERCOT_INGEST) },
         { old: "raw_smt_files", run: () => importRawFiles(reader, writer, storage(), log) },
-        { old: "SmtInterval", run: () => runStep(writer, SMT_INTERVAL) },
+        { old: "SmtInterval", run: () => runStep(writer, SMT_INTERVAL_DAY) },
         { old: "SmtBillingRead", run: () => runStep(writer, SMT_BILLING_READ) },
         { old: "ErcotEsiidIndex", run: () => importPremiseIndex(reader, writer, log) },
       ];

@@ -48,7 +48,7 @@ function importLegacy(url: string) {
 async function ourChecksums(url: string) {
   return withClient(testTarget(url), async (client) => {
     const sums: Record<string, string> = {};
-    for (const table of ["ErcotIngest", "SmtRawFile", "SmtInterval", "SmtBillingRead"]) {
+    for (const table of ["ErcotIngest", "SmtRawFile", "SmtIntervalDay", "SmtBillingRead"]) {
       const { rows } = await client.query(
         `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS sum FROM "${table}" t`,
       );
@@ -101,7 +101,7 @@ describe("the old portal's database", () => {
       const list = await fetch(`${baseUrl}/admin/database`, { headers: { cookie } });
       const html = await list.text();
       expect(list.status).toBe(200);
-      for (const model of ["IngestRun", "ErcotIngest", "SmtRawFile", "SmtInterval", "SmtBillingRead", "AuditEvent"])
+      for (const model of ["IngestRun", "ErcotIngest", "SmtRawFile", "SmtIntervalDay", "SmtBillingRead", "AuditEvent"])
         expect(html).toContain(model);
       const page = await fetch(`${baseUrl}/admin/database/ErcotIngest`, { headers: { cookie } });
       expect(page.status).toBe(200);
@@ -117,8 +117,19 @@ describe("the old portal's database", () => {
   }, 120_000);
 
   it("imports every row with the documented mapping, reports what it cannot map, and a second import changes nothing", async () => {
+    // One interval our own ingest already stored, in a day the old portal also has: ours wins, the rest is filled.
+    await withClient(testTarget(legacyUrl), (client) =>
+      client.query(
+        `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                       "totalKwh", intervals, missing, "estimatedCount")
+         VALUES ($1, 'consumption', '2025-10-30', '2025-10-30 05:00', array_fill(NULL::numeric, ARRAY[95]) || ARRAY[9.99999],
+                 array_fill(NULL::boolean, ARRAY[95]) || ARRAY[false], array_fill(NULL::timestamp, ARRAY[95]) || ARRAY[now()::timestamp],
+                 array_fill(NULL::int, ARRAY[96]), 9.99999, 1, 0, 0)`,
+        [LEGACY_ESIIDS[1]],
+      ),
+    );
     const first = importLegacy(legacyUrl);
-    expect(first.output).toContain("not mapped: SmtInterval from old id clsecondmeter: second meter M9");
+    expect(first.output).toContain("not mapped: SmtIntervalDay from old id clsecondmeter: second meter M9");
     expect(first.output).toContain("not mapped: ErcotIngest from old id clerc5: stored, but headers hold no filename");
     expect(first.output).toContain("not mapped: SmtBillingRead from old id clbill4: no read start or end date");
     expect(first.output).toContain("not mapped: SmtRawFile from old id 4: lost.csv: no stored bytes");
@@ -126,15 +137,31 @@ describe("the old portal's database", () => {
 
     await withClient(testTarget(legacyUrl), async (client) => {
       const old = await client.query(`SELECT count(*)::int AS n FROM public."SmtInterval"`);
-      const ours = await client.query(`SELECT count(*)::int AS n FROM "SmtInterval"`);
-      expect(ours.rows[0].n).toBe(old.rows[0].n - 1);
-      // Every mapped interval, value for value: kWh to 5 decimals, filled → estimated, consumption.
-      const mismatched = await client.query(
-        `SELECT count(*)::int AS n FROM public."SmtInterval" o
-           LEFT JOIN "SmtInterval" i ON i.esiid = o.esiid AND i."intervalStart" = o.ts AND i.channel = 'consumption'
-          WHERE o.id <> 'clsecondmeter' AND (i.kwh IS DISTINCT FROM o.kwh OR i.estimated IS DISTINCT FROM o.filled)`,
+      const ours = await client.query(
+        `SELECT sum(intervals)::int AS n, count(*)::int AS days, count(*) FILTER (WHERE cardinality(kwh) = 100)::int AS long_days
+           FROM "SmtIntervalDay"`,
       );
-      expect(mismatched.rows[0].n).toBe(0);
+      expect(ours.rows[0]).toEqual({ n: old.rows[0].n - 1, days: 2 * 10, long_days: 2 });
+      // Every mapped interval, value for value, in its day row's slot: kWh to 5 decimals, filled → estimated,
+      // updatedAt → revision, consumption.
+      const mismatched = await client.query(
+        `WITH ours AS (
+           SELECT d.esiid, d.channel, d."dayStart" + (u.slot - 1) * interval '15 minutes' AS ts, u.kwh, u.estimated, u.revision
+             FROM "SmtIntervalDay" d,
+                  unnest(d.kwh, d.estimated, d."revisionAt") WITH ORDINALITY AS u(kwh, estimated, revision, slot)
+            WHERE u.estimated IS NOT NULL)
+         SELECT count(*)::int AS n FROM public."SmtInterval" o
+           LEFT JOIN ours i ON i.esiid = o.esiid AND i.ts = o.ts AND i.channel = 'consumption'
+          WHERE o.id <> 'clsecondmeter'
+            AND (i.kwh IS DISTINCT FROM o.kwh OR i.estimated IS DISTINCT FROM o.filled OR i.revision IS DISTINCT FROM o."updatedAt")`,
+      );
+      expect(mismatched.rows[0].n).toBe(1); // the interval our ingest stored first
+      const totals = await client.query(
+        `SELECT count(*)::int AS n FROM "SmtIntervalDay" d
+          WHERE "totalKwh" IS DISTINCT FROM (SELECT sum(k) FROM unnest(d.kwh) k)
+             OR "estimatedCount" <> (SELECT count(*) FROM unnest(d.estimated) e WHERE e)`,
+      );
+      expect(totals.rows[0].n).toBe(0);
       const files = await client.query(
         `SELECT filename, "storageKey", "sizeBytes"::int AS size, sha256, status::text, source::text, "docId", "legacyId"
            FROM "ErcotIngest" ORDER BY "legacyId"`,
@@ -188,7 +215,7 @@ describe("the old portal's database", () => {
     const afterFirst = await ourChecksums(legacyUrl);
     const second = importLegacy(legacyUrl);
     expect(second.code).toBe(2);
-    expect(second.output).toMatch(/SmtInterval: \d+ read, 0 new/);
+    expect(second.output).toMatch(/SmtIntervalDay: \d+ read, 0 new/);
     expect(second.output).toMatch(/EsiidPremise: 40 read, 0 new, 40 already there/);
     expect(await ourChecksums(legacyUrl)).toEqual(afterFirst);
     expect(await publicChecksums(legacyUrl)).toEqual(before);

@@ -67,17 +67,65 @@ function ercotMappable(o: string) {
 const SECOND_METER = `EXISTS (SELECT 1 FROM public."SmtInterval" f
                                WHERE f.esiid = o.esiid AND f.ts = o.ts AND (f.meter, f.id) < (o.meter, o.id))`;
 
-export const SMT_INTERVAL: Step = {
-  table: "SmtInterval",
+/** The old intervals that come across and whose slot is not yet received in our day rows. */
+const FRESH_INTERVALS = `
+  SELECT o.esiid, o.ts, o.kwh, o.filled, o."updatedAt",
+         ((o.ts AT TIME ZONE 'UTC') AT TIME ZONE 'America/Chicago')::date AS day
+    FROM public."SmtInterval" o
+   WHERE NOT ${SECOND_METER}
+     AND NOT EXISTS (
+           SELECT 1 FROM "SmtIntervalDay" d
+            WHERE d.esiid = o.esiid AND d.channel = 'consumption'
+              AND d.day = ((o.ts AT TIME ZONE 'UTC') AT TIME ZONE 'America/Chicago')::date
+              AND d.estimated[1 + (extract(epoch FROM o.ts - d."dayStart") / 900)::int] IS NOT NULL)`;
+
+/**
+ * Old intervals land in their day rows (SmtIntervalDay, slot i at the day's local midnight + i × 15 minutes). A slot
+ * our own ingest already received wins; the others are filled and the day's totals recomputed. The statement's
+ * result has one row per interval filled, so its row count is what was new.
+ */
+export const SMT_INTERVAL_DAY: Step = {
+  table: "SmtIntervalDay",
   unmappedSql: `
     SELECT o.id::text, format('second meter %s for ESIID %s at %s UTC; our intervals are per ESIID', o.meter, o.esiid, o.ts) AS reason
       FROM public."SmtInterval" o WHERE ${SECOND_METER}`,
   candidatesSql: `SELECT count(*)::int AS n FROM public."SmtInterval" o WHERE NOT ${SECOND_METER}`,
   insertSql: `
-    INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, estimated, "revisionAt", "rawFileId")
-    SELECT o.esiid, 'consumption', o.ts, o.kwh, o.filled, o."updatedAt", NULL
-      FROM public."SmtInterval" o WHERE NOT ${SECOND_METER}
-    ON CONFLICT (esiid, channel, "intervalStart") DO NOTHING`,
+    WITH fresh AS (${FRESH_INTERVALS}),
+    days AS (
+      SELECT DISTINCT f.esiid, f.day,
+             (f.day::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC' AS day_start,
+             ((f.day + 1)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC' AS next_start
+        FROM fresh f
+    ),
+    merged AS (
+      INSERT INTO "SmtIntervalDay" AS t ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
+                                         "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount", "rawFileId")
+      SELECT d.esiid, 'consumption', d.day, d.day_start,
+             array_agg(f.kwh ORDER BY s.slot), array_agg(f.filled ORDER BY s.slot),
+             array_agg(f."updatedAt" ORDER BY s.slot), array_agg(NULL::int ORDER BY s.slot),
+             sum(f.kwh), count(f.filled), count(*) FILTER (WHERE f.filled IS NOT NULL AND f.kwh IS NULL),
+             count(*) FILTER (WHERE f.filled), NULL
+        FROM days d
+       CROSS JOIN LATERAL generate_series(0, (extract(epoch FROM d.next_start - d.day_start) / 900)::int - 1) AS s(slot)
+        LEFT JOIN fresh f ON f.esiid = d.esiid AND f.ts = d.day_start + s.slot * interval '15 minutes'
+       GROUP BY d.esiid, d.day, d.day_start
+      ON CONFLICT ("esiid", "channel", "day") DO UPDATE
+        SET ("kwh", "estimated", "revisionAt", "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount") = (
+              SELECT array_agg(m.k ORDER BY m.slot), array_agg(m.e ORDER BY m.slot),
+                     array_agg(m.r ORDER BY m.slot), array_agg(m.f ORDER BY m.slot),
+                     sum(m.k), count(m.e), count(*) FILTER (WHERE m.e IS NOT NULL AND m.k IS NULL),
+                     count(*) FILTER (WHERE m.e)
+                FROM (SELECT u.slot,
+                             CASE WHEN u.oe IS NULL THEN u.nk ELSE u.ok END AS k,
+                             CASE WHEN u.oe IS NULL THEN u.ne ELSE u.oe END AS e,
+                             CASE WHEN u.oe IS NULL THEN u.nr ELSE u.orv END AS r,
+                             CASE WHEN u.oe IS NULL THEN NULL ELSE u.ofile END AS f
+                        FROM unnest(t."kwh", t."estimated", t."revisionAt", t."rawFileIds",
+                                    EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
+                          WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, slot)) m)
+    )
+    SELECT 1 FROM fresh`,
 };
 
 const BILLING_MAPPABLE = `o."readStart" IS NOT NULL AND o."readEnd" IS NOT NULL`;
