@@ -1,7 +1,7 @@
-// Demo data for the table explorer: realistic 15-minute SMT readings in SmtInterval, plus the
-// SmtRawFile rows they came from. Generated inside PostgreSQL (generate_series), idempotent
-// (primary-key and sha256 conflicts are skipped), with or without DATABASE_URL.
-//   npm run db:seed-demo -- --rows 1000000
+// Demo data for the table explorer: realistic 15-minute SMT readings as SmtIntervalDay rows (one per ESIID, channel
+// and Central day; --rows counts day rows), plus the SmtRawFile rows they came from. Generated inside PostgreSQL
+// (generate_series), idempotent (primary-key and sha256 conflicts are skipped), with or without DATABASE_URL.
+//   npm run db:seed-demo -- --rows 100000
 import type pg from "pg";
 import { pathToFileURL } from "node:url";
 import { openClient } from "../../app/db/connection.server";
@@ -12,7 +12,8 @@ const ONCOR_METERS = 24;
 const CENTERPOINT_METERS = 12;
 /** Every third meter has rooftop solar, so it also reports a generation channel. */
 const SOLAR_EVERY = 3;
-export const DEMO_START = "2025-06-01T05:00:00Z";
+/** The first demo day (Central). */
+export const DEMO_START_DAY = "2025-06-01";
 
 export function demoEsiids(): string[] {
   // A range of their own ("…9…" after the TDSP prefix), so demo meters never collide with real or fixture ESIIDs.
@@ -26,8 +27,8 @@ export function demoEsiids(): string[] {
 
 export interface SeedResult {
   rawFilesInserted: number;
-  intervalsInserted: number;
-  intervalsRequested: number;
+  daysInserted: number;
+  daysRequested: number;
 }
 
 export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number): Promise<SeedResult> {
@@ -60,25 +61,38 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
   await client.query("BEGIN");
   try {
     await client.query("SET LOCAL synchronous_commit = off");
-    // Consumption follows a daily curve peaking late afternoon; generation is daylight-only (Central time ≈ UTC-5/-6).
+    // Consumption follows a daily curve peaking late afternoon; generation is daylight-only. Slot i of a day starts
+    // i × 15 minutes after local midnight (92 or 100 slots on DST days).
     const inserted = await client.query(
-      `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, estimated, "revisionAt", "rawFileId")
-       SELECT s.esiid, s.channel::"SmtChannel", $2::timestamp + i * interval '15 minutes',
-              CASE WHEN random() < 0.005 THEN NULL
-                   WHEN s.channel = 'consumption'
-                     THEN round((0.12 + 0.04 * (s.n % 5) + 0.30 * greatest(0, sin(pi() * ((((i / 4) + 19) % 24) - 6) / 18.0)) + random() * 0.08)::numeric, 4)
-                   ELSE round((greatest(0, sin(pi() * ((((i / 4) + 19) % 24) - 7) / 12.0)) * (0.55 + random() * 0.1))::numeric, 4)
-              END,
-              random() < 0.02,
-              CASE WHEN random() < 0.05 THEN $2::timestamp + i * interval '15 minutes' + interval '2 days' END,
-              s.raw_file_id
+      `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                     "totalKwh", intervals, missing, "estimatedCount", "rawFileId")
+       SELECT s.esiid, s.channel::"SmtChannel", d.day, d.day_start, v.kwh, v.estimated, v.revision_at, v.raw_file_ids,
+              v.total, v.intervals, v.missing, v.estimated_count, s.raw_file_id
          FROM unnest($3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS s(esiid, channel, raw_file_id, n)
         CROSS JOIN generate_series(0, $6::int - 1) AS i
+        CROSS JOIN LATERAL (SELECT $2::date + i AS day,
+                                   (($2::date + i)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC' AS day_start,
+                                   (($2::date + i + 1)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC' AS next_start) d
+        CROSS JOIN LATERAL (
+          SELECT array_agg(r.kwh ORDER BY r.slot) AS kwh, array_agg(r.estimated ORDER BY r.slot) AS estimated,
+                 array_agg(r.revision_at ORDER BY r.slot) AS revision_at, array_agg(s.raw_file_id) AS raw_file_ids,
+                 sum(r.kwh) AS total, count(*)::int AS intervals, (count(*) FILTER (WHERE r.kwh IS NULL))::int AS missing,
+                 (count(*) FILTER (WHERE r.estimated))::int AS estimated_count
+            FROM (SELECT slot,
+                         CASE WHEN random() < 0.005 THEN NULL
+                              WHEN s.channel = 'consumption'
+                                THEN round((0.12 + 0.04 * (s.n % 5) + 0.30 * greatest(0, sin(pi() * ((slot / 4) - 6) / 18.0)) + random() * 0.08)::numeric, 4)
+                              ELSE round((greatest(0, sin(pi() * ((slot / 4) - 7) / 12.0)) * (0.55 + random() * 0.1))::numeric, 4)
+                         END AS kwh,
+                         random() < 0.02 AS estimated,
+                         CASE WHEN random() < 0.05 THEN d.day_start + (slot + 192) * interval '15 minutes' END AS revision_at
+                    FROM generate_series(0, (extract(epoch FROM d.next_start - d.day_start) / 900)::int - 1) AS slot) r
+        ) v
         WHERE (s.n - 1) * $6::bigint + i < $1::bigint
        ON CONFLICT DO NOTHING`,
       [
         rows,
-        DEMO_START,
+        DEMO_START_DAY,
         series.map((s) => s.esiid),
         series.map((s) => s.channel),
         series.map((s) => s.rawFileId),
@@ -87,17 +101,17 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
     );
     await client.query(
       `UPDATE "SmtRawFile" f SET "rowsParsed" = c.n, "rowsInserted" = c.n
-         FROM (SELECT "rawFileId", count(*) AS n FROM "SmtInterval" WHERE "rawFileId" = ANY($1::int[]) GROUP BY "rawFileId") c
+         FROM (SELECT "rawFileId", sum(intervals) AS n FROM "SmtIntervalDay" WHERE "rawFileId" = ANY($1::int[]) GROUP BY "rawFileId") c
         WHERE f.id = c."rawFileId" AND f."rowsParsed" IS DISTINCT FROM c.n`,
       [[...fileByEsiid.values()]],
     );
     await client.query("COMMIT");
-    await client.query(`ANALYZE "SmtInterval"`);
+    await client.query(`ANALYZE "SmtIntervalDay"`);
     await client.query(`ANALYZE "SmtRawFile"`);
     return {
       rawFilesInserted: files.rowCount ?? 0,
-      intervalsInserted: inserted.rowCount ?? 0,
-      intervalsRequested: rows,
+      daysInserted: inserted.rowCount ?? 0,
+      daysRequested: rows,
     };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
@@ -125,7 +139,7 @@ async function main() {
       const started = Date.now();
       const result = await seedDemo(client, rows);
       console.log(
-        `Seeded ${result.intervalsInserted.toLocaleString("en-US")} new SmtInterval rows (of ${rows.toLocaleString("en-US")} requested; ` +
+        `Seeded ${result.daysInserted.toLocaleString("en-US")} new SmtIntervalDay rows (of ${rows.toLocaleString("en-US")} requested; ` +
           `existing rows kept) and ${result.rawFilesInserted} new SmtRawFile rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );
     } finally {

@@ -7,7 +7,7 @@ import { withClient } from "~/db/connection.server";
 import { signInCookie } from "../support/portal-server";
 import { freePort, testTarget } from "../support/test-database";
 import { TEST_ADMIN_TOKEN } from "../support/per-file-database";
-import { createLegacyDatabase, LEGACY_FILES, publicChecksums } from "./legacy/legacy-database";
+import { createLegacyDatabase, LEGACY_ESIIDS, LEGACY_FILES, publicChecksums } from "./legacy/legacy-database";
 
 // The old portal's production database, with our portal pointed at it: started beside it in its own schema,
 // the old tables byte-for-byte unchanged, the old history imported once (and a second import changes nothing).

@@ -62,7 +62,7 @@ async function operatorPages(page: Page, portal: PortalFixture): Promise<string[
     "/admin/database",
     "/admin/database/ErcotIngest",
     "/admin/database/IngestRun",
-    "/admin/database/SmtInterval",
+    "/admin/database/SmtIntervalDay",
     rowPath!,
     "/admin/smt",
     "/admin/smt/support",

@@ -4,7 +4,7 @@ import { connectionConfig, DEFAULT_DATABASE_SCHEMA } from "../../app/db/connecti
 import { seedDemo } from "../../scripts/db/seed-demo";
 import { expect, test } from "./fixtures";
 
-// More rows than the exact-count limit, so the table uses keyset paging and an estimated count.
+// More day rows than the exact-count limit, so the table uses keyset paging and an estimated count.
 const DEMO_ROWS = 12_000;
 
 test.beforeAll(async () => {
@@ -24,9 +24,9 @@ test("an operator filters, sorts, pages, follows a relation and exports CSV", as
   portal,
 }, testInfo) => {
   await page.goto(`${portal.baseUrl}/admin/database`);
-  await expect(page.getByTestId("count-SmtInterval")).toContainText("≈");
-  await page.getByRole("link", { name: "SmtInterval", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "SmtInterval" })).toBeVisible();
+  await expect(page.getByTestId("count-SmtIntervalDay")).toContainText("≈");
+  await page.getByRole("link", { name: "SmtIntervalDay", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "SmtIntervalDay" })).toBeVisible();
 
   await page.getByLabel("Filter column").selectOption("esiid");
   await page.getByLabel("Filter operator").selectOption("starts");
@@ -35,11 +35,11 @@ test("an operator filters, sorts, pages, follows a relation and exports CSV", as
   await expect(page).toHaveURL(/esiid\.starts=1044372/);
   await expect(page.getByRole("list", { name: "Active filters" })).toContainText("starts with");
 
-  await page.getByRole("link", { name: "kwh", exact: true }).click();
-  await expect(page).toHaveURL(/sort=kwh/);
-  await page.getByRole("link", { name: "kwh ▲" }).click();
-  await expect(page).toHaveURL(/sort=kwh&dir=desc/);
-  await expect(page.getByRole("link", { name: "kwh ▼" })).toBeVisible();
+  await page.getByRole("link", { name: "totalKwh", exact: true }).click();
+  await expect(page).toHaveURL(/sort=totalKwh/);
+  await page.getByRole("link", { name: "totalKwh ▲" }).click();
+  await expect(page).toHaveURL(/sort=totalKwh&dir=desc/);
+  await expect(page.getByRole("link", { name: "totalKwh ▼" })).toBeVisible();
 
   const firstRow = page.locator("table.explorer-table tbody tr").first();
   const firstPageText = (await firstRow.textContent())!;
@@ -60,16 +60,18 @@ test("an operator filters, sorts, pages, follows a relation and exports CSV", as
   await rawFileLink.click();
   await expect(page).toHaveURL(/\/admin\/database\/SmtRawFile\/row\?pk=/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("SmtRawFile");
-  await expect(page.getByRole("region", { name: "Related intervals" })).toContainText("1044372");
+  await expect(page.getByRole("region", { name: "Related intervalDays" })).toContainText("1044372");
   await page.screenshot({ path: testInfo.outputPath("explorer-row.png"), fullPage: true });
 
   await page.goto(tableUrl);
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
   const download = await downloadPromise;
-  expect(download.suggestedFilename()).toMatch(/^SmtInterval-.*\.csv$/);
+  expect(download.suggestedFilename()).toMatch(/^SmtIntervalDay-.*\.csv$/);
   const csv = (await readFile((await download.path())!, "utf8")).trimEnd().split("\r\n");
-  expect(csv[0]).toBe("esiid,channel,intervalStart,kwh,estimated,revisionAt,rawFileId");
+  expect(csv[0]).toBe(
+    "esiid,channel,day,dayStart,kwh,estimated,revisionAt,rawFileIds,totalKwh,intervals,missing,estimatedCount,rawFileId",
+  );
   expect(csv.length).toBeGreaterThan(1000);
   expect(csv.slice(1).every((line) => line.startsWith("1044372"))).toBe(true);
 });
@@ -79,14 +81,14 @@ test("the table reads well and explains itself: sort state, counts, bad filters,
   portal,
 }, testInfo) => {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: portal.baseUrl });
-  await page.goto(`${portal.baseUrl}/admin/database/SmtInterval?esiid.starts=1044372&sort=kwh&dir=desc`);
+  await page.goto(`${portal.baseUrl}/admin/database/SmtIntervalDay?esiid.starts=1044372&sort=totalKwh&dir=desc`);
 
   // aria-sort sits on the column header, not on the link inside it.
-  await expect(page.locator('th[aria-sort="descending"]')).toContainText("kwh");
+  await expect(page.locator('th[aria-sort="descending"]')).toContainText("totalKwh");
   await expect(page.locator("a[aria-sort]")).toHaveCount(0);
   // Descending puts NULLs last, like ascending.
-  const firstKwh = page.locator("table.explorer-table tbody tr").first().locator("td").nth(4);
-  await expect(firstKwh).toHaveText(/^\d+\.\d+$/);
+  const firstTotal = page.locator("table.explorer-table tbody tr").first().locator("td").nth(9);
+  await expect(firstTotal).toHaveText(/^\d+\.\d+$/);
 
   // A filtered view says how many rows match, and the export buttons say how many they will write.
   await expect(page.getByTestId("row-count")).toContainText(/match/);
@@ -99,13 +101,11 @@ test("the table reads well and explains itself: sort state, counts, bad filters,
   expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^1044372\d{10}$/);
 
   // A bad value typed in the filter bar gets the same sentence the URL gets, and stays there to be corrected.
-  await page.getByLabel("Filter column").selectOption("intervalStart");
+  await page.getByLabel("Filter column").selectOption("day");
   await page.getByLabel("Filter operator").selectOption("gte");
   await page.getByLabel("Value").fill("2026-99-99");
   await page.getByRole("button", { name: "Add filter" }).click();
-  await expect(
-    page.getByRole("alert").filter({ hasText: 'intervalStart: "2026-99-99" is not a valid date' }),
-  ).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: 'day: "2026-99-99" is not a valid date' })).toBeVisible();
   await expect(page.getByLabel("Value")).toHaveValue("2026-99-99");
 
   // The Columns pop-up closes on Escape and on a click outside; hiding every column is refused with a reason.
@@ -115,7 +115,7 @@ test("the table reads well and explains itself: sort state, counts, bad filters,
   await page.keyboard.press("Escape");
   await expect(columns).not.toHaveAttribute("open", "");
   await page.getByText("Columns", { exact: true }).click();
-  await page.getByRole("heading", { name: "SmtInterval" }).click();
+  await page.getByRole("heading", { name: "SmtIntervalDay" }).click();
   await expect(columns).not.toHaveAttribute("open", "");
   await page.getByText("Columns", { exact: true }).click();
   for (const box of await columns.getByRole("checkbox").all()) await box.uncheck();
@@ -126,7 +126,7 @@ test("the table reads well and explains itself: sort state, counts, bad filters,
 
   // On a phone the page never scrolls sideways: the table scrolls inside its own container.
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${portal.baseUrl}/admin/database/SmtInterval`);
+  await page.goto(`${portal.baseUrl}/admin/database/SmtIntervalDay`);
   const widths = await page.evaluate(() => {
     const scroller = document.querySelector(".explorer-scroll")!;
     return {
