@@ -178,7 +178,7 @@ describe("filters", () => {
     expect(await count("totalKwh.is=null")).toBe(all / 5);
     expect(await count("totalKwh.gte=100&totalKwh.lte=110")).toBe(ESIIDS.length * 2 * 6); // i % 3 = 1 and i % 5 != 0
     expect(await count("estimatedCount.gte=1")).toBe(all / 4);
-    expect(await count("day.gte=2026-01-05&day.lt=2026-01-09")).toBe(ESIIDS.length * 2 * 4);
+    expect(await count("day.gte=2026-01-05&day.lte=2026-01-08")).toBe(ESIIDS.length * 2 * 4);
     expect(await count("dayStart.gte=2026-01-05T06:00&dayStart.lt=2026-01-06T06:00")).toBe(ESIIDS.length * 2);
     expect(await count("rawFile.filename.contains=TWO")).toBe(all / 2);
     expect(await count("q=8901")).toBe(2 * DAYS);
