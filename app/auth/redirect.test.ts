@@ -4,7 +4,7 @@ import { safeRedirectPath } from "./operator.server";
 describe("safeRedirectPath", () => {
   it("keeps on-portal paths with their query and hash", () => {
     expect(safeRedirectPath("/admin/ercot?run=3#files")).toBe("/admin/ercot?run=3#files");
-    expect(safeRedirectPath("/admin/database/SmtInterval")).toBe("/admin/database/SmtInterval");
+    expect(safeRedirectPath("/admin/database/SmtIntervalDay")).toBe("/admin/database/SmtIntervalDay");
   });
 
   it("falls back for anything the URL parser sends elsewhere", () => {

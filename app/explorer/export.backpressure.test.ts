@@ -7,7 +7,8 @@ import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signInCookie, startPortal, type RunningPortal } from "../../tests/support/portal-server";
 
-const ROWS = 1_000_000;
+/** Day rows of 96 readings, about 2 KiB each as JSON: an export of well over 100 MiB. */
+const ROWS = 60_000;
 const READ_BYTES_PER_SECOND = 64 * 1024;
 const READ_SECONDS = 20;
 const MIB = 1024 * 1024;
@@ -34,13 +35,16 @@ beforeAll(async () => {
   db = new pg.Client(connectionConfig(databaseTargetFromEnv()));
   await db.connect();
   await db.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh)
-     SELECT '1044372000000' || lpad((i % 1000)::text, 4, '0'), 'consumption',
-            '2025-01-01'::timestamp + (i / 1000) * interval '15 minutes', (i % 997) / 100.0
+    `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                   "totalKwh", intervals)
+     SELECT '1044372000000' || lpad((i % 1000)::text, 4, '0'), 'consumption', '2025-01-01'::date + i / 1000,
+            '2025-01-01 06:00'::timestamp + (i / 1000) * interval '1 day',
+            array_fill(((i % 997) / 100.0)::numeric, ARRAY[96]), array_fill(false, ARRAY[96]),
+            array_fill(NULL::timestamp, ARRAY[96]), array_fill(NULL::int, ARRAY[96]), (i % 997) * 0.96, 96
        FROM generate_series(0, $1::int - 1) i`,
     [ROWS],
   );
-  await db.query(`ANALYZE "SmtInterval"`);
+  await db.query(`ANALYZE "SmtIntervalDay"`);
   portal = await startPortal();
   cookie = await signInCookie(portal.baseUrl, portal.adminToken);
 }, 120_000);
@@ -56,13 +60,13 @@ describe("export to a slow client", () => {
     async () => {
       // Warm the route once so the baseline includes the modules and the pool.
       await (
-        await fetch(`${portal.baseUrl}/admin/database/SmtInterval/export?format=json&size=1&esiid.eq=x`, {
+        await fetch(`${portal.baseUrl}/admin/database/SmtIntervalDay/export?format=json&size=1&esiid.eq=x`, {
           headers: { cookie },
         })
       ).text();
       const baseline = rssBytes(portal.pid);
 
-      const url = new URL(`${portal.baseUrl}/admin/database/SmtInterval/export?format=json`);
+      const url = new URL(`${portal.baseUrl}/admin/database/SmtIntervalDay/export?format=json`);
       const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
         http.get(url, { headers: { cookie } }, resolve).on("error", reject),
       );

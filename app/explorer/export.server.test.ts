@@ -25,9 +25,10 @@ beforeAll(async () => {
                       VALUES (1, 'a', 'say "hi", then
 leave.csv', 9223372036854775807, 'smt/one.csv', 'upload', '\\x00ff', '{"big": 12345678901234567890}')`);
   await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-     SELECT '10443720000000001', 'consumption', '2026-01-01'::timestamp + i * interval '15 minutes',
-            round(i / 1000.0, 4), 1
+    `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                   "totalKwh", intervals, "rawFileId")
+     SELECT '10443720000000001', 'consumption', '2000-01-01'::date + i, '2000-01-01 06:00'::timestamp + i * interval '1 day',
+            ARRAY[round(i / 1000.0, 4)], ARRAY[false], ARRAY[NULL::timestamp], ARRAY[1], round(i / 1000.0, 4), 1, 1
        FROM generate_series(0, $1::int - 1) i`,
     [EXPORT_BATCH_ROWS * 3 + 17],
   );
@@ -58,20 +59,21 @@ describe("export", () => {
 
   it("exports the current filtered, sorted view across many cursor batches", async () => {
     const csv = await exportText(
-      "SmtInterval",
-      "sort=kwh&dir=desc&kwh.gte=1&col=intervalStart&col=kwh&after=ignored&page=3",
+      "SmtIntervalDay",
+      "sort=totalKwh&dir=desc&totalKwh.gte=1&col=day&col=totalKwh&after=ignored&page=3",
       "csv",
     );
     const lines = csv.trimEnd().split("\r\n");
     const expected = EXPORT_BATCH_ROWS * 3 + 17 - 1000;
-    expect(lines[0]).toBe("intervalStart,kwh");
+    expect(lines[0]).toBe("day,totalKwh");
     expect(lines).toHaveLength(expected + 1);
-    expect(lines[1]).toBe(`2026-03-04T16:00:00Z,${((EXPORT_BATCH_ROWS * 3 + 16) / 1000).toFixed(5)}`);
-    expect(lines.at(-1)).toBe("2026-01-11T10:00:00Z,1.00000");
+    const day = (i: number) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10);
+    expect(lines[1]).toBe(`${day(EXPORT_BATCH_ROWS * 3 + 16)},${((EXPORT_BATCH_ROWS * 3 + 16) / 1000).toFixed(5)}`);
+    expect(lines.at(-1)).toBe(`${day(1000)},1.00000`);
   });
 
   it("returns its connection when the download is cancelled", async () => {
-    const model = lookup("SmtInterval")!;
+    const model = lookup("SmtIntervalDay")!;
     const { view } = parseView(new URLSearchParams(), model, lookup);
     const stream = await openExportStream({ model, view, lookup, format: "json", columns: model.columns });
     const reader = stream.getReader();

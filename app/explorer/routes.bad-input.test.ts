@@ -18,10 +18,12 @@ beforeAll(async () => {
   await client.query(
     `INSERT INTO "IngestRun" (trigger, status, "leaseExpiresAt") VALUES ('manual', 'succeeded', now())`,
   );
-  // More rows than the exact-count limit, so SmtInterval pages by keyset cursor.
+  // More rows than the exact-count limit, so SmtIntervalDay pages by keyset cursor.
   await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-     SELECT '10443720000000001', 'consumption', '2026-01-01'::timestamp + i * interval '15 minutes', 1.25, 1
+    `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                   "totalKwh", intervals, "rawFileId")
+     SELECT '10443720000000001', 'consumption', '2000-01-01'::date + i, '2000-01-01 06:00'::timestamp + i * interval '1 day',
+            ARRAY[1.25], ARRAY[false], ARRAY[NULL::timestamp], ARRAY[1], 1.25, 1, 1
        FROM generate_series(0, 10099) i`,
   );
   await client.end();
@@ -46,10 +48,11 @@ describe("bad view URLs", () => {
     ["/admin/database/IngestRun?size=lots", /size must be a whole number from 1 to 500/],
     ["/admin/database/SmtRawFile?filename.eq=a%00b", /filename: text cannot contain a NUL character/],
     ["/admin/database/SmtRawFile?q=%00", /The search text cannot contain a NUL character/],
-    [`/admin/database/SmtInterval?after=${token(["x", "consumption", "not a time"])}`, /page link does not fit/],
-    [`/admin/database/SmtInterval?before=${token(["x", "nope", "2026-01-01T00:00:00Z"])}`, /page link does not fit/],
-    [`/admin/database/SmtInterval?after=${token([1, 2])}`, /page link does not fit/],
-    ["/admin/database/SmtInterval?after=garbage", /page link does not fit/],
+    [`/admin/database/SmtIntervalDay?after=${token(["x", "consumption", "not a day"])}`, /page link does not fit/],
+    [`/admin/database/SmtIntervalDay?after=${token(["x", "consumption", "2026-02-30"])}`, /page link does not fit/],
+    [`/admin/database/SmtIntervalDay?before=${token(["x", "nope", "2026-01-01"])}`, /page link does not fit/],
+    [`/admin/database/SmtIntervalDay?after=${token([1, 2])}`, /page link does not fit/],
+    ["/admin/database/SmtIntervalDay?after=garbage", /page link does not fit/],
   ])("answers 400 with the reason for %s", async (path, reason) => {
     const response = await get(path);
     const body = await response.text();

@@ -16,8 +16,10 @@ beforeAll(async () => {
      VALUES (1, 'a', 'one.csv', 5, 'smt/one.csv', 'upload')`,
   );
   await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-     VALUES ('10443720000000001', 'consumption', '2026-01-01', 1.25, 1)`,
+    `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                   "totalKwh", intervals, "rawFileId")
+     VALUES ('10443720000000001', 'consumption', '2026-01-01', '2026-01-01 06:00', ARRAY[1.25], ARRAY[false],
+             ARRAY[NULL::timestamp], ARRAY[1], 1.25, 1, 1)`,
   );
   await client.end();
   portal = await startPortal();
@@ -31,9 +33,9 @@ afterAll(async () => {
 describe("explorer routes", () => {
   it.each([
     "/admin/database",
-    "/admin/database/SmtInterval",
+    "/admin/database/SmtIntervalDay",
     `/admin/database/SmtRawFile/row?pk=${pk}`,
-    "/admin/database/SmtInterval/export?format=csv",
+    "/admin/database/SmtIntervalDay/export?format=csv",
   ])("sends a visitor without a session to sign in: %s", async (path) => {
     const response = await fetch(`${portal.baseUrl}${path}`, { redirect: "manual" });
     expect(response.status).toBe(302);
@@ -42,7 +44,7 @@ describe("explorer routes", () => {
   });
 
   it("answers a client-side data request without a session with a redirect, not data", async () => {
-    const response = await fetch(`${portal.baseUrl}/admin/database/SmtInterval.data`, { redirect: "manual" });
+    const response = await fetch(`${portal.baseUrl}/admin/database/SmtIntervalDay.data`, { redirect: "manual" });
     const body = await response.text();
     expect(body).toContain("/login?redirectTo=");
     expect(body).not.toContain("10443720000000001");
@@ -52,9 +54,9 @@ describe("explorer routes", () => {
     const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
     const list = await get("/admin/database");
     expect(list.status).toBe(200);
-    expect(await list.text()).toContain("SmtInterval");
+    expect(await list.text()).toContain("SmtIntervalDay");
 
-    const table = await get("/admin/database/SmtInterval?kwh.gte=1");
+    const table = await get("/admin/database/SmtIntervalDay?totalKwh.gte=1");
     expect(table.status).toBe(200);
     expect(await table.text()).toContain("10443720000000001");
 
@@ -62,10 +64,10 @@ describe("explorer routes", () => {
     expect(row.status).toBe(200);
     expect(await row.text()).toContain("smt/one.csv");
 
-    const csv = await get("/admin/database/SmtInterval/export?format=csv&col=esiid&col=kwh");
+    const csv = await get("/admin/database/SmtIntervalDay/export?format=csv&col=esiid&col=totalKwh");
     expect(csv.headers.get("content-type")).toContain("text/csv");
-    expect(csv.headers.get("content-disposition")).toMatch(/attachment; filename="SmtInterval-.*\.csv"/);
-    expect(await csv.text()).toBe("esiid,kwh\r\n10443720000000001,1.25000\r\n");
+    expect(csv.headers.get("content-disposition")).toMatch(/attachment; filename="SmtIntervalDay-.*\.csv"/);
+    expect(await csv.text()).toBe("esiid,totalKwh\r\n10443720000000001,1.25000\r\n");
   });
 
   it("neutralises spreadsheet formulas in CSV cells, and keeps negative numbers as numbers", async () => {
@@ -77,8 +79,10 @@ describe("explorer routes", () => {
                '-2+3', E'\t=1+1')`,
     );
     await client.query(
-      `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-       VALUES ('10443720000000002', 'generation', '2026-01-01', -0.5, 2)`,
+      `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                     "totalKwh", intervals, "rawFileId")
+       VALUES ('10443720000000002', 'generation', '2026-01-01', '2026-01-01 06:00', ARRAY[-0.5], ARRAY[false],
+               ARRAY[NULL::timestamp], ARRAY[2], -0.5, 1, 2)`,
     );
     await client.end();
     const get = (path: string) => fetch(`${portal.baseUrl}${path}`, { headers: { cookie } });
@@ -89,8 +93,10 @@ describe("explorer routes", () => {
       "sha256,filename,storageKey,kind,meter\r\n" +
         `'@SUM(1+1),"'=HYPERLINK(""http://evil.example"",""x"")",'+cmd|' /C calc'!A0,'-2+3,'\t=1+1\r\n`,
     );
-    const intervals = await get("/admin/database/SmtInterval/export?format=csv&rawFileId.eq=2&col=kwh&col=esiid");
-    expect(await intervals.text()).toBe("esiid,kwh\r\n10443720000000002,-0.50000\r\n");
+    const intervals = await get(
+      "/admin/database/SmtIntervalDay/export?format=csv&rawFileId.eq=2&col=totalKwh&col=esiid",
+    );
+    expect(await intervals.text()).toBe("esiid,totalKwh\r\n10443720000000002,-0.50000\r\n");
   });
 
   it("answers an unknown model or row with 404, not 500", async () => {

@@ -25,9 +25,10 @@ const rawFile: ExplorerModel = {
   columns: [column("id", "int", { isPrimaryKey: true }), column("filename", "text"), column("head", "bytes")],
   relations: [],
 };
+// A hand-built per-interval table (not one of ours): datetime, boolean and masked columns and a composite key.
 const interval: ExplorerModel = {
-  name: "SmtInterval",
-  table: "SmtInterval",
+  name: "MeterReading",
+  table: "MeterReading",
   primaryKey: ["esiid", "channel", "intervalStart"],
   columns: [
     column("esiid", "text"),
