@@ -71,7 +71,7 @@ describe("bad view URLs", () => {
     [`/admin/database/SmtRawFile/row?pk=${token(["99999999999"])}`, /This row link is damaged: id: 99999999999/],
     ["/admin/database/SmtRawFile/row?pk=garbage", /This row link is damaged/],
     [
-      `/admin/database/SmtRawFile/row?pk=${token(["1"])}&intervals.after=${token(["x", "y", "z"])}`,
+      `/admin/database/SmtRawFile/row?pk=${token(["1"])}&intervalDays.after=${token(["x", "y", "z"])}`,
       /page link does not fit/,
     ],
   ])("answers 400 for a crafted row token: %s", async (path, reason) => {
