@@ -16,9 +16,12 @@ beforeAll(async () => {
   // Central days 2025-07-01, 07-02 and 07-20 (05:00 UTC is midnight CDT), 96 intervals of 0.25 kWh each.
   for (const day of ["2025-07-01", "2025-07-02", "2025-07-20"]) {
     await client.query(
-      `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-       SELECT $1, 'consumption', $2::timestamp + i * interval '15 minutes', 0.25, $3 FROM generate_series(0, 95) i`,
-      [ESIID, `${day} 05:00`, rows[0].id],
+      `INSERT INTO "SmtIntervalDay" (esiid, channel, day, "dayStart", kwh, estimated, "revisionAt", "rawFileIds",
+                                     "totalKwh", intervals, "rawFileId")
+       VALUES ($1, 'consumption', $2::date, $2::date + interval '5 hours', array_fill(0.25, ARRAY[96]),
+               array_fill(false, ARRAY[96]), array_fill(NULL::timestamp, ARRAY[96]), array_fill($3::int, ARRAY[96]),
+               24, 96, $3)`,
+      [ESIID, day, rows[0].id],
     );
   }
 });
