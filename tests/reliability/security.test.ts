@@ -229,7 +229,7 @@ describe("hostile values", () => {
     const cookie = await signInCookie(portal.baseUrl, TEST_ADMIN_TOKEN);
     const values = [
       "' OR 1=1 --",
-      '1; DROP TABLE "SmtInterval"; --',
+      '1; DROP TABLE "SmtIntervalDay"; --',
       "%' UNION SELECT * FROM pg_shadow --",
       "\\x00\u0000",
       "x".repeat(100_000),

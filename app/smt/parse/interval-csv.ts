@@ -38,7 +38,7 @@ interface OpenDay {
 
 /**
  * Streams SMT's 15-minute interval CSV (portal export, e-mail subscription, or an Excel re-save) into
- * SmtInterval rows. Memory stays bounded: only the open day of each (esiid, channel) is held, because a row's
+ * interval rows (stored by day in SmtIntervalDay). Memory stays bounded: only the open day of each (esiid, channel) is held, because a row's
  * timestamp comes from its position within the day (spec §1.6), not from its time labels.
  *
  * Throws HeaderError before the first row when the header is not the interval header.

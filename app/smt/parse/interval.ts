@@ -5,7 +5,7 @@ import type { IssueCounts, IssueLog } from "./types";
 /** Matches the Prisma enum SmtChannel. */
 export type SmtChannel = "consumption" | "generation";
 
-/** One 15-minute reading, shaped for SmtInterval (primary key esiid, channel, intervalStart). */
+/** One 15-minute reading: slot (esiid, channel, intervalStart) of its Central day's SmtIntervalDay row. */
 export interface IntervalRow {
   esiid: string;
   channel: SmtChannel;
@@ -33,7 +33,7 @@ export interface IntervalSummary extends IssueCounts {
   lastDay: string | null;
 }
 
-/** SmtInterval.kwh is DECIMAL(12, 4). */
+/** A reading has at most 8 integer and 4 fraction digits (SMT's precision); SmtIntervalDay.kwh holds DECIMAL(14,5). */
 export const INTERVAL_KWH_LIMITS: DecimalLimits = { integerDigits: 8, fractionDigits: 4 };
 
 /**
