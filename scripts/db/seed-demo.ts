@@ -75,7 +75,7 @@ export async function seedDemo(client: pg.Client | pg.PoolClient, rows: number):
                                    (($2::date + i + 1)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC' AS next_start) d
         CROSS JOIN LATERAL (
           SELECT array_agg(r.kwh ORDER BY r.slot) AS kwh, array_agg(r.estimated ORDER BY r.slot) AS estimated,
-                 array_agg(r.revision_at ORDER BY r.slot) AS revision_at, array_agg(s.raw_file_id) AS raw_file_ids,
+                 array_agg(r.revision_at ORDER BY r.slot) AS revision_at, array_fill(s.raw_file_id, ARRAY[count(*)::int]) AS raw_file_ids,
                  sum(r.kwh) AS total, count(*)::int AS intervals, (count(*) FILTER (WHERE r.kwh IS NULL))::int AS missing,
                  (count(*) FILTER (WHERE r.estimated))::int AS estimated_count
             FROM (SELECT slot,
