@@ -1,5 +1,5 @@
-// Text predicates on a column that leads a btree index and holds few distinct values (SmtInterval.esiid: a few
-// thousand meters, tens of thousands of rows each). A trigram index finds every matching row, and sorting them all
+// Text predicates on a column that leads a btree index and holds few distinct values (SmtIntervalDay.esiid: a few
+// thousand meters, hundreds to thousands of rows each). A trigram index finds every matching row, and sorting them all
 // for one page is slow; walking the btree hoping to meet matches early reads most of the table when they sit far
 // along it. Instead the distinct values are read by a capped skip scan of the btree, the predicate picks among them,
 // and the page becomes `column = ANY(values)`, which the same btree serves in order.
