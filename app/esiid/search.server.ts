@@ -58,6 +58,17 @@ const HIT_COLUMNS = Prisma.raw(
 /** LIKE wildcards in what the operator typed are literal characters. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * A word of letters may appear anywhere in `searchText`; a number only where a word starts (a house number,
+ * a ZIP), so `670` does not match every premise of ZIP 76701. Both forms keep to the trigram index: a space
+ * before the number makes pg_trgm look for its word-start trigrams.
+ */
+function addressWordFilter(token: string): Prisma.Sql {
+  const literal = likeLiteral(token);
+  if (!/^\d+$/.test(token)) return Prisma.sql`"searchText" LIKE ${`%${literal}%`}`;
+  return Prisma.sql`("searchText" LIKE ${`${literal}%`} OR "searchText" LIKE ${`% ${literal}%`})`;
+}
+
 export function searchModeOf(search: Pick<PremiseSearch, "q" | "zip" | "city">): SearchMode {
   const compact = search.q.replace(/[\s-]/g, "");
   if (new RegExp(`^\\d{${ESIID_PREFIX_MIN},}$`).test(compact)) return "esiid";
@@ -88,10 +99,12 @@ export function premiseSearchSql(search: PremiseSearch, normalized: string): { m
   const filters: Prisma.Sql[] = [];
   let order = Prisma.sql`"searchText", "esiid"`;
   if (mode === "esiid") {
-    filters.push(Prisma.sql`"esiid" LIKE ${likeLiteral(search.q.replace(/[\s-]/g, "")) + "%"}`);
-    order = Prisma.sql`"esiid"`;
+    // A range on the C-collation btree: ordered by the index, so LIMIT stops early even over millions of rows.
+    const prefix = search.q.replace(/[\s-]/g, "");
+    filters.push(Prisma.sql`"esiid" COLLATE "C" >= ${prefix} AND "esiid" COLLATE "C" < ${`${prefix}~`}`);
+    order = Prisma.sql`"esiid" COLLATE "C"`;
   } else if (mode === "address") {
-    for (const token of normalized.split(" ")) filters.push(Prisma.sql`"searchText" LIKE ${`%${likeLiteral(token)}%`}`);
+    for (const token of normalized.split(" ")) filters.push(addressWordFilter(token));
     order = Prisma.sql`word_similarity(${normalized}, "searchText") DESC, similarity(${normalized}, "searchText") DESC, "esiid"`;
   }
   const zip = search.zip.replace(/\D/g, "").slice(0, 5);
