@@ -267,6 +267,14 @@ try {
       await raw.query(sql.text, sql.values);
       rawMs.push(performance.now() - started);
     }
+    // The plan of one query of each kind, to see which index served it.
+    const first = { ...toQuery(samples[0]), page: 1, pageSize: 25 };
+    const planned = premiseSearchSql(first, first.q && (await normalizeAddressQuery(first.q)));
+    const { rows: plan } = await raw.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, COSTS OFF) ${planned.sql.text}`,
+      planned.sql.values,
+    );
+    console.log(`plan of ${JSON.stringify(first)}:\n${plan.map((row) => `  ${row["QUERY PLAN"]}`).join("\n")}`);
     const p95 = percentile(portalMs, 95);
     worstP95 = Math.max(worstP95, p95);
     console.log(

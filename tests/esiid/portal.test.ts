@@ -69,12 +69,12 @@ describe("ESIID premises from the ERCOT ingest", () => {
         .some((word) => word.replace(/^0+/, "").startsWith("670"));
     expect(inner.body.results.every(startsAWord)).toBe(true);
     expect(inner.body.results.map((hit) => hit.esiid)).not.toContain(waco.esiid);
-    // The same premise is still found by its own house number and by its whole ZIP.
-    const houseNumber = waco.searchText.split(" ")[0];
-    const own = await api({ q: houseNumber, zip: "76701", pageSize: "100" });
+    // The same premise is still found by its house number and street, and with its whole ZIP typed as a word.
+    const houseAndStreet = waco.searchText.split(" ").slice(0, 2).join(" ");
+    const own = await api({ q: houseAndStreet, zip: "76701", pageSize: "100" });
     expect(own.body.results.map((hit) => hit.esiid)).toContain(waco.esiid);
-    const zip = await api({ q: `${houseNumber} 76701`, pageSize: "100" });
-    expect(zip.body.results.map((hit) => hit.esiid)).toContain(waco.esiid);
+    const withZip = await api({ q: `${houseAndStreet} 76701`, pageSize: "100" });
+    expect(withZip.body.results.map((hit) => hit.esiid)).toContain(waco.esiid);
   });
 
   it("finds ESIIDs by exact value and by prefix", async () => {
