@@ -63,7 +63,7 @@ async function buildIndexes(client: pg.ClientBase, helper: pg.ClientBase, stagin
     await client.query(`SET maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
     // The key first: a duplicate ESIID shows here, and the trigram build is then cancelled, not waited for.
     await client.query(`CREATE UNIQUE INDEX ${quote(`${staging}_key`)} ON ${table} ("tdsp", "esiid")`);
-    await client.query(`CREATE INDEX ON ${table} ("esiid" COLLATE "C")`);
+    await client.query(`CREATE INDEX ON ${table} ("esiid" text_pattern_ops)`);
     await client.query(`CREATE INDEX ON ${table} (left("zipcode", 5))`);
     await client.query(`CREATE INDEX ON ${table} ("city")`);
   })();

@@ -99,10 +99,11 @@ export function premiseSearchSql(search: PremiseSearch, normalized: string): { m
   const filters: Prisma.Sql[] = [];
   let order = Prisma.sql`"searchText", "esiid"`;
   if (mode === "esiid") {
-    // A range on the C-collation btree: ordered by the index, so LIMIT stops early even over millions of rows.
+    // A range in byte order on the esiid text_pattern_ops btree, ordered by the same index (USING ~<~), so LIMIT
+    // stops at the first page even when millions of ESIIDs share the prefix. The index still serves `=`.
     const prefix = search.q.replace(/[\s-]/g, "");
-    filters.push(Prisma.sql`"esiid" COLLATE "C" >= ${prefix} AND "esiid" COLLATE "C" < ${`${prefix}~`}`);
-    order = Prisma.sql`"esiid" COLLATE "C"`;
+    filters.push(Prisma.sql`"esiid" ~>=~ ${prefix} AND "esiid" ~<~ ${`${prefix}~`}`);
+    order = Prisma.sql`"esiid" USING ~<~`;
   } else if (mode === "address") {
     for (const token of normalized.split(" ")) filters.push(addressWordFilter(token));
     order = Prisma.sql`word_similarity(${normalized}, "searchText") DESC, similarity(${normalized}, "searchText") DESC, "esiid"`;
