@@ -3,24 +3,33 @@
  *
  *   npx tsx bench/smt-ingest.ts [syntheticRows=10000000] [uploadMiB=100]
  *
- * 1. For the 12-month solar file (70,080 rows) and a synthetic file of `syntheticRows` rows: ingestSmtFile
- *    (storage copy, parse, batched upserts, one transaction) in rows/s, beside COPY of the same rows (COPY text
- *    format, prepared beforehand) into an unindexed table, measured in the same run on the same cluster.
+ * 1. For the 12-month solar file (70,080 rows), a synthetic file of `syntheticRows` rows, and a month of every
+ *    synthetic ESIID re-posted with newer revisions (a merge into stored days): ingestSmtFile (storage copy,
+ *    parse, batched day-row merges, one transaction) in rows/s, beside COPY of the same rows (COPY text format,
+ *    prepared beforehand) into an unindexed narrow table, measured in the same run on the same cluster.
  * 2. A `uploadMiB` MiB interval CSV posted as multipart to the real portal (remix-serve) while the portal's RSS
  *    is sampled from /proc every 20 ms.
  * A throwaway PostgreSQL 17 cluster is used (fsync off, as in the tests: this compares the two paths, it does
- * not measure disks). Targets: ingest >= 50% of COPY rows/s; upload RSS within +64 MiB of idle.
+ * not measure disks). Targets: ingest >= 50% of COPY rows/s (merge >= 30%); upload RSS within +64 MiB of idle.
+ * `uploadMiB` 0 skips the upload.
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, openAsBlob, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { connectionConfig } from "../app/db/connection.server";
-import { syntheticIntervalCsv, twelveMonthSolarCsv } from "../tests/fixtures/smt/generate";
+import {
+  INTERVAL_HEADER,
+  addDays,
+  dayLines,
+  syntheticIntervalCsv,
+  twelveMonthSolarCsv,
+} from "../tests/fixtures/smt/generate";
 import { createTestDatabase, freePort, startTestPostgres } from "../tests/support/test-database";
 import { buildApp } from "../tests/support/build";
 
@@ -52,21 +61,28 @@ await client.connect();
 
 const results: Record<string, unknown>[] = [];
 try {
-  for (const [label, source] of [
-    ["12-month solar file", () => twelveMonthSolarCsv("2025-05-13")],
-    [`synthetic ${syntheticRows.toLocaleString("en-US")} rows`, () => syntheticIntervalCsv(syntheticRows)],
+  for (const [label, source, fresh] of [
+    ["12-month solar file", () => twelveMonthSolarCsv("2025-05-13"), true],
+    [`synthetic ${syntheticRows.toLocaleString("en-US")} rows`, () => syntheticIntervalCsv(syntheticRows), true],
+    ["merge: a month re-posted, newer revisions", () => overlappingMonthCsv(syntheticRows), false],
   ] as const) {
     const csvPath = path.join(work, "input.csv");
     await pipeline(source(), createWriteStream(csvPath));
-    results.push(await measure(label, csvPath));
+    results.push(await measure(label, csvPath, fresh));
     rmSync(csvPath, { force: true });
   }
-  const upload = [await measureUpload("interval"), await measureUpload("unreadable")];
+  const upload = uploadMiB > 0 ? [await measureUpload("interval"), await measureUpload("unreadable")] : [];
   console.log("\nSMT ingest vs COPY (same rows, same cluster)");
   console.table(results);
   console.log(`\nPortal RSS during a ${uploadMiB} MiB multipart upload to /api/admin/smt/pull`);
   console.table(upload);
   console.log(JSON.stringify({ throughput: results, upload }));
+  const ratio = (row: Record<string, unknown>) => Number(row["ingest / COPY"]);
+  const growth = upload.find((row) => row.request === "upload + ingest")?.["growth MiB"] ?? "n/a";
+  console.log(
+    `PERF smt-ingest ratio=${Math.min(ratio(results[0]), ratio(results[1])).toFixed(2)} ` +
+      `merge_ratio=${ratio(results[2]).toFixed(2)} rss_growth_mib=${growth}`,
+  );
 } finally {
   await client.end();
   await disconnectDb();
@@ -75,8 +91,30 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-async function measure(label: string, csvPath: string) {
-  await client.query(`TRUNCATE "SmtInterval", "SmtRawFile" CASCADE`);
+/**
+ * The synthetic file's second month for every ESIID it holds, revised three days later with other readings in
+ * the morning: every row overlaps a stored interval and replaces it.
+ */
+function overlappingMonthCsv(rows: number) {
+  const esiids = Math.ceil(rows / (730 * 96));
+  return Readable.from(
+    (function* () {
+      yield `${INTERVAL_HEADER}\n`;
+      for (let esiidIndex = 1; esiidIndex <= esiids; esiidIndex++) {
+        const esiid = `1044372${String(esiidIndex).padStart(10, "0")}`;
+        const daysStored = Math.min(730, Math.floor((rows - (esiidIndex - 1) * 730 * 96) / 96));
+        for (let dayIndex = 30; dayIndex < Math.min(60, daysStored); dayIndex++) {
+          const day = addDays("2024-01-01", dayIndex);
+          yield `${dayLines(day, { esiid, revisionDaysLater: 3, reading: (p) => (p < 32 ? 77 + p : undefined) }).join("\n")}\n`;
+        }
+      }
+    })(),
+  );
+}
+
+/** `fresh`: the tables are emptied first; otherwise the file merges into what the previous file stored. */
+async function measure(label: string, csvPath: string, fresh: boolean) {
+  if (fresh) await client.query(`TRUNCATE "SmtIntervalDay", "SmtRawFile" CASCADE`);
   const bytes = statSync(csvPath).size;
 
   const spooledAt = performance.now();
@@ -119,18 +157,19 @@ async function measure(label: string, csvPath: string) {
   rmSync(tsvPath, { force: true });
   await client.query(`DROP TABLE copy_bench`);
 
-  const ingestRate = result.rowsInserted / ingestSeconds;
+  const ingestRate = result.rowsParsed / ingestSeconds;
   const copyRate = rows / copySeconds;
   return {
     file: label,
     MiB: +(bytes / 1024 ** 2).toFixed(1),
-    rows: result.rowsInserted,
+    rows: result.rowsParsed,
+    "inserted / updated": `${result.rowsInserted} / ${result.rowsUpdated}`,
     "spool s": +spoolSeconds.toFixed(2),
     "ingest s": +ingestSeconds.toFixed(2),
     "ingest rows/s": Math.round(ingestRate),
     "COPY s": +copySeconds.toFixed(2),
     "COPY rows/s": Math.round(copyRate),
-    "ingest / COPY": `${((100 * ingestRate) / copyRate).toFixed(0)}%`,
+    "ingest / COPY": +(ingestRate / copyRate).toFixed(2),
   };
 }
 
@@ -140,7 +179,7 @@ async function measure(label: string, csvPath: string) {
  * (spool, SHA-256, storage copy) and ends with a 422.
  */
 async function measureUpload(kind: "interval" | "unreadable") {
-  await client.query(`TRUNCATE "SmtInterval", "SmtRawFile" CASCADE`);
+  await client.query(`TRUNCATE "SmtIntervalDay", "SmtRawFile" CASCADE`);
   const csvPath = path.join(work, "upload.csv");
   const rowsFor100MiB = Math.round((uploadMiB * 1024 ** 2) / 84);
   const out = createWriteStream(csvPath);

@@ -14,6 +14,11 @@ import { logger } from "../app/log/logger.server";
 import { httpRequestDuration } from "../app/metrics/http.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * Cron pings answered at once with a 429 beyond this many in flight: a ping during a run only learns "running",
+ * and a flood of them must not take the process from the operator's pages (tests/reliability/load.test.ts).
+ */
+const CRON_PINGS_IN_FLIGHT = 32;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Remix's route tree, to label each request with the route id that answers it (bounded metric labels). */
@@ -51,6 +56,18 @@ async function main() {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ method: req.method, route: res.locals.route ?? "static", status: res.statusCode }, seconds);
     });
+    next();
+  });
+  let cronPingsInFlight = 0;
+  app.use("/api/admin/ercot/cron", (req, res, next) => {
+    if (req.path !== "/") return next();
+    if (cronPingsInFlight >= CRON_PINGS_IN_FLIGHT) {
+      res.status(429).set({ "Retry-After": "60", "Cache-Control": "no-store" });
+      res.json({ ok: false, error: "Too many cron pings at once; a run is already being started or answered." });
+      return;
+    }
+    cronPingsInFlight++;
+    res.once("close", () => cronPingsInFlight--);
     next();
   });
   app.use(

@@ -15,6 +15,7 @@ declare global {
   // While the database is down nothing can be written, so the outage is remembered in the process.
   var __portalDatabaseOutage: DatabaseOutage | undefined;
   var __portalNoticeSending: Promise<void> | undefined;
+  var __portalAlertCheck: Promise<void> | undefined;
 }
 
 export interface AlertRun {
@@ -79,8 +80,17 @@ export async function runAlertChecks(options: AlertRunOptions = {}): Promise<Ale
   return { results, transitions, notices: sendNotices(options.retry) };
 }
 
-/** For the cron route and the schedule: checks never fail their caller, and notices get a bounded wait. */
-export async function runAlertChecksSafely(waitForNoticesMs = 0): Promise<void> {
+/**
+ * For the cron route and the schedule: checks never fail their caller, and notices get a bounded wait. Calls that
+ * do not wait (pings during a run, the timer) join a check already going instead of each querying the database.
+ */
+export function runAlertChecksSafely(waitForNoticesMs = 0): Promise<void> {
+  if (waitForNoticesMs > 0) return checkSafely(waitForNoticesMs);
+  globalThis.__portalAlertCheck ??= checkSafely(0).finally(() => (globalThis.__portalAlertCheck = undefined));
+  return globalThis.__portalAlertCheck;
+}
+
+async function checkSafely(waitForNoticesMs: number): Promise<void> {
   try {
     const run = await runAlertChecks();
     if (waitForNoticesMs > 0) {

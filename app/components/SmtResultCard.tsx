@@ -28,7 +28,7 @@ export function ResultCard({ result }: { result: IngestResult }) {
       </header>
       <p>{result.message}</p>
       <p className="muted">
-        <Link to={`/admin/database/SmtInterval?rawFileId.eq=${result.rawFileId}`}>Intervals from this file</Link> ·{" "}
+        <Link to={`/admin/database/SmtIntervalDay?rawFileId.eq=${result.rawFileId}`}>Intervals from this file</Link> ·{" "}
         <Link to={`/admin/database/SmtRawFile?id.eq=${result.rawFileId}`}>its SmtRawFile row</Link> ·{" "}
         <a href={rawFileHref(result.rawFileId)} download>
           Download the raw file

@@ -129,9 +129,19 @@ export function connectionConfig(target: DatabaseTarget, input: ConnectionOption
   };
 }
 
+/**
+ * A client that survives losing its server: pg emits 'error' when the connection drops (a database restart), and
+ * an 'error' without a listener ends the process. The query in flight still rejects with the error.
+ */
+export function newClient(target: DatabaseTarget, input?: ConnectionOptionsInput): pg.Client {
+  const client = new pg.Client(connectionConfig(target, input));
+  client.on("error", () => undefined);
+  return client;
+}
+
 /** A connected client; the caller ends it. */
 export async function openClient(target: DatabaseTarget, input?: ConnectionOptionsInput): Promise<pg.Client> {
-  const client = new pg.Client(connectionConfig(target, input));
+  const client = newClient(target, input);
   await client.connect();
   return client;
 }

@@ -11,7 +11,7 @@ import { fileDeadlineMs, startDeadline } from "./deadline.server";
 import { isRetryable } from "./http.server";
 import type { RunLease } from "./lock.server";
 import type { FileResult, RunProgress } from "./run-record";
-import { findStoredBySha256, storageKeyFor } from "./selection.server";
+import { findStoredBySha256, storageKeyForDocument } from "./selection.server";
 import { downloadDocument } from "./sources/index.server";
 import type { ErcotDocument, ErcotSource } from "./types";
 import { contentSizeWarning, createZipVerifier } from "./verify.server";
@@ -39,13 +39,13 @@ export interface FileContext {
  */
 export async function ingestFile(document: ErcotDocument, context: FileContext): Promise<FileResult> {
   const { store, lease, progress, runSignal } = context;
+  const key = await storageKeyForDocument(document);
   const fileMs = fileDeadlineMs(document.contentSize, context.deadlines);
   const file = startDeadline(
     runSignal,
     fileMs,
     `The download did not finish within its deadline (${Math.round(fileMs / 1000)} s for its size at the minimum throughput); it was stopped and will be tried again by the next run.`,
   );
-  const key = storageKeyFor(document);
   const base = { tdsp: document.tdsp, kind: document.kind, docId: document.docId };
   const row = {
     filename: document.constructedName,

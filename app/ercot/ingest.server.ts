@@ -65,13 +65,42 @@ export type IngestStart =
  * button), or says which run is already going. `done` never rejects: failures end up in the outcome.
  */
 export async function beginIngest(options: IngestOptions): Promise<IngestStart> {
+  if (ownRun) {
+    const overdue = overdueMessage(ownRun.runId, ownRun.startedAt, runDeadlines(options.deadlines).runMs);
+    return { running: true, runId: ownRun.runId, ...(overdue ? { overdue } : {}) };
+  }
+  if (acquiring) {
+    const start = await acquiring;
+    return start.running ? start : { running: true, runId: start.runId };
+  }
+  acquiring = acquireAndStart(options);
+  try {
+    return await acquiring;
+  } finally {
+    acquiring = null;
+  }
+}
+
+/**
+ * The run this process is doing, and a lease being taken: pings during a run (a managed cron may send hundreds)
+ * are answered from memory instead of each opening a database connection for the lock.
+ */
+let ownRun: { runId: number; startedAt: Date } | null = null;
+let acquiring: Promise<IngestStart> | null = null;
+
+async function acquireAndStart(options: IngestOptions): Promise<IngestStart> {
   const leaseResult = await acquireRunLease(options.trigger, options.lease ?? runLeaseSettings());
   if (!leaseResult.acquired) {
     const overdue = await overdueRunMessage(leaseResult.runId, runDeadlines(options.deadlines).runMs);
     return { running: true, runId: leaseResult.runId, ...(overdue ? { overdue } : {}) };
   }
   const { lease } = leaseResult;
-  return { running: false, runId: lease.runId, done: runWithLease(lease, options) };
+  const run = { runId: lease.runId, startedAt: new Date() };
+  ownRun = run;
+  const done = runWithLease(lease, options).finally(() => {
+    if (ownRun === run) ownRun = null;
+  });
+  return { running: false, runId: lease.runId, done };
 }
 
 /** A whole run, awaited (cron pings, the schedule, tests). */
@@ -86,10 +115,13 @@ export async function runIngest(
 async function overdueRunMessage(runId: number | null, runMs: number): Promise<string | null> {
   if (runId === null) return null;
   const run = await db().ingestRun.findUnique({ where: { id: runId }, select: { startedAt: true } });
-  if (!run) return null;
-  const minutes = Math.floor((Date.now() - run.startedAt.getTime()) / 60_000);
-  if (Date.now() - run.startedAt.getTime() <= runMs + runLeaseSettings().leaseMs) return null;
-  return `Run ${runId} has been going for ${minutes} minutes, longer than its ${Math.round(runMs / 60_000)}-minute run deadline; it may be hung. Check the portal's ERCOT page and the server logs.`;
+  return run ? overdueMessage(runId, run.startedAt, runMs) : null;
+}
+
+function overdueMessage(runId: number, startedAt: Date, runMs: number): string | null {
+  const elapsedMs = Date.now() - startedAt.getTime();
+  if (elapsedMs <= runMs + runLeaseSettings().leaseMs) return null;
+  return `Run ${runId} has been going for ${Math.floor(elapsedMs / 60_000)} minutes, longer than its ${Math.round(runMs / 60_000)}-minute run deadline; it may be hung. Check the portal's ERCOT page and the server logs.`;
 }
 
 function emptySummary(): RunSummary {

@@ -77,6 +77,24 @@ export function storageKeyFor(document: Pick<ErcotDocument, "publishedAt" | "con
   return `ercot/${centralDate(document.publishedAt)}/${fileName}`;
 }
 
+/**
+ * Where this document's bytes go: the contract's key, unless a row of another DocID already holds it (ERCOT reposted
+ * under the same ConstructedName). Then the DocID joins the name, so no stored object is ever overwritten.
+ */
+export async function storageKeyForDocument(
+  document: Pick<ErcotDocument, "publishedAt" | "constructedName" | "docId">,
+) {
+  const key = storageKeyFor(document);
+  const holder = await db().ercotIngest.findFirst({
+    where: { storageKey: key, docId: { not: document.docId } },
+    select: { id: true },
+  });
+  if (!holder) return key;
+  const dot = key.lastIndexOf(".");
+  const [stem, extension] = dot > key.lastIndexOf("/") ? [key.slice(0, dot), key.slice(dot)] : [key, ""];
+  return `${stem}.doc${document.docId.replace(/[^A-Za-z0-9]/g, "_")}${extension}`;
+}
+
 /** DocIDs among `documents` that already have a stored file. Failed ones are tried again. */
 export async function storedDocIds(documents: readonly ErcotDocument[]): Promise<Set<string>> {
   if (documents.length === 0) return new Set();

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import pg from "pg";
-import { connectionConfig } from "~/db/connection.server";
+import type pg from "pg";
+import { newClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
 import { applyDaily } from "./daily.server";
@@ -189,9 +189,7 @@ async function loadFulWithHelper(
 }
 
 export function connectEsiidClient(): pg.Client {
-  return new pg.Client(
-    connectionConfig(appDatabase(), { applicationName: "esiid", serverSettings: "-c TimeZone=UTC" }),
-  );
+  return newClient(appDatabase(), { applicationName: "esiid", serverSettings: "-c TimeZone=UTC" });
 }
 
 export type ProcessStart = { busy: true } | { busy: false; done: Promise<FileOutcome[]> };

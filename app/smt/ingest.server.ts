@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import type { SmtFileSource } from "@prisma/client";
-import pg from "pg";
+import type pg from "pg";
 import { db } from "~/db/prisma.server";
-import { connectionConfig } from "~/db/connection.server";
+import { openClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage } from "~/storage/index.server";
 import type { IngestResult } from "./ingest-result";
@@ -54,8 +54,7 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
 }
 
 async function inFileTransaction<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(connectionConfig(appDatabase(), { applicationName: "smt-ingest" }));
-  await client.connect();
+  const client = await openClient(appDatabase(), { applicationName: "smt-ingest" });
   try {
     await client.query("BEGIN");
     const result = await work(client);

@@ -12,8 +12,10 @@ import { ZipRejectedError, openCsvZip } from "./parse/zip";
 import type { RowWriter } from "./row-writer.server";
 import { HEAD_BYTES, type SpooledFile } from "./spooled-file";
 
-/** Rows per staged batch: large enough to amortise the round trip, small enough for memory. */
+/** Rows the parser hands over at a time. */
 export const BATCH_ROWS = 5000;
+/** Day rows per merge statement (about 25,000 intervals): large enough to amortise the round trips. */
+const FLUSH_DAYS = 256;
 /** SMT JSON payloads cover days, not years; parseIntervalJson reads the payload whole. */
 const JSON_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -103,15 +105,18 @@ async function loadOne(
     } else {
       run = parseIntervalCsv(input);
     }
-    // The database merges one batch while the parser reads the next.
+    // The database merges one set of days while the parser reads the next.
     let inFlight: Promise<void> = Promise.resolve();
     for await (const batch of inBatches(run.rows, BATCH_ROWS)) {
       outcome.countIntervals(batch);
+      writer.addIntervals(batch);
+      if (writer.pendingDays < FLUSH_DAYS) continue;
       await inFlight;
-      inFlight = writer.intervals(batch).then((counts) => tally.add(counts));
+      inFlight = writer.flushIntervals().then((counts) => tally.add(counts));
       inFlight.catch(() => undefined);
     }
     await inFlight;
+    tally.add(await writer.flushIntervals());
     outcome.addSummary(run.summary(), tally, entry);
     return;
   }

@@ -1,6 +1,8 @@
 import pg from "pg";
 import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IntervalRow } from "./parse/interval";
+import { RowWriter } from "./row-writer.server";
 import { dailyUsageByEsiid } from "./usage.server";
 
 let client: pg.Client;
@@ -18,11 +20,22 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
      VALUES (md5($1 || $2), 'IntervalData.csv', 1, 'smt/raw/x', 'upload', 'parsed', $1, $2::timestamptz AT TIME ZONE 'UTC') RETURNING id`,
     [esiid, receivedAt],
   );
-  await client.query(
-    `INSERT INTO "SmtInterval" (esiid, channel, "intervalStart", kwh, "rawFileId")
-     SELECT $1, 'consumption', $2::timestamp + i * interval '15 minutes', 0.25, $3 FROM generate_series(0, 95) i`,
-    [esiid, `${day} 05:00`, rows[0].id],
-  );
+  // 96 quarter hours from 05:00 UTC: the last hour of the Central day before, then most of `day`.
+  const start = Date.parse(`${day}T05:00:00Z`);
+  const intervals: IntervalRow[] = Array.from({ length: 96 }, (_, i) => ({
+    esiid,
+    channel: "consumption",
+    intervalStart: new Date(start + i * 900_000),
+    kwh: "0.25",
+    estimated: false,
+    revisionAt: new Date(start + 86_400_000),
+    line: i + 2,
+  }));
+  await client.query("BEGIN");
+  const writer = new RowWriter(client, rows[0].id);
+  writer.addIntervals(intervals);
+  await writer.flushIntervals();
+  await client.query("COMMIT");
 }
 
 describe("daily usage for the chart", () => {

@@ -18,10 +18,10 @@ export interface EsiidUsage {
 }
 
 /**
- * Daily kWh per ESIID for the usage chart: the last `days` Central days with data, consumption and surplus
- * generation kept apart. ESIIDs of the most recently received files come first, so a fresh upload is always
+ * Daily kWh per ESIID for the usage chart: the last `days` Central days up to the newest day with data,
+ * consumption and surplus generation kept apart, read from the day rows' stored totals. ESIIDs of the most recently received files come first, so a fresh upload is always
  * charted; the rest are found with a loose index scan on the primary key (esiid first), which stays quick on a
- * table of millions of intervals.
+ * table of millions of day rows.
  */
 export async function dailyUsageByEsiid(
   options: {
@@ -38,24 +38,23 @@ export async function dailyUsageByEsiid(
   const esiids = options.esiids ?? (await chartedEsiids(maxEsiids));
   const window =
     options.from && options.to
-      ? Prisma.sql`"intervalStart" >= (${options.from}::date::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC'
-          AND "intervalStart" < ((${options.to}::date + 1)::timestamp AT TIME ZONE 'America/Chicago') AT TIME ZONE 'UTC'`
-      : Prisma.sql`"intervalStart" > latest.at - make_interval(days => ${days})`;
+      ? Prisma.sql`"day" BETWEEN ${options.from}::date AND ${options.to}::date`
+      : Prisma.sql`"day" > latest.at - ${days}::int`;
 
   const usage: EsiidUsage[] = [];
   for (const esiid of esiids) {
     const rows = await db().$queryRaw<
-      { day: string; consumption: string | null; generation: string | null; missing: bigint }[]
+      { day: string; consumption: string | null; generation: string | null; missing: number }[]
     >(
       Prisma.sql`
-      WITH latest AS (SELECT max("intervalStart") AS at FROM "SmtInterval" WHERE "esiid" = ${esiid})
-      SELECT to_char(("intervalStart" AT TIME ZONE 'UTC') AT TIME ZONE 'America/Chicago', 'YYYY-MM-DD') AS day,
-             sum("kwh") FILTER (WHERE "channel" = 'consumption')::text AS consumption,
-             sum("kwh") FILTER (WHERE "channel" = 'generation')::text AS generation,
-             count(*) FILTER (WHERE "kwh" IS NULL) AS missing
-      FROM "SmtInterval", latest
+      WITH latest AS (SELECT max("day") AS at FROM "SmtIntervalDay" WHERE "esiid" = ${esiid})
+      SELECT to_char("day", 'YYYY-MM-DD') AS day,
+             sum("totalKwh") FILTER (WHERE "channel" = 'consumption')::text AS consumption,
+             sum("totalKwh") FILTER (WHERE "channel" = 'generation')::text AS generation,
+             sum("missing")::int AS missing
+      FROM "SmtIntervalDay", latest
       WHERE "esiid" = ${esiid} AND ${window}
-      GROUP BY 1 ORDER BY 1`,
+      GROUP BY "day" ORDER BY "day"`,
     );
     const dailies = rows.map((row) => ({
       day: row.day,
@@ -80,9 +79,9 @@ export async function chartedEsiids(maxEsiids: number): Promise<string[]> {
     GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);
   const stored = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
     WITH RECURSIVE found AS (
-      (SELECT "esiid" FROM "SmtInterval" ORDER BY "esiid" LIMIT 1)
+      (SELECT "esiid" FROM "SmtIntervalDay" ORDER BY "esiid" LIMIT 1)
       UNION ALL
-      SELECT (SELECT i."esiid" FROM "SmtInterval" i WHERE i."esiid" > found."esiid" ORDER BY i."esiid" LIMIT 1)
+      SELECT (SELECT i."esiid" FROM "SmtIntervalDay" i WHERE i."esiid" > found."esiid" ORDER BY i."esiid" LIMIT 1)
       FROM found WHERE found."esiid" IS NOT NULL
     )
     SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`);

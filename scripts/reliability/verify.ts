@@ -27,7 +27,7 @@ const figures = existsSync(figuresFile)
   ? readFileSync(figuresFile, "utf8")
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, number>)
+      .map((line) => JSON.parse(line) as Record<string, number> & { suite: string; name: string })
   : [];
 const total = (key: string) => figures.reduce((sum, figure) => sum + (Number(figure[key]) || 0), 0);
 
@@ -47,6 +47,22 @@ const counters = {
 };
 console.log(`\n| Rows or objects lost | Duplicates | Orphans | Secrets seen | 5xx |\n|---|---|---|---|---|`);
 console.log(`| ${Object.values(counters).join(" | ")} |`);
+const load = figures.filter((figure) => figure.suite === "load");
+const routes = load.filter((figure) => figure.p95 !== undefined);
+if (routes.length) {
+  console.log("\n| Load: route | Answers | p50 ms | p95 ms | 5xx |\n|---|---|---|---|---|");
+  for (const route of routes) {
+    console.log(`| ${route.name} | ${route.requests} | ${route.p50} | ${route.p95} | ${route.serverErrors} |`);
+  }
+  const portal = load.find((figure) => figure.peakRssMib !== undefined);
+  if (portal) console.log(`\nPortal peak RSS under load: ${portal.peakRssMib} MiB (bound ${portal.rssBoundMib} MiB)`);
+}
+const leftByKill = total("uploadsLeftByKill");
+if (leftByKill) {
+  console.log(
+    `\nMultipart uploads left open by a killed portal (closed by the bucket's lifecycle rule): ${leftByKill}`,
+  );
+}
 const failures = rows.flatMap((row) => row.failed.map((test) => `${row.suite}: ${test.fullName}`));
 if (failures.length) console.log(`\nFailed:\n${failures.map((name) => `- ${name}`).join("\n")}`);
 const tried = rows.reduce((sum, row) => sum + row.tried, 0);

@@ -281,6 +281,27 @@ describe("ERCOT ingest: idempotency and reposts", () => {
     expect((await keysIn(store)).sort()).toEqual([storageKeyFor(original), storageKeyFor(repost)].sort());
   });
 
+  it("never overwrites another document's object when a repost keeps the file name", async () => {
+    const original = publishOne();
+    await ingest(scrapeOnly());
+    const repost = fake.repost(original.docId, { sameBytes: false, publishedAt: original.publishedAt });
+    expect(repost.constructedName).toBe(original.constructedName);
+    const outcome = await ingest(scrapeOnly());
+    expect(outcome.status).toBe("succeeded");
+    const rows = await db().ercotIngest.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((row) => [row.docId, row.status])).toEqual([
+      [original.docId, "stored"],
+      [repost.docId, "stored"],
+    ]);
+    expect(new Set(rows.map((row) => row.storageKey)).size).toBe(2);
+    for (const row of rows) {
+      const object = await store.get(row.storageKey);
+      const hash = createHash("sha256");
+      for await (const chunk of object!.body) hash.update(chunk as Buffer);
+      expect(hash.digest("hex"), `object of DocID ${row.docId}`).toBe(row.sha256);
+    }
+  });
+
   it("tries a failed file again on the next run", async () => {
     publishOne();
     fake.setScenario("no-results");

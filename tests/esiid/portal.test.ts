@@ -146,14 +146,12 @@ describe("ESIID premises from the ERCOT ingest", () => {
 
   it("shows the premise address beside each ESIID the SMT page charts, and the chart on the premise page", async () => {
     const premise = await db().esiidPremise.findFirstOrThrow({ where: { tdsp: "TNMP" } });
-    await db().smtInterval.createMany({
-      data: [0, 1, 2, 3].map((quarter) => ({
-        esiid: premise.esiid,
-        channel: "consumption" as const,
-        intervalStart: new Date(Date.UTC(2026, 5, 1, 12, quarter * 15)),
-        kwh: "0.25",
-      })),
-    });
+    await db().$executeRaw`
+      INSERT INTO "SmtIntervalDay" ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt", "rawFileIds",
+                                    "totalKwh", "intervals")
+      SELECT ${premise.esiid}, 'consumption', '2026-06-01', '2026-06-01 05:00', array_fill(0.25, ARRAY[96]),
+             array_fill(false, ARRAY[96]), array_fill('2026-06-02 12:00'::timestamp, ARRAY[96]),
+             array_fill(NULL::int, ARRAY[96]), 24, 96`;
     const smt = (await (await page("/admin/smt")).text()).replace(/<!-- -->/g, "");
     expect(smt).toContain(`href="/admin/esiid/${premise.esiid}"`);
     expect(smt).toContain(premise.city!);

@@ -105,13 +105,11 @@ const CASES: FaultCase[] = [
     name: "storage reset mid-upload (multipart)",
     storageFault: { kind: "reset", afterBytes: 7 * 1024 * 1024 },
     csvBytes: 12_000_000,
-    waits: "investigate: lost under the full parallel run",
   },
   {
     name: "storage reset mid-upload (single put)",
     storageFault: { kind: "reset", afterBytes: 20_000 },
     csvBytes: 200_000,
-    waits: "investigate: lost under the full parallel run",
   },
   {
     name: "storage stall mid-upload",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
+import { storedIntervals } from "~/smt/intervals.server";
 import {
   ONCOR_ESIID,
   portalEstimatedThenRevised,
@@ -121,7 +122,7 @@ describe("POST /api/admin/smt/pull", () => {
       expect(summary.message, name).not.toMatch(/server problem/);
       const raw = await db().smtRawFile.findUniqueOrThrow({ where: { sha256: summary.sha256 } });
       expect(raw.status).toBe("failed");
-      expect(await db().smtInterval.count({ where: { rawFileId: raw.id } })).toBe(0);
+      expect(await storedIntervals({ rawFileId: raw.id })).toHaveLength(0);
       const again = await pull({ headers: withSecret(), body: multipart(name, bytes) });
       const repeat = await again.json();
       expect(repeat).toMatchObject({ duplicate: true, status: "failed", ok: false });
@@ -157,7 +158,7 @@ describe("POST /api/admin/smt/pull", () => {
     const again = await pull({ headers: withSecret(), body: multipart("IntervalData (1).csv", csv) });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ ok: true, duplicate: true, rawFileId: summary.rawFileId });
-    expect(await db().smtInterval.count({ where: { rawFileId: summary.rawFileId } })).toBe(192);
+    expect(await storedIntervals({ rawFileId: summary.rawFileId })).toHaveLength(192);
   });
 
   it("streams a 12-month solar file (70,080 intervals)", async () => {
@@ -236,7 +237,7 @@ describe("POST /api/admin/smt/pull", () => {
     expect(await db().smtRawFile.findUniqueOrThrow({ where: { id: summary.rawFileId } })).toMatchObject({
       status: "failed",
     });
-    expect(await db().smtInterval.count({ where: { rawFileId: summary.rawFileId } })).toBe(0);
+    expect(await storedIntervals({ rawFileId: summary.rawFileId })).toHaveLength(0);
   });
 
   it("makes a path-traversal filename harmless", async () => {
@@ -264,7 +265,9 @@ describe("POST /api/admin/smt/pull", () => {
     expect(a).toMatchObject({ rowsInserted: 96, rowsUpdated: 0 });
     const b = await (await pull({ headers: withSecret(), body: multipart("B.csv", fileB) })).json();
     expect(b).toMatchObject({ rowsInserted: 0, rowsUpdated: 96 });
-    expect(await db().smtInterval.count({ where: { rawFileId: b.rawFileId, estimated: true } })).toBe(0);
+    expect((await storedIntervals({ rawFileId: b.rawFileId })).filter((interval) => interval.estimated)).toHaveLength(
+      0,
+    );
   });
 
   it("answers 415 to a body that is neither multipart nor JSON", async () => {

@@ -18,7 +18,7 @@ export function RecordPageLinks({ model, cells }: { model: string; cells: Explor
   }
   if (model === "SmtRawFile") {
     links.push({ href: `/admin/smt/files/${id}`, label: "Download the raw file", download: true });
-    links.push({ href: `/admin/database/SmtInterval?rawFileId.eq=${id}`, label: "Intervals from this file" });
+    links.push({ href: `/admin/database/SmtIntervalDay?rawFileId.eq=${id}`, label: "Intervals from this file" });
   }
   if (links.length === 0) return null;
   return (

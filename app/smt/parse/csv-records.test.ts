@@ -66,4 +66,20 @@ describe("readCsvRecords", () => {
     await expect(read(['a\n"never closed\n'])).rejects.toThrow(CsvSyntaxError);
     await expect(read(["x".repeat(70_000)])).rejects.toThrow(/longer than/);
   });
+
+  it("reads quoted and unquoted records side by side, across chunk boundaries, with their own line numbers", async () => {
+    expect(await read(['a,b\n"c\n', 'd",e\r\n', " f , g "])).toEqual([
+      { fields: ["a", "b"], line: 1 },
+      { fields: ["c\nd", "e"], line: 2 },
+      { fields: ["f", "g"], line: 4 },
+    ]);
+  });
+
+  it("names the line of a bad quote after many good lines", async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `r${i},1`);
+    lines[40] = 'r40,"a"b';
+    const error = await read([lines.join("\n")]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CsvSyntaxError);
+    expect((error as CsvSyntaxError).line).toBe(41);
+  });
 });

@@ -153,6 +153,9 @@ class IntervalFieldsReader {
   private readonly dates = new BoundedCache<LocalDate | null>();
   private readonly revisions = new BoundedCache<Date | string>();
   private readonly clocks = new BoundedCache<number | null>();
+  private readonly channels = new BoundedCache<SmtChannel | null>();
+  /** Readings repeat across a file (thousandths of a kWh), so most rows skip the decimal check. */
+  private readonly readings = new BoundedCache<ReturnType<typeof parseIntervalKwh>>(50_000);
 
   constructor(private readonly issues: IssueLog) {
     this.esiids = new EsiidReader(issues);
@@ -188,7 +191,7 @@ class IntervalFieldsReader {
     const kwhText = record[columns.USAGE_KWH];
     let kwh: string | null = null;
     if (kwhText !== "") {
-      const parsed = parseIntervalKwh(kwhText);
+      const parsed = this.readings.get(kwhText, parseIntervalKwh);
       if ("error" in parsed) return this.fail(line, `USAGE_KWH: ${parsed.error}.`);
       kwh = parsed.value;
     }
@@ -198,7 +201,7 @@ class IntervalFieldsReader {
       return this.fail(line, `ESTIMATED_ACTUAL "${flagText}" should be A (actual) or E (estimated).`);
     }
     const channelText = record[columns.CONSUMPTION_SURPLUSGENERATION];
-    const channel = parseChannel(channelText);
+    const channel = this.channels.get(channelText, parseChannel);
     if (!channel) {
       return this.fail(
         line,
@@ -238,11 +241,12 @@ function parseRevision(text: string): Date | string {
 /** A memo for values that repeat on every row; cleared when full so a pathological file cannot grow it. */
 class BoundedCache<Value> {
   private readonly values = new Map<string, Value>();
+  constructor(private readonly limit = 1000) {}
   get(text: string, compute: (text: string) => Value): Value {
     let value = this.values.get(text);
     if (value === undefined && !this.values.has(text)) {
       value = compute(text);
-      if (this.values.size >= 1000) this.values.clear();
+      if (this.values.size >= this.limit) this.values.clear();
       this.values.set(text, value);
     }
     return value as Value;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db } from "~/db/prisma.server";
+import { storedIntervalCount } from "~/smt/intervals.server";
 import { storage as configuredStorage, type Storage } from "~/storage/index.server";
 
 /** A stack trace or an internal path in an answer meant for a person. */
@@ -59,5 +60,5 @@ export async function checkInvariants(
 }
 
 export async function loadedRowCount() {
-  return (await db().smtInterval.count()) + (await db().smtBillingRead.count());
+  return (await storedIntervalCount()) + (await db().smtBillingRead.count());
 }
