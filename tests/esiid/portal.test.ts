@@ -69,6 +69,10 @@ describe("ESIID premises from the ERCOT ingest", () => {
         .some((word) => word.replace(/^0+/, "").startsWith("670"));
     expect(inner.body.results.every(startsAWord)).toBe(true);
     expect(inner.body.results.map((hit) => hit.esiid)).not.toContain(waco.esiid);
+    // Numbers alone (nothing else narrows the search) go through the trigram index, with the same rule.
+    const numbersOnly = await api({ q: "670", pageSize: "100" });
+    expect(numbersOnly.body.results.every(startsAWord)).toBe(true);
+    expect(numbersOnly.body.results.map((hit) => hit.esiid)).not.toContain(waco.esiid);
     // The same premise is still found by its house number and street, and with its whole ZIP typed as a word.
     const houseAndStreet = waco.searchText.split(" ").slice(0, 2).join(" ");
     const own = await api({ q: houseAndStreet, zip: "76701", pageSize: "100" });
