@@ -72,7 +72,8 @@ async function main() {
     } = await raw.query(`SELECT "rawFileId" FROM "SmtInterval" WHERE "rawFileId" IS NOT NULL LIMIT 1`);
     const deepCursor = encodeToken([deep.esiid, deep.channel, deep.at]);
     const esiid = deep.esiid as string;
-    // Indexed: every case a btree or trigram index serves; the target is p95 < 50 ms (search < 100 ms).
+    // Indexed: every case a btree or trigram index serves; the target is p95 < 50 ms (search < 100 ms). Text
+    // predicates on esiid are answered through its matching values (distinct.server.ts); "raw pg" is the plain SQL.
     const cases: { name: string; search: string; kind: "indexed" | "search" | "unindexed" }[] = [
       { name: "first page", search: "", kind: "indexed" },
       { name: "deep page (row 900,000, keyset)", search: `after=${deepCursor}`, kind: "indexed" },
@@ -81,7 +82,12 @@ async function main() {
       { name: "filter rawFileId = (index)", search: `rawFileId.eq=${rawFileId}`, kind: "indexed" },
       { name: "sort rawFileId (index, ties sorted)", search: "sort=rawFileId", kind: "indexed" },
       { name: "sort esiid desc (primary key)", search: "sort=esiid&dir=desc", kind: "indexed" },
-      { name: "sort kwh desc + filter esiid", search: `sort=kwh&dir=desc&esiid.eq=${esiid}`, kind: "indexed" },
+      // The filter is indexed, the sort is not: every row of the meter is sorted, and the loader says so.
+      {
+        name: "sort kwh desc + filter esiid (notice)",
+        search: `sort=kwh&dir=desc&esiid.eq=${esiid}`,
+        kind: "unindexed",
+      },
       { name: "global search ESIID digits", search: `q=${esiid.slice(-10)}`, kind: "search" },
       { name: "global search enum value", search: "q=generation", kind: "search" },
       { name: "sort kwh desc (no index; notice)", search: "sort=kwh&dir=desc", kind: "unindexed" },

@@ -9,7 +9,8 @@ import { quoteIdentifier, SqlParams } from "./sql.server";
 import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
-import { searchIsIndexed, whereSql, type SearchScope } from "./where.server";
+import { resolveKnownMatches } from "./distinct.server";
+import { searchedColumns, searchIsIndexed, whereSql, type KnownMatches, type SearchScope } from "./where.server";
 
 export const SEARCH_TIMEOUT_MS = 3_000;
 
@@ -25,6 +26,8 @@ export interface PageRequest {
   lookup: ModelLookup;
   /** Visible columns; defaults to all. */
   columns?: ExplorerColumn[];
+  /** Values text predicates were found to match (see distinct.server.ts). */
+  known?: KnownMatches;
 }
 
 export interface PageQuery {
@@ -42,7 +45,7 @@ export function pageQuery(request: PageRequest): PageQuery {
   const params = new SqlParams();
   const problems: string[] = [];
   const keys = orderKeys(model, view.sort);
-  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging), request.known);
 
   let reversed = false;
   const cursorToken = paging === "keyset" ? (view.after ?? view.before) : null;
@@ -71,7 +74,7 @@ export function pageQuery(request: PageRequest): PageQuery {
   // to meet a page of matches early; when the matches sit far along that order it reads most of the table.
   // OFFSET 0 fences the filter into its own plan (its index), and only the matches are sorted.
   const text =
-    paging === "keyset" && indexServesFilter(model, view, keys[0])
+    paging === "keyset" && indexServesFilter(model, view, keys[0], request.known)
       ? `SELECT * FROM (${matching} OFFSET 0) t ORDER BY ${orderBySql(keys, walk, (_, i) => `t.k${i}`)} LIMIT ${limit}`
       : `${matching} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
 
@@ -99,9 +102,9 @@ export function pageQuery(request: PageRequest): PageQuery {
 
 export async function queryPage(request: PageRequest): Promise<PageResult> {
   const { view, paging } = request;
-  const query = pageQuery(request);
   const timeout = view.search ? SEARCH_TIMEOUT_MS : undefined;
   return readOnly(async (client) => {
+    const query = pageQuery({ ...request, known: await knownMatches(client, request) });
     const { rows: records } = await client.query<Record<string, unknown>>(query.text, query.values);
     const more = records.length > view.pageSize;
     const pageRecords = records.slice(0, view.pageSize);
@@ -150,12 +153,27 @@ export async function countMatchingRows(request: PageRequest): Promise<number | 
   }
 }
 
+/** On a large table, the values text predicates match on a leading btree column with few distinct values. */
+function knownMatches(client: pg.PoolClient, request: PageRequest): Promise<KnownMatches | undefined> {
+  const { model, view, paging } = request;
+  if (paging !== "keyset") return Promise.resolve(undefined);
+  return resolveKnownMatches(client, model, view, searchScopeFor(paging));
+}
+
 /** True when a filter or the search is served by an index other than the one that orders the page. */
-function indexServesFilter(model: ExplorerModel, view: ViewState, firstKey: ExplorerColumn): boolean {
-  if (view.search && searchIsIndexed(model, view.search)) return true;
+function indexServesFilter(
+  model: ExplorerModel,
+  view: ViewState,
+  firstKey: ExplorerColumn,
+  known: KnownMatches | undefined,
+): boolean {
+  // A search resolved to values of the ordering column is served by the ordering index itself.
+  const searchViaOrder = searchedColumns(model, "indexed").every((c) => c === firstKey && known?.search.has(c.name));
+  if (view.search && searchIsIndexed(model, view.search) && !searchViaOrder) return true;
   return view.filters.some((filter) => {
     const column = filter.relation ? undefined : columnOf(model, filter.field);
     if (!column || column === firstKey || filter.op === "is") return false;
+    if (known?.filters.has(filter)) return true;
     return filter.op === "contains" || filter.op === "starts" ? column.trigramIndexed : column.leadsIndex;
   });
 }
@@ -164,7 +182,8 @@ async function countMatching(client: pg.PoolClient, request: PageRequest): Promi
   const { model, view, lookup, paging } = request;
   if (!view.filters.length && !view.search) return boundedCount(client, model);
   const params = new SqlParams();
-  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging));
+  const known = await knownMatches(client, request);
+  const conditions = whereSql(model, view, params, lookup, searchScopeFor(paging), known);
   const matching = `SELECT 1 FROM ${quoteIdentifier(model.table)} t WHERE ${conditions.join(" AND ")}`;
   const { rows } = await client.query<{ n: string }>(
     `SELECT count(*) AS n FROM (${matching} LIMIT ${EXACT_COUNT_LIMIT + 1}) bounded`,

@@ -55,34 +55,58 @@ function relationConditionSql(
 /** "all" text columns, or on a large table only those a trigram index serves (when any has one). */
 export type SearchScope = "all" | "indexed";
 
+/** Values a text predicate was found to match (distinct.server.ts): the condition becomes `column = ANY(values)`. */
+export interface KnownMatches {
+  filters: Map<Filter, string[]>;
+  /** By column name: the values the global search matches in that column. */
+  search: Map<string, string[]>;
+}
+
+function anyOfSql(column: ExplorerColumn, values: string[], params: SqlParams): string {
+  return `${columnSql(column, "t")} = ANY(${params.bind(arrayLiteral(values), `${castType(column)}[]`)})`;
+}
+
 export function whereSql(
   model: ExplorerModel,
   view: Pick<ViewState, "filters" | "search">,
   params: SqlParams,
   lookup: ModelLookup,
   scope: SearchScope = "all",
+  known?: KnownMatches,
 ): string[] {
   const conditions: string[] = [];
   for (const filter of view.filters) {
     const column = filterColumn(model, filter, lookup);
     if (!column) continue;
+    const values = known?.filters.get(filter);
     conditions.push(
       filter.relation
         ? relationConditionSql(model, filter, column, params, lookup)
-        : conditionSql(column, filter, "t", params),
+        : values
+          ? anyOfSql(column, values, params)
+          : conditionSql(column, filter, "t", params),
     );
   }
-  if (view.search) conditions.push(searchSql(model, view.search, params, scope));
+  if (view.search) conditions.push(searchSql(model, view.search, params, scope, known));
   return conditions;
 }
 
 /** The global search: text columns by substring (ILIKE, which a trigram index serves), enum columns by label. */
-function searchSql(model: ExplorerModel, search: string, params: SqlParams, scope: SearchScope): string {
+function searchSql(
+  model: ExplorerModel,
+  search: string,
+  params: SqlParams,
+  scope: SearchScope,
+  known?: KnownMatches,
+): string {
   const arms: string[] = [];
   const textColumns = searchedColumns(model, scope);
-  if (textColumns.length) {
-    const pattern = params.bind(`%${escapeLike(search)}%`);
-    arms.push(...textColumns.map((c) => `${columnSql(c, "t")} ILIKE ${pattern}`));
+  const resolved = textColumns.filter((c) => known?.search.has(c.name));
+  for (const column of resolved) arms.push(anyOfSql(column, known!.search.get(column.name)!, params));
+  const patterned = textColumns.filter((c) => !resolved.includes(c));
+  if (patterned.length) {
+    const pattern = params.bind(searchPattern(search));
+    arms.push(...patterned.map((c) => `${columnSql(c, "t")} ILIKE ${pattern}`));
   }
   for (const column of model.columns.filter((c) => c.kind === "enum" && !c.masked)) {
     const labels = matchingLabels(column, search);
@@ -90,6 +114,11 @@ function searchSql(model: ExplorerModel, search: string, params: SqlParams, scop
       arms.push(`${columnSql(column, "t")} = ANY(${params.bind(arrayLiteral(labels), `${castType(column)}[]`)})`);
   }
   return arms.length ? `(${arms.join(" OR ")})` : "FALSE";
+}
+
+/** The global search matches a text column by substring, case-insensitively. */
+export function searchPattern(search: string): string {
+  return `%${escapeLike(search)}%`;
 }
 
 export function searchedColumns(model: ExplorerModel, scope: SearchScope): ExplorerColumn[] {
