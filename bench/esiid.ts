@@ -7,8 +7,9 @@
  *    zipped (deflate) and stored, then processed end to end (unzip, parse, COPY, key + indexes, swap) while this
  *    process's RSS is sampled every 50 ms. Baseline in the same run: COPY of the same uncompressed CSV
  *    (FORMAT csv) into an unindexed 22-column table. load_ratio = baseline time / end-to-end time.
- * 2. Search: other TDSPs' partitions (filled in SQL from the ONCOR rows, indexed and swapped in by the loader's
- *    own code) until the premise table holds `searchRows` rows, then p50/p95 of
+ * 2. Search: other TDSPs' partitions (generated in SQL with a realistic address mix — distinct house numbers,
+ *    streets, cities, ZIPs — then indexed and swapped in by the loader's own code) until the premise table
+ *    holds `searchRows` rows, then p50/p95 of
  *    searchPremises() for an address fragment, an ESIID prefix and ZIP + street number (queries drawn from
  *    stored rows), each beside the same SQL sent raw over pg.
  * A throwaway PostgreSQL 17 cluster is used (fsync off, as in the tests). Targets: load_ratio >= 0.6,
@@ -145,6 +146,25 @@ async function rawCopySeconds(csvPath: string) {
   return seconds;
 }
 
+/**
+ * `rows` premises with a realistic address mix: 60,000 streets (random 7-letter names, 10 suffixes), each in one
+ * of 1,500 cities of about three ZIPs each (75000–79999), house numbers 1–19,999; other columns from one loaded
+ * premise. Aliases: g (row number), a (address parts), p (the template premise).
+ */
+function addressMix(tdspIndex: number, rows: number) {
+  const letters = (seed: string, length: number) =>
+    `translate(left(md5(${seed}), ${length}), '0123456789abcdef', 'AEIOUBCDFGHKLMNR')`;
+  return `generate_series(1, ${rows}) g
+    CROSS JOIN LATERAL (SELECT abs(hashint4(g + ${tdspIndex * 100_000_000})) AS h,
+                               abs(hashint4(g + ${tdspIndex * 100_000_000} + 1000000000)) % 60000 AS street_id) r
+    CROSS JOIN LATERAL (SELECT (r.h % 19999 + 1)::text AS house,
+                               ${letters("r.street_id::text", 7)} AS street,
+                               (ARRAY['ST','AVE','DR','LN','RD','BLVD','CT','CIR','WAY','PL'])[r.street_id % 10 + 1] AS suffix,
+                               ${letters("'city' || (r.street_id % 1500)::text", 8)} AS city,
+                               (75000 + ((r.street_id % 1500) * 3 + r.h % 3) % 5000)::text AS zip) a
+    CROSS JOIN (SELECT * FROM "EsiidPremise" WHERE "tdsp" = 'ONCOR_ELEC' LIMIT 1) p`;
+}
+
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
@@ -165,7 +185,7 @@ try {
   rmSync(oncor.csvPath);
 
   // 2. Search on searchRows rows. The loader's speed is measured above; to reach the search scale in minutes the
-  // other TDSPs' staging tables are filled in SQL from the ONCOR rows (new ESIIDs, same address mix), then
+  // other TDSPs' staging tables are generated in SQL (generate_series) with a realistic address mix, then
   // indexed and swapped in by the same code as a FUL.
   let total = load.rows;
   const esiidClient = connectEsiidClient();
@@ -177,15 +197,16 @@ try {
     for (const [index, tdsp] of ["CENTERPOINT", "AEP_CENTRAL", "TNMP", "AEP_NORTH"].entries()) {
       if (total >= searchRows) break;
       const rows = Math.min(5_000_000, searchRows - total);
-      const copies = Math.ceil(rows / load.rows);
-      const prefix = String(1008901 + index * 11111);
-      const select = columns.map((column) =>
-        column === "esiid"
-          ? `'${prefix}' || lpad(k::text, 3, '0') || substr(p."esiid", 8) AS "esiid"`
-          : column === "tdsp"
-            ? `'${tdsp}'::text AS "tdsp"`
-            : `p."${column}"`,
-      );
+      const generated: Record<string, string> = {
+        esiid: `'${1008901 + index * 11111}' || lpad(g::text, 10, '0')`,
+        tdsp: `'${tdsp}'::text`,
+        address: `a.house || ' ' || a.street || ' ' || a.suffix`,
+        addressOverflow: `NULL::text`,
+        city: `a.city`,
+        zipcode: `a.zip`,
+        searchText: `a.house || ' ' || a.street || ' ' || a.suffix || ' ' || a.city || ' ' || a.zip`,
+      };
+      const select = columns.map((column) => `${generated[column] ?? `p."${column}"`} AS "${column}"`);
       const result = await loadFulFrom(
         esiidClient,
         helper,
@@ -194,8 +215,7 @@ try {
           layout: 22,
           create: async (staging) => {
             const created = await raw.query(
-              `CREATE TABLE "${staging}" AS SELECT ${select.join(", ")} FROM generate_series(0, ${copies - 1}) k,
-                 (SELECT * FROM "EsiidPremise" WHERE "tdsp" = 'ONCOR_ELEC') p LIMIT ${rows}`,
+              `CREATE TABLE "${staging}" AS SELECT ${select.join(", ")} FROM ${addressMix(index, rows)}`,
             );
             return created.rowCount ?? 0;
           },
@@ -247,6 +267,14 @@ try {
       await raw.query(sql.text, sql.values);
       rawMs.push(performance.now() - started);
     }
+    // The plan of one query of each kind, to see which index served it.
+    const first = { ...toQuery(samples[0]), page: 1, pageSize: 25 };
+    const planned = premiseSearchSql(first, first.q && (await normalizeAddressQuery(first.q)));
+    const { rows: plan } = await raw.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, COSTS OFF) ${planned.sql.text}`,
+      planned.sql.values,
+    );
+    console.log(`plan of ${JSON.stringify(first)}:\n${plan.map((row) => `  ${row["QUERY PLAN"]}`).join("\n")}`);
     const p95 = percentile(portalMs, 95);
     worstP95 = Math.max(worstP95, p95);
     console.log(

@@ -58,6 +58,20 @@ const HIT_COLUMNS = Prisma.raw(
 /** LIKE wildcards in what the operator typed are literal characters. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * A word of letters may appear anywhere in `searchText`; a number only where a word starts (a house number,
+ * a ZIP), so `670` does not match every premise of ZIP 76701. `narrowed`: another word or the ZIP already
+ * selects few rows, so the number is only checked on those (its digit trigrams are in millions of rows, and
+ * scanning them in the trigram index cost more than the rest of the search). Otherwise the trigram index
+ * serves it: a space before the number makes pg_trgm look for its word-start trigrams.
+ */
+function addressWordFilter(token: string, narrowed: boolean): Prisma.Sql {
+  const literal = likeLiteral(token);
+  if (!/^\d+$/.test(token)) return Prisma.sql`"searchText" LIKE ${`%${literal}%`}`;
+  if (narrowed) return Prisma.sql`(' ' || "searchText") LIKE ${`% ${literal}%`}`;
+  return Prisma.sql`("searchText" LIKE ${`${literal}%`} OR "searchText" LIKE ${`% ${literal}%`})`;
+}
+
 export function searchModeOf(search: Pick<PremiseSearch, "q" | "zip" | "city">): SearchMode {
   const compact = search.q.replace(/[\s-]/g, "");
   if (new RegExp(`^\\d{${ESIID_PREFIX_MIN},}$`).test(compact)) return "esiid";
@@ -88,10 +102,16 @@ export function premiseSearchSql(search: PremiseSearch, normalized: string): { m
   const filters: Prisma.Sql[] = [];
   let order = Prisma.sql`"searchText", "esiid"`;
   if (mode === "esiid") {
-    filters.push(Prisma.sql`"esiid" LIKE ${likeLiteral(search.q.replace(/[\s-]/g, "")) + "%"}`);
-    order = Prisma.sql`"esiid"`;
+    // A range in byte order on the esiid text_pattern_ops btree, ordered by the same index (USING ~<~), so LIMIT
+    // stops at the first page even when millions of ESIIDs share the prefix. The index still serves `=`.
+    const prefix = search.q.replace(/[\s-]/g, "");
+    filters.push(Prisma.sql`"esiid" ~>=~ ${prefix} AND "esiid" ~<~ ${`${prefix}~`}`);
+    order = Prisma.sql`"esiid" USING ~<~`;
   } else if (mode === "address") {
-    for (const token of normalized.split(" ")) filters.push(Prisma.sql`"searchText" LIKE ${`%${likeLiteral(token)}%`}`);
+    const tokens = normalized.split(" ");
+    const narrowed =
+      Boolean(search.zip.replace(/\D/g, "")) || tokens.some((token) => /[A-Z]/.test(token) && token.length >= 3);
+    for (const token of tokens) filters.push(addressWordFilter(token, narrowed));
     order = Prisma.sql`word_similarity(${normalized}, "searchText") DESC, similarity(${normalized}, "searchText") DESC, "esiid"`;
   }
   const zip = search.zip.replace(/\D/g, "").slice(0, 5);

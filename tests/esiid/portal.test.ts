@@ -58,6 +58,29 @@ describe("ESIID premises from the ERCOT ingest", () => {
     });
   });
 
+  it("matches a number at the start of a word only: 670 is no part of ZIP 76701", async () => {
+    const waco = await db().esiidPremise.findFirstOrThrow({ where: { zipcode: { startsWith: "76701" } } });
+    expect(waco.searchText.split(" ").some((word) => word.startsWith("670"))).toBe(false);
+    const inner = await api({ q: "670", zip: "76701", pageSize: "100" });
+    expect(inner.body.mode).toBe("address");
+    const startsAWord = (hit: PremiseSearchResult["results"][number]) =>
+      `${hit.address} ${hit.city} ${hit.zipcode?.slice(0, 5)}`
+        .split(/[^A-Za-z0-9]+/)
+        .some((word) => word.replace(/^0+/, "").startsWith("670"));
+    expect(inner.body.results.every(startsAWord)).toBe(true);
+    expect(inner.body.results.map((hit) => hit.esiid)).not.toContain(waco.esiid);
+    // Numbers alone (nothing else narrows the search) go through the trigram index, with the same rule.
+    const numbersOnly = await api({ q: "670", pageSize: "100" });
+    expect(numbersOnly.body.results.every(startsAWord)).toBe(true);
+    expect(numbersOnly.body.results.map((hit) => hit.esiid)).not.toContain(waco.esiid);
+    // The same premise is still found by its house number and street, and with its whole ZIP typed as a word.
+    const houseAndStreet = waco.searchText.split(" ").slice(0, 2).join(" ");
+    const own = await api({ q: houseAndStreet, zip: "76701", pageSize: "100" });
+    expect(own.body.results.map((hit) => hit.esiid)).toContain(waco.esiid);
+    const withZip = await api({ q: `${houseAndStreet} 76701`, pageSize: "100" });
+    expect(withZip.body.results.map((hit) => hit.esiid)).toContain(waco.esiid);
+  });
+
   it("finds ESIIDs by exact value and by prefix", async () => {
     const premise = await db().esiidPremise.findFirstOrThrow({ where: { tdsp: "CENTERPOINT" } });
     const exact = await api({ q: premise.esiid });
