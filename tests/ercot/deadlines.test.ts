@@ -1,44 +1,19 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
-import { beginIngest, runIngest, type IngestOptions, type IngestOutcome } from "~/ercot/ingest.server";
+import { beginIngest, type IngestOptions } from "~/ercot/ingest.server";
 import { storageKeyFor } from "~/ercot/selection.server";
-import { LocalStorage } from "~/storage/local.server";
+import { type LocalStorage } from "~/storage/local.server";
 import { centralInstant } from "../fakes/ercot/publication";
-import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import type { FakeErcot } from "../fakes/ercot/server";
+import { useErcotIngestHarness } from "./support/ingest-harness";
 
 /** Issue 9 item 3: a hung ERCOT run ends `failed` with its reason, and a ping finds an overdue run. */
+const harness = useErcotIngestHarness("ercot-deadline-");
 let fake: FakeErcot;
 let store: LocalStorage;
+beforeEach(() => ({ fake, store } = harness));
 
-beforeAll(async () => {
-  fake = await startFakeErcot({ today: FAKE_TODAY });
-});
-afterAll(() => fake.stop());
-beforeEach(async () => {
-  fake.reset();
-  await db().ercotIngest.deleteMany();
-  await db().ingestRun.deleteMany();
-  store = new LocalStorage(mkdtempSync(path.join(os.tmpdir(), "ercot-deadline-")));
-});
-
-const scrapeOnly = () => sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
-
-async function ingest(options: Partial<IngestOptions>): Promise<IngestOutcome> {
-  const outcome = await runIngest({
-    trigger: "manual",
-    config: scrapeOnly(),
-    sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-    storage: store,
-    lease: { leaseMs: 10_000, tickMs: 100 },
-    ...options,
-  });
-  if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
-  return outcome;
-}
+const ingest = (options: Partial<IngestOptions>) => harness.ingest(harness.scrapeOnly(), options);
 
 function publishSlowDrip() {
   fake.clearDocuments();
@@ -94,7 +69,7 @@ describe("ERCOT run deadlines", () => {
         leaseExpiresAt: new Date(Date.now() + 60_000),
       },
     });
-    const start = await beginIngest({ trigger: "cron", config: scrapeOnly(), deadlines: { runMs: 60_000 } });
+    const start = await beginIngest({ trigger: "cron", config: harness.scrapeOnly(), deadlines: { runMs: 60_000 } });
     expect(start).toMatchObject({ running: true, runId: hung.id });
     expect(start.running && start.overdue).toMatch(/longer than/);
   });

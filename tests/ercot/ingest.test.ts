@@ -2,54 +2,28 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { beforeEach, describe, expect, inject, it } from "vitest";
 import { db } from "~/db/prisma.server";
-import type { ErcotSourcesConfig } from "~/ercot/config";
-import { runIngest, type IngestOptions, type IngestOutcome } from "~/ercot/ingest.server";
 import { storageKeyFor } from "~/ercot/selection.server";
-import { LocalStorage } from "~/storage/local.server";
+import { type LocalStorage } from "~/storage/local.server";
 import { S3Storage } from "~/storage/s3.server";
 import type { Storage } from "~/storage/storage.server";
 import { centralInstant } from "../fakes/ercot/publication";
-import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import type { FakeErcot } from "../fakes/ercot/server";
+import { useErcotIngestHarness } from "./support/ingest-harness";
+import { sourcesConfigFor } from "../fakes/ercot/sources-config";
 
+const harness = useErcotIngestHarness("ercot-ingest-");
 let fake: FakeErcot;
 let root: string;
 let store: LocalStorage;
+beforeEach(() => ({ fake, store, root } = harness));
 
-beforeAll(async () => {
-  fake = await startFakeErcot({ today: FAKE_TODAY });
-});
-afterAll(() => fake.stop());
-beforeEach(async () => {
-  fake.reset();
-  await db().ercotIngest.deleteMany();
-  await db().ingestRun.deleteMany();
-  root = mkdtempSync(path.join(os.tmpdir(), "ercot-ingest-"));
-  store = new LocalStorage(root);
-});
-
-const scrapeOnly = () => sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
+const { scrapeOnly, ingest } = harness;
 const apiFirst = () => sourcesConfigFor(fake, { ews: { baseUrl: undefined } });
-
-async function ingest(config: ErcotSourcesConfig, options: Partial<IngestOptions> = {}): Promise<IngestOutcome> {
-  const outcome = await runIngest({
-    trigger: "manual",
-    config,
-    sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-    storage: store,
-    lease: { leaseMs: 10_000, tickMs: 100 },
-    ...options,
-  });
-  if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
-  return outcome;
-}
 
 async function sha256(stream: Readable) {
   const hash = createHash("sha256");

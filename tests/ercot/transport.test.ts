@@ -1,47 +1,22 @@
 // Real ERCOT transport behaviour: redirects, and a zip judged by its transport and its own structure.
-import { mkdtempSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
-import type { ErcotSourcesConfig } from "~/ercot/config";
-import { runIngest, type IngestOutcome } from "~/ercot/ingest.server";
-import { LocalStorage } from "~/storage/local.server";
+import { type LocalStorage } from "~/storage/local.server";
 import { centralInstant } from "../fakes/ercot/publication";
-import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import type { FakeErcot } from "../fakes/ercot/server";
+import { useErcotIngestHarness } from "./support/ingest-harness";
+import { sourcesConfigFor } from "../fakes/ercot/sources-config";
 
+const harness = useErcotIngestHarness("ercot-transport-");
 let fake: FakeErcot;
 let root: string;
 let store: LocalStorage;
+beforeEach(() => ({ fake, store, root } = harness));
 
-beforeAll(async () => {
-  fake = await startFakeErcot({ today: FAKE_TODAY });
-});
-afterAll(() => fake.stop());
-beforeEach(async () => {
-  fake.reset();
-  await db().ercotIngest.deleteMany();
-  await db().ingestRun.deleteMany();
-  root = mkdtempSync(path.join(os.tmpdir(), "ercot-transport-"));
-  store = new LocalStorage(root);
-});
-
-const scrapeOnly = () => sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
+const { scrapeOnly, ingest } = harness;
 const ewsOnly = () => sourcesConfigFor(fake, { api: { subscriptionKey: undefined } });
-
-async function ingest(config: ErcotSourcesConfig): Promise<IngestOutcome> {
-  const outcome = await runIngest({
-    trigger: "manual",
-    config,
-    sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-    storage: store,
-    lease: { leaseMs: 10_000, tickMs: 100 },
-  });
-  if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
-  return outcome;
-}
 
 async function keysIn() {
   const keys: string[] = [];
