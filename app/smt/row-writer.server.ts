@@ -5,6 +5,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Written } from "./outcome";
 import type { BillingRead } from "./parse/billing-csv";
 import type { IntervalRow } from "./parse/interval";
+import { mergeDaySlotsSet } from "./day-merge-sql";
 import { DayBuffer } from "./interval-days";
 
 /**
@@ -13,6 +14,8 @@ import { DayBuffer } from "./interval-days";
  */
 const SLOT_TAKEN = `(u.ne IS NOT NULL AND u.nr >= COALESCE(u.orv, '-infinity'::timestamp)
   AND (u.nk, u.ne, u.nr) IS DISTINCT FROM (u.ok, u.oe, u.orv))`;
+
+const MERGE_SET = mergeDaySlotsSet({ stored: "d", takeIncoming: SLOT_TAKEN, incomingFileIds: 'EXCLUDED."rawFileIds"' });
 
 /**
  * Writes parsed rows on one connection inside the file's transaction. Intervals are stored one row per ESIID,
@@ -77,20 +80,7 @@ export class RowWriter {
                    "totalKwh", "intervals", "missing", "estimatedCount", $1
             FROM staged
           ON CONFLICT ("esiid", "channel", "day") DO UPDATE
-            SET ("kwh", "estimated", "revisionAt", "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount") = (
-                  SELECT array_agg(m.k ORDER BY m.slot), array_agg(m.e ORDER BY m.slot),
-                         array_agg(m.r ORDER BY m.slot), array_agg(m.f ORDER BY m.slot),
-                         sum(m.k), count(m.e), count(*) FILTER (WHERE m.e IS NOT NULL AND m.k IS NULL),
-                         count(*) FILTER (WHERE m.e)
-                  FROM (SELECT t.slot,
-                               CASE WHEN t.taken THEN t.nk ELSE t.ok END AS k,
-                               CASE WHEN t.taken THEN t.ne ELSE t.oe END AS e,
-                               CASE WHEN t.taken THEN t.nr ELSE t.orv END AS r,
-                               CASE WHEN t.taken THEN t.nfile ELSE t.ofile END AS f
-                        FROM (SELECT u.*, ${SLOT_TAKEN} AS taken
-                              FROM unnest(d."kwh", d."estimated", d."revisionAt", d."rawFileIds", EXCLUDED."kwh",
-                                          EXCLUDED."estimated", EXCLUDED."revisionAt", EXCLUDED."rawFileIds")
-                                WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, nfile, slot)) t) m),
+            ${MERGE_SET},
                 "rawFileId" = EXCLUDED."rawFileId"
             WHERE EXISTS (SELECT 1 FROM unnest(d."kwh", d."estimated", d."revisionAt",
                                                EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")

@@ -2,6 +2,7 @@
 // Each step first lists the rows it cannot map, with the reason, then inserts the rest with ON CONFLICT DO NOTHING,
 // so a second run inserts nothing and an interrupted run is completed by the next.
 import type pg from "pg";
+import { mergeDaySlotsSet } from "~/smt/day-merge-sql";
 
 export interface Unmapped {
   table: string;
@@ -111,19 +112,7 @@ export const SMT_INTERVAL_DAY: Step = {
         LEFT JOIN fresh f ON f.esiid = d.esiid AND f.ts = d.day_start + s.slot * interval '15 minutes'
        GROUP BY d.esiid, d.day, d.day_start
       ON CONFLICT ("esiid", "channel", "day") DO UPDATE
-        SET ("kwh", "estimated", "revisionAt", "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount") = (
-              SELECT array_agg(m.k ORDER BY m.slot), array_agg(m.e ORDER BY m.slot),
-                     array_agg(m.r ORDER BY m.slot), array_agg(m.f ORDER BY m.slot),
-                     sum(m.k), count(m.e), count(*) FILTER (WHERE m.e IS NOT NULL AND m.k IS NULL),
-                     count(*) FILTER (WHERE m.e)
-                FROM (SELECT u.slot,
-                             CASE WHEN u.oe IS NULL THEN u.nk ELSE u.ok END AS k,
-                             CASE WHEN u.oe IS NULL THEN u.ne ELSE u.oe END AS e,
-                             CASE WHEN u.oe IS NULL THEN u.nr ELSE u.orv END AS r,
-                             CASE WHEN u.oe IS NULL THEN NULL ELSE u.ofile END AS f
-                        FROM unnest(t."kwh", t."estimated", t."revisionAt", t."rawFileIds",
-                                    EXCLUDED."kwh", EXCLUDED."estimated", EXCLUDED."revisionAt")
-                          WITH ORDINALITY AS u(ok, oe, orv, ofile, nk, ne, nr, slot)) m)
+        ${mergeDaySlotsSet({ stored: "t", takeIncoming: "u.oe IS NULL", incomingFileIds: 'EXCLUDED."rawFileIds"' })}
     )
     SELECT 1 FROM fresh`,
 };
