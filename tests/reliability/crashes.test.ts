@@ -179,6 +179,23 @@ async function invariantsSince(requestMark: number) {
 
 const CLEAN = { lost: [], orphans: [], stuck: [], openUploads: [] };
 
+/** After a crash the droplet posts the file again: it loads in full, once, and every invariant holds. */
+async function expectRepostLoaded(file: { name: string; bytes: Buffer }, requestMark: number, caseName: string) {
+  const again = await postSmt(file);
+  const after = await invariantsSince(requestMark);
+  const raw = await db().smtRawFile.findMany({ where: { filename: file.name } });
+  recordFigures("faults", caseName, {
+    lost: raw.length === 1 && raw[0].status === "parsed" ? 0 : 1,
+    duplicated: Math.max(0, raw.length - 1),
+    orphans: after.orphans.length + after.openUploads.length,
+  });
+  expect(after).toEqual(CLEAN);
+  expect(again.status, again.text).toBe(200);
+  expect(raw.map((row) => row.status)).toEqual(["parsed"]);
+  expect(raw[0].rowsInserted).toBe(raw[0].rowsParsed);
+  expect(raw[0].rowsParsed).toBeGreaterThan(76_000);
+}
+
 describe("fault suite: PostgreSQL restarts and portal crashes", () => {
   it("PostgreSQL restart in the middle of an ERCOT run", { timeout: 180_000 }, async () => {
     const mark = s3Proxy.requests().length;
@@ -214,19 +231,7 @@ describe("fault suite: PostgreSQL restarts and portal crashes", () => {
     expect(faulty.text).toContain("Post it again later");
     expect(faulty.text).not.toMatch(STACK_TRACE);
 
-    const again = await postSmt(file);
-    const after = await invariantsSince(mark);
-    const raw = await db().smtRawFile.findMany({ where: { filename: file.name } });
-    recordFigures("faults", "PostgreSQL restart mid SMT upload", {
-      lost: raw.length === 1 && raw[0].status === "parsed" ? 0 : 1,
-      duplicated: Math.max(0, raw.length - 1),
-      orphans: after.orphans.length + after.openUploads.length,
-    });
-    expect(after).toEqual(CLEAN);
-    expect(again.status, again.text).toBe(200);
-    expect(raw.map((row) => row.status)).toEqual(["parsed"]);
-    expect(raw[0].rowsInserted).toBe(raw[0].rowsParsed);
-    expect(raw[0].rowsParsed).toBeGreaterThan(76_000);
+    await expectRepostLoaded(file, mark, "PostgreSQL restart mid SMT upload");
   });
 
   it("SIGKILL of the portal in the middle of an ERCOT run, then a restart", { timeout: 180_000 }, async () => {
@@ -276,19 +281,7 @@ describe("fault suite: PostgreSQL restarts and portal crashes", () => {
       // Nothing half-loaded: the rows and the raw row were one transaction.
       expect(await db().smtRawFile.count({ where: { filename: file.name, status: { not: "received" } } })).toBe(0);
 
-      const again = await postSmt(file);
-      const after = await invariantsSince(mark);
-      const raw = await db().smtRawFile.findMany({ where: { filename: file.name } });
-      recordFigures("faults", "SIGKILL mid SMT upload", {
-        lost: raw.length === 1 && raw[0].status === "parsed" ? 0 : 1,
-        duplicated: Math.max(0, raw.length - 1),
-        orphans: after.orphans.length + after.openUploads.length,
-      });
-      expect(after).toEqual(CLEAN);
-      expect(again.status, again.text).toBe(200);
-      expect(raw.map((row) => row.status)).toEqual(["parsed"]);
-      expect(raw[0].rowsInserted).toBe(raw[0].rowsParsed);
-      expect(raw[0].rowsParsed).toBeGreaterThan(76_000);
+      await expectRepostLoaded(file, mark, "SIGKILL mid SMT upload");
     },
   );
 });

@@ -15,6 +15,26 @@ export interface RouteFigures {
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 
+function routeFigures(
+  route: string,
+  latencies: number[],
+  statuses: Record<string, number>,
+  unanswered: number,
+): RouteFigures {
+  latencies.sort((a, b) => a - b);
+  return {
+    route,
+    requests: latencies.length,
+    p50: Math.round(percentile(latencies, 50)),
+    p95: Math.round(percentile(latencies, 95)),
+    statuses,
+    serverErrors: Object.entries(statuses)
+      .filter(([status]) => status.startsWith("5"))
+      .reduce((sum, [, count]) => sum + count, 0),
+    unanswered,
+  };
+}
+
 /**
  * Runs autocannon instances at once for one route and pools their answers: per-request latencies (autocannon's own
  * summary has no p95) and status counts.
@@ -30,18 +50,8 @@ export async function loadRoute(route: string, instances: Parameters<typeof auto
       }),
     ),
   );
-  latencies.sort((a, b) => a - b);
-  return {
-    route,
-    requests: latencies.length,
-    p50: Math.round(percentile(latencies, 50)),
-    p95: Math.round(percentile(latencies, 95)),
-    statuses,
-    serverErrors: Object.entries(statuses)
-      .filter(([status]) => status.startsWith("5"))
-      .reduce((sum, [, count]) => sum + count, 0),
-    unanswered: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
-  };
+  const unanswered = results.reduce((sum, result) => sum + result.errors + result.timeouts, 0);
+  return routeFigures(route, latencies, statuses, unanswered);
 }
 
 /** Samples a process's resident memory (VmRSS in /proc) until stopped; returns the peak in MiB. */
@@ -110,16 +120,5 @@ export async function requestLoop(
       } while (Date.now() < untilMs);
     }),
   );
-  latencies.sort((a, b) => a - b);
-  return {
-    route,
-    requests: latencies.length,
-    p50: Math.round(percentile(latencies, 50)),
-    p95: Math.round(percentile(latencies, 95)),
-    statuses,
-    serverErrors: Object.entries(statuses)
-      .filter(([status]) => status.startsWith("5"))
-      .reduce((sum, [, count]) => sum + count, 0),
-    unanswered,
-  };
+  return routeFigures(route, latencies, statuses, unanswered);
 }
