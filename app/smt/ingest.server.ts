@@ -6,8 +6,8 @@ import { openClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage } from "~/storage/index.server";
 import type { IngestResult } from "./ingest-result";
-import { loadFile } from "./load-file.server";
-import { FileOutcome } from "./outcome";
+import { parseInWorker } from "./file-worker.server";
+import { FileOutcome, type SettledOutcome } from "./outcome";
 import { detectSmtFile, type SmtFileDetection } from "./parse/detect";
 import { RowWriter } from "./row-writer.server";
 import type { SpooledFile } from "./spooled-file";
@@ -50,7 +50,7 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
     return resultFromRow(winner, true);
   }
   const row = await db().smtRawFile.findUniqueOrThrow({ where: { id: loaded.rawFileId } });
-  return { ...resultFromRow(row, false), message: loaded.outcome.message(), entries: loaded.outcome.entries };
+  return { ...resultFromRow(row, false), message: loaded.outcome.message, entries: loaded.outcome.entries };
 }
 
 async function inFileTransaction<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -73,7 +73,7 @@ async function loadInTransaction(
   client: pg.Client,
   request: IngestRequest,
   detection: SmtFileDetection,
-): Promise<{ rawFileId: number; outcome: FileOutcome } | null> {
+): Promise<{ rawFileId: number; outcome: SettledOutcome } | null> {
   const { file } = request;
   await client.query(`DELETE FROM "SmtRawFile" WHERE "sha256" = $1 AND "status" = 'received'`, [file.sha256]);
   // A concurrent insert of the same SHA-256 waits here until the other transaction ends.
@@ -97,22 +97,29 @@ async function loadInTransaction(
   const rawFileId = inserted.rows[0]?.id;
   if (rawFileId === undefined) return null;
 
-  const outcome = new FileOutcome(detection.kind);
+  let outcome: SettledOutcome;
   if (detection.kind === "unknown") {
-    outcome.reject(detection.reason);
+    const rejected = new FileOutcome(detection.kind);
+    rejected.reject(detection.reason);
+    outcome = rejected.settle(request.esiid);
   } else {
     await client.query("SAVEPOINT smt_rows");
-    await loadFile(file, detection.kind, new RowWriter(client, rawFileId), outcome);
-    if (outcome.status === "failed") {
-      // A file with errors writes no rows; its raw row stays, marked failed.
-      await client.query("ROLLBACK TO SAVEPOINT smt_rows");
-      outcome.discardWrites();
-    }
+    // The parse runs in a worker thread; its rows come back in bounded batches and are written here.
+    outcome = await parseInWorker(
+      {
+        file: { path: file.path, sizeBytes: file.sizeBytes },
+        kind: detection.kind,
+        rawFileId,
+        declaredEsiid: request.esiid,
+      },
+      new RowWriter(client, rawFileId),
+    );
+    // A file with errors writes no rows; its raw row stays, marked failed.
+    if (outcome.failed) await client.query("ROLLBACK TO SAVEPOINT smt_rows");
   }
-  outcome.checkDeclaredEsiid(request.esiid);
-  outcome.noteCalendar();
 
-  const summary = outcome.columns();
+  const summary = outcome.columns;
+  const status = outcome.failed ? "failed" : "parsed";
   await client.query(
     `UPDATE "SmtRawFile" SET "status" = $2, "esiid" = $3, "rowsParsed" = $4, "rowsInserted" = $5,
        "rowsUpdated" = $6, "rowsSkipped" = $7, "firstDay" = $8, "lastDay" = $9, "esiids" = $10,
@@ -120,7 +127,7 @@ async function loadInTransaction(
      WHERE "id" = $1`,
     [
       rawFileId,
-      outcome.status,
+      status,
       request.esiid ?? (summary.esiids.length === 1 ? summary.esiids[0] : null),
       summary.rowsParsed,
       summary.rowsInserted,

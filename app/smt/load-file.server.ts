@@ -9,7 +9,8 @@ import { parseIntervalCsv } from "./parse/interval-csv";
 import { parseIntervalJson } from "./parse/interval-json";
 import { HeaderError, inBatches, type ParseRun } from "./parse/types";
 import { ZipRejectedError, openCsvZip } from "./parse/zip";
-import type { RowWriter } from "./row-writer.server";
+import { DayBuffer } from "./interval-days";
+import type { RowSink } from "./row-sink";
 import { HEAD_BYTES, type SpooledFile } from "./spooled-file";
 
 /** Rows the parser hands over at a time. */
@@ -24,8 +25,22 @@ export function isFileFault(error: unknown): error is Error {
   return error instanceof HeaderError || error instanceof ZipRejectedError;
 }
 
-/** Parses the spooled file and hands its rows to `writer`; problems with the bytes land in `outcome`. */
-export async function loadFile(file: SpooledFile, kind: SmtFileKind, writer: RowWriter, outcome: FileOutcome) {
+/** The spooled file, its kind, and its SmtRawFile id (the day rows record which file wrote each slot). */
+export interface FileToLoad {
+  file: Pick<SpooledFile, "path" | "sizeBytes">;
+  kind: SmtFileKind;
+  rawFileId: number;
+}
+
+/** Where a file's rows go, and the file id its day rows carry. */
+interface Writer {
+  sink: RowSink;
+  rawFileId: number;
+}
+
+/** Parses the spooled file and hands its rows to `sink`; problems with the bytes land in `outcome`. */
+export async function loadFile({ file, kind, rawFileId }: FileToLoad, sink: RowSink, outcome: FileOutcome) {
+  const writer = { sink, rawFileId };
   try {
     if (kind === "zip") await loadZip(file.path, writer, outcome);
     else await loadOne(kind, createReadStream(file.path), file.sizeBytes, writer, outcome, undefined);
@@ -35,7 +50,7 @@ export async function loadFile(file: SpooledFile, kind: SmtFileKind, writer: Row
   }
 }
 
-async function loadZip(zipPath: string, writer: RowWriter, outcome: FileOutcome): Promise<void> {
+async function loadZip(zipPath: string, writer: Writer, outcome: FileOutcome): Promise<void> {
   const zip = await openCsvZip(zipPath);
   try {
     for (const skipped of zip.skipped) outcome.warn(`ZIP entry ${skipped.name} was not read: ${skipped.reason}.`);
@@ -85,7 +100,7 @@ async function loadOne(
   kind: SmtFileKind,
   input: Readable,
   sizeBytes: number,
-  writer: RowWriter,
+  { sink, rawFileId }: Writer,
   outcome: FileOutcome,
   entry: string | undefined,
 ): Promise<void> {
@@ -105,24 +120,25 @@ async function loadOne(
     } else {
       run = parseIntervalCsv(input);
     }
-    // The database merges one set of days while the parser reads the next.
+    // The database merges one set of days while the parser reads the next; never more than one set waits.
+    const days = new DayBuffer();
     let inFlight: Promise<void> = Promise.resolve();
     for await (const batch of inBatches(run.rows, BATCH_ROWS)) {
       outcome.countIntervals(batch);
-      writer.addIntervals(batch);
-      if (writer.pendingDays < FLUSH_DAYS) continue;
+      days.add(batch);
+      if (days.size < FLUSH_DAYS) continue;
       await inFlight;
-      inFlight = writer.flushIntervals().then((counts) => tally.add(counts));
+      inFlight = sink.writeDays(days.take(rawFileId)).then((counts) => tally.add(counts));
       inFlight.catch(() => undefined);
     }
     await inFlight;
-    tally.add(await writer.flushIntervals());
+    tally.add(await sink.writeDays(days.take(rawFileId)));
     outcome.addSummary(run.summary(), tally, entry);
     return;
   }
   if (kind === "billing-csv") {
     const run = parseBillingCsv(input);
-    for await (const batch of inBatches(run.rows, BATCH_ROWS)) tally.add(await writer.billingReads(batch));
+    for await (const batch of inBatches(run.rows, BATCH_ROWS)) tally.add(await sink.billingReads(batch));
     outcome.addSummary(run.summary(), tally, entry);
     return;
   }

@@ -31,6 +31,15 @@ export interface OutcomeColumns {
   errors: IngestIssue[];
 }
 
+/** A file's outcome once every row has been handled; plain data (it crosses from the worker thread). */
+export interface SettledOutcome {
+  /** The file has errors: its rows are to be rolled back (the counts already say nothing was written). */
+  failed: boolean;
+  columns: OutcomeColumns;
+  message: string;
+  entries: IngestEntry[];
+}
+
 export class EntryTally {
   rowsInserted = 0;
   rowsUpdated = 0;
@@ -165,6 +174,15 @@ export class FileOutcome {
           : `DST spring-forward day ${day}: 02:00–02:45 does not exist in Central time, so that day has 92 intervals.`,
       );
     }
+  }
+
+  /** After the last row: drops the writes of a failed file, adds the file-wide warnings, and sums up. */
+  settle(declaredEsiid: string | undefined): SettledOutcome {
+    const failed = this.status === "failed";
+    if (failed) this.discardWrites();
+    this.checkDeclaredEsiid(declaredEsiid);
+    this.noteCalendar();
+    return { failed, columns: this.columns(), message: this.message(), entries: this.entries };
   }
 
   message(): string {

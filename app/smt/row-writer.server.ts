@@ -4,9 +4,8 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Written } from "./outcome";
 import type { BillingRead } from "./parse/billing-csv";
-import type { IntervalRow } from "./parse/interval";
 import { mergeDaySlotsSet } from "./day-merge-sql";
-import { DayBuffer } from "./interval-days";
+import type { RowSink, StagedDays } from "./row-sink";
 
 /**
  * A slot of the file replaces the stored one when it was received, its revision is the same or newer (a stored
@@ -22,29 +21,17 @@ const MERGE_SET = mergeDaySlotsSet({ stored: "d", takeIncoming: SLOT_TAKEN, inco
  * channel and Central day (SmtIntervalDay); an interval is replaced only by the same or a newer revision
  * (REVISION_DATE), and only when something differs.
  */
-export class RowWriter {
+export class RowWriter implements RowSink {
   private staging = false;
-  private readonly days = new DayBuffer();
 
   constructor(
     private readonly client: pg.Client,
     private readonly rawFileId: number,
   ) {}
 
-  /** Gathers intervals; `flushIntervals` writes them. */
-  addIntervals(batch: IntervalRow[]): void {
-    this.days.add(batch);
-  }
-
-  /** Day rows gathered and not yet written. */
-  get pendingDays(): number {
-    return this.days.size;
-  }
-
-  /** Writes the gathered day rows: one COPY into the stage, one statement that counts and merges. */
-  async flushIntervals(): Promise<Written> {
-    if (this.days.size === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-    const { copyText, offered, received } = this.days.take(this.rawFileId);
+  /** Writes day rows: one COPY into the stage, one statement that counts and merges. */
+  async writeDays({ copyText, offered, received }: StagedDays): Promise<Written> {
+    if (copyText === "") return { inserted: 0, updated: 0, unchanged: 0 };
     if (!this.staging) {
       // Day rows reach PostgreSQL through COPY into an unindexed temporary table (no WAL, no parameter encoding).
       // A complete day of one revision comes with "dayRevision" and without the per-slot revision and file arrays.

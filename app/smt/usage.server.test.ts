@@ -2,6 +2,7 @@ import pg from "pg";
 import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IntervalRow } from "./parse/interval";
+import { DayBuffer } from "./interval-days";
 import { RowWriter } from "./row-writer.server";
 import { dailyUsageByEsiid } from "./usage.server";
 
@@ -32,9 +33,9 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
     line: i + 2,
   }));
   await client.query("BEGIN");
-  const writer = new RowWriter(client, rows[0].id);
-  writer.addIntervals(intervals);
-  await writer.flushIntervals();
+  const days = new DayBuffer();
+  days.add(intervals);
+  await new RowWriter(client, rows[0].id).writeDays(days.take(rows[0].id));
   await client.query("COMMIT");
 }
 
