@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { FileWorkerJob, FromWorker, ToWorker } from "./file-worker-messages";
-import type { SettledOutcome } from "./outcome";
+import { loadFile } from "./load-file.server";
+import { FileOutcome, type SettledOutcome } from "./outcome";
 import type { RowSink } from "./row-sink";
 
 /**
@@ -11,6 +12,11 @@ import type { RowSink } from "./row-sink";
  * more fails alone with a 500, and its transaction leaves nothing written.
  */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 6 };
+/**
+ * Smaller files are parsed on the request's thread: their garbage is small, and a worker costs about 1 s to start.
+ * SMT CSVs compress about 15×, so a ZIP counts 16 times its size.
+ */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 /** Files parsed at once; more wait their turn, so memory stays bounded whatever the droplets send together. */
 const WORKERS = 2;
 
@@ -18,10 +24,17 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 /**
- * Parses one spooled file in a worker thread with a capped heap. The rows come back a bounded batch at a time and
- * go to `writer` (the file's transaction, on this thread); the worker waits for each batch to be written.
+ * Parses one spooled file and hands its rows to `writer` (the file's transaction, on this thread). A large file is
+ * parsed in a worker thread with a capped heap; its rows come back a bounded batch at a time, and the worker waits
+ * for each batch to be written.
  */
-export async function parseInWorker(job: FileWorkerJob, writer: RowSink): Promise<SettledOutcome> {
+export async function parseFile(job: FileWorkerJob, writer: RowSink): Promise<SettledOutcome> {
+  const weight = job.kind === "zip" ? job.file.sizeBytes * 16 : job.file.sizeBytes;
+  if (weight < WORKER_MIN_BYTES) {
+    const outcome = new FileOutcome(job.kind);
+    await loadFile(job, writer, outcome);
+    return outcome.settle(job.declaredEsiid);
+  }
   await takeTurn();
   try {
     return await runWorker(job, writer);
@@ -78,8 +91,8 @@ function runWorker(job: FileWorkerJob, writer: RowSink): Promise<SettledOutcome>
  */
 function workerEntry(): URL {
   const candidates = [
-    new URL("./file-worker.mjs", import.meta.url),
-    new URL("../app/smt/file-worker.mjs", import.meta.url),
+    new URL("./file-worker.cjs", import.meta.url),
+    new URL("../app/smt/file-worker.cjs", import.meta.url),
   ];
   const found = candidates.find((candidate) => existsSync(fileURLToPath(candidate)));
   if (!found) throw new Error(`The SMT worker entry is missing (looked for ${candidates.map(String).join(", ")}).`);

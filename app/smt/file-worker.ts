@@ -1,4 +1,4 @@
-// Worker-thread body (started through file-worker.mjs by file-worker.server.ts): parses one spooled file and
+// Worker-thread body (started through file-worker.cjs by file-worker.server.ts): parses one spooled file and
 // hands its rows, a bounded batch at a time, to the main thread, which writes them in the file's transaction.
 import { parentPort, workerData } from "node:worker_threads";
 import type { FileWorkerJob, FromWorker, ToWorker, WriteRequest } from "./file-worker-messages";
@@ -29,8 +29,13 @@ const sink: RowSink = {
   billingReads: (batch) => ask({ kind: "billing", batch }),
 };
 
-const outcome = new FileOutcome(job.kind);
-await loadFile(job, sink, outcome);
-port.postMessage({ kind: "done", settled: outcome.settle(job.declaredEsiid) } satisfies FromWorker);
-// Nothing else keeps the thread alive: it ends, and its heap is freed.
-port.off("message", onAnswer);
+async function parseFile(): Promise<void> {
+  const outcome = new FileOutcome(job.kind);
+  await loadFile(job, sink, outcome);
+  port.postMessage({ kind: "done", settled: outcome.settle(job.declaredEsiid) } satisfies FromWorker);
+  // Nothing else keeps the thread alive: it ends, and its heap is freed.
+  port.off("message", onAnswer);
+}
+
+// A rejection here is the thread's uncaught error: the main thread rolls the file back.
+void parseFile();

@@ -6,7 +6,7 @@ import { openClient } from "~/db/connection.server";
 import { appDatabase } from "~/db/target.server";
 import { storage } from "~/storage/index.server";
 import type { IngestResult } from "./ingest-result";
-import { parseInWorker } from "./file-worker.server";
+import { parseFile } from "./file-worker.server";
 import { FileOutcome, type SettledOutcome } from "./outcome";
 import { detectSmtFile, type SmtFileDetection } from "./parse/detect";
 import { RowWriter } from "./row-writer.server";
@@ -104,8 +104,8 @@ async function loadInTransaction(
     outcome = rejected.settle(request.esiid);
   } else {
     await client.query("SAVEPOINT smt_rows");
-    // The parse runs in a worker thread; its rows come back in bounded batches and are written here.
-    outcome = await parseInWorker(
+    // A large file is parsed in a worker thread; its rows come back in bounded batches and are written here.
+    outcome = await parseFile(
       {
         file: { path: file.path, sizeBytes: file.sizeBytes },
         kind: detection.kind,
