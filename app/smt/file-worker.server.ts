@@ -75,8 +75,16 @@ function runWorker(job: FileWorkerJob, writer: RowSink): Promise<SettledOutcome>
       const written = message.kind === "days" ? writer.writeDays(message.days) : writer.billingReads(message.batch);
       written.then((counts) => worker.postMessage({ id: message.id, written: counts } satisfies ToWorker), fail);
     });
-    // A thrown error or ERR_WORKER_OUT_OF_MEMORY: the caller rolls the file's transaction back.
-    worker.once("error", fail);
+    // A thrown error or a full heap: the caller rolls the file's transaction back.
+    worker.once("error", (error: Error & { code?: string }) =>
+      fail(
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? new Error(
+              `The SMT parser ran out of memory on this file (its heap is capped at ${WORKER_HEAP.maxOldGenerationSizeMb} MiB); nothing was written.`,
+            )
+          : error,
+      ),
+    );
     worker.once("exit", (code) => {
       if (failure) reject(failure.error);
       else if (settled) resolve(settled);
