@@ -35,6 +35,12 @@ export default tseslint.config(
       "react-hooks/incompatible-library": "off",
     },
   },
+  // CommonJS entry files (the SMT parse worker's): Node globals, and require is how they load.
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // Playwright fixtures must destructure their (empty) dependencies.
   { files: ["tests/e2e/**/*.ts"], rules: { "no-empty-pattern": "off" } },
   prettier,
