@@ -345,6 +345,7 @@ describe("safety", () => {
       name: "Credential",
       table: "Credential",
       primaryKey: ["id"],
+      btreeIndexes: [["id"]],
       relations: [],
       columns: [
         { ...column("SmtRawFile", "id") },
