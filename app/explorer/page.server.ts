@@ -81,7 +81,8 @@ export function pageQuery(request: PageRequest): PageQuery {
       : `SELECT ${select} FROM ${table} t${where} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
   // The page's keys are chosen from the order columns alone, and only its rows are read whole: the select list
   // (arrays as JSON, text cut to length) is then computed for one page, not for every row a sort or filter reads.
-  const primary = model.primaryKey.map((name) => keys.findIndex((key) => key.name === name));
+  // (Joined back by equality, so only on a key that cannot be NULL: a unique index standing in for one can.)
+  const primary = model.primaryKey.map((name) => keys.findIndex((key) => key.name === name && !key.nullable));
   const text =
     primary.length && !primary.includes(-1)
       ? `SELECT ${columns} FROM (${ordered(keys.map((c, i) => `${columnSql(c, "t")} AS k${i}`).join(", "))}) page ` +
