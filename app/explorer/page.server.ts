@@ -1,7 +1,7 @@
 // One page of a table view: the SELECT with its keyset or offset paging, and the cursors around it.
 import type pg from "pg";
 import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
-import { keysetSql, orderBySql, orderKeys, viewWalk } from "./order.server";
+import { keysetSql, orderBySql, orderKeys, viewWalk, type Walk } from "./order.server";
 import { ExplorerTimeoutError, readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
@@ -79,16 +79,7 @@ export function pageQuery(request: PageRequest): PageQuery {
       ? `SELECT * FROM (SELECT ${select} FROM ${table} t${where} OFFSET 0) m ` +
         `ORDER BY ${orderBySql(keys, walk, (_, i) => `m.k${i}`)} LIMIT ${limit}`
       : `SELECT ${select} FROM ${table} t${where} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
-  // The page's keys are chosen from the order columns alone, and only its rows are read whole: the select list
-  // (arrays as JSON, text cut to length) is then computed for one page, not for every row a sort or filter reads.
-  // (Joined back by equality, so only on a key that cannot be NULL: a unique index standing in for one can.)
-  const primary = model.primaryKey.map((name) => keys.findIndex((key) => key.name === name && !key.nullable));
-  const text =
-    primary.length && !primary.includes(-1)
-      ? `SELECT ${columns} FROM (${ordered(keys.map((c, i) => `${columnSql(c, "t")} AS k${i}`).join(", "))}) page ` +
-        `JOIN ${table} t ON ${primary.map((k) => `${columnSql(keys[k], "t")} = page.k${k}`).join(" AND ")} ` +
-        `ORDER BY ${orderBySql(keys, walk, (_, i) => `page.k${i}`)}`
-      : ordered(columns);
+  const text = keysThenRows(model, keys, walk, columns, ordered) ?? ordered(columns);
 
   const decodeRow = (record: Record<string, unknown>): PageRow => {
     const raw = identity.read(record);
@@ -110,6 +101,29 @@ export function pageQuery(request: PageRequest): PageQuery {
     return encodeToken(keys.map((key) => raw.get(key.name) ?? null));
   };
   return { text, values: params.values, reversed, decodeRow, cursorOf, problems };
+}
+
+/**
+ * The page's keys chosen from the order columns alone (`ordered` sorts and limits them), then only those rows read
+ * whole by primary key: the select list (arrays as JSON, text cut to length) is computed for one page, not for every
+ * row a sort or filter reads. Null when the table has no primary key that cannot be NULL to join back on.
+ */
+function keysThenRows(
+  model: ExplorerModel,
+  keys: ExplorerColumn[],
+  walk: Walk,
+  columns: string,
+  ordered: (select: string) => string,
+): string | null {
+  const primary = model.primaryKey.map((name) => keys.findIndex((key) => key.name === name && !key.nullable));
+  if (!primary.length || primary.includes(-1)) return null;
+  const table = quoteIdentifier(model.table);
+  const pageKeys = ordered(keys.map((c, i) => `${columnSql(c, "t")} AS k${i}`).join(", "));
+  const join = primary.map((k) => `${columnSql(keys[k], "t")} = page.k${k}`).join(" AND ");
+  return (
+    `SELECT ${columns} FROM (${pageKeys}) page JOIN ${table} t ON ${join} ` +
+    `ORDER BY ${orderBySql(keys, walk, (_, i) => `page.k${i}`)}`
+  );
 }
 
 export async function queryPage(request: PageRequest): Promise<PageResult> {
