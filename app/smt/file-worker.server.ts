@@ -60,7 +60,8 @@ function endTurn(): void {
 
 function runWorker(job: FileWorkerJob, writer: RowSink): Promise<SettledOutcome> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerEntry(), { workerData: job, resourceLimits: WORKER_HEAP });
+    // No inherited execArgv: under `node --import tsx` (npm start) the worker would wait forever on tsx's ESM hooks.
+    const worker = new Worker(workerEntry(), { workerData: job, resourceLimits: WORKER_HEAP, execArgv: [] });
     let settled: SettledOutcome | null = null;
     let failure: { error: unknown } | null = null;
     const fail = (error: unknown) => {
