@@ -67,10 +67,16 @@ export async function premiseView(esiid: string): Promise<PremiseView | null> {
 /** Display addresses for ESIIDs the SMT page charts (one query; ESIIDs no extract lists are absent). */
 export async function premiseAddresses(esiids: string[]): Promise<Record<string, string>> {
   if (esiids.length === 0) return {};
-  const rows = await db().esiidPremise.findMany({
-    where: { esiid: { in: esiids } },
-    select: { esiid: true, address: true, addressOverflow: true, city: true, zipcode: true },
-  });
+  // One array parameter: the chart's picker asks for up to 200 ESIIDs, which Prisma's `in` sends one by one.
+  const rows = await db().$queryRaw<
+    {
+      esiid: string;
+      address: string | null;
+      addressOverflow: string | null;
+      city: string | null;
+      zipcode: string | null;
+    }[]
+  >`SELECT "esiid", "address", "addressOverflow", "city", "zipcode" FROM "EsiidPremise" WHERE "esiid" = ANY(${esiids})`;
   return Object.fromEntries(
     rows.map((row) => [
       row.esiid,

@@ -29,39 +29,59 @@ export interface UsageView {
 
 /** The SMT page's chart: one meter (`?esiid=`), over `?from=`…`?to=` or the last 30 days of its data. */
 export async function usageView(search: URLSearchParams): Promise<UsageView> {
-  const esiids = await chartedEsiids(MAX_PICKER_ESIIDS);
-  const asked = search.get("esiid");
   const problems: string[] = [];
-  let esiid = esiids[0] ?? null;
-  if (asked && /^[0-9A-Za-z]{1,32}$/.test(asked)) esiid = asked;
-  else if (asked) problems.push(`"${asked.slice(0, 40)}" is not an ESIID; showing the most recent meter instead.`);
+  const asked = search.get("esiid");
+  const askedEsiid = asked && /^[0-9A-Za-z]{1,32}$/.test(asked) ? asked : null;
+  if (asked && !askedEsiid)
+    problems.push(`"${asked.slice(0, 40)}" is not an ESIID; showing the most recent meter instead.`);
+  const range = requestedRange(search, problems);
+  // A meter asked for by name is read while the picker's list is found; only the default page waits for the list.
+  const [esiids, askedUsage] = await Promise.all([
+    chartedEsiids(MAX_PICKER_ESIIDS),
+    askedEsiid ? meterUsage(askedEsiid, range) : null,
+  ]);
+  const esiid = askedEsiid ?? esiids[0] ?? null;
   if (!esiid) return { esiids, esiid: null, range: null, usage: null, problem: problems[0] ?? null };
+  const charted = askedUsage ?? (await meterUsage(esiid, range));
+  return { esiids, esiid, ...charted, problem: problems[0] ?? null };
+}
 
+/** The asked range when it is valid; otherwise null, with a sentence in `problems` if one was given. */
+function requestedRange(search: URLSearchParams, problems: string[]): { from: string; to: string } | null {
+  if (!search.get("from") && !search.get("to")) return null;
   const from = isoDay.safeParse(search.get("from") ?? "");
   const to = isoDay.safeParse(search.get("to") ?? "");
-  if (search.get("from") || search.get("to")) {
-    if (!from.success || !to.success)
-      problems.push("Give both dates of the range as YYYY-MM-DD; showing the last 30 days.");
-    else if (from.data > to.data) problems.push("The range starts after it ends; showing the last 30 days.");
-    else if (daysBetween(from.data, to.data) + 1 > MAX_RANGE_DAYS)
-      problems.push(`Choose a range of at most ${MAX_RANGE_DAYS} days; showing the last 30 days.`);
-    else {
-      const [usage] = await dailyUsageByEsiid({ esiids: [esiid], from: from.data, to: to.data });
-      return { esiids, esiid, range: { from: from.data, to: to.data }, usage, problem: null };
-    }
-  }
+  if (!from.success || !to.success)
+    problems.push("Give both dates of the range as YYYY-MM-DD; showing the last 30 days.");
+  else if (from.data > to.data) problems.push("The range starts after it ends; showing the last 30 days.");
+  else if (daysBetween(from.data, to.data) + 1 > MAX_RANGE_DAYS)
+    problems.push(`Choose a range of at most ${MAX_RANGE_DAYS} days; showing the last 30 days.`);
+  else return { from: from.data, to: to.data };
+  return null;
+}
 
+/** One meter's days over `range`, or over the last 30 days of its data. */
+async function meterUsage(
+  esiid: string,
+  range: { from: string; to: string } | null,
+): Promise<Pick<UsageView, "range" | "usage">> {
+  if (range) {
+    const [usage] = await dailyUsageByEsiid({ esiids: [esiid], from: range.from, to: range.to });
+    return { range, usage };
+  }
   const [latest] = await dailyUsageByEsiid({ esiids: [esiid], days: DEFAULT_RANGE_DAYS });
   const lastDay = latest.days.at(-1)?.day;
-  if (!lastDay) return { esiids, esiid, range: null, usage: latest, problem: problems[0] ?? null };
-  const range = { from: dayOffset(lastDay, 1 - DEFAULT_RANGE_DAYS), to: lastDay };
+  if (!lastDay) return { range: null, usage: latest };
+  const recent = { from: dayOffset(lastDay, 1 - DEFAULT_RANGE_DAYS), to: lastDay };
   // The window counts back from the last reading, so its first Central day can be partial: leave it out.
-  const days = latest.days.filter((day) => day.day >= range.from);
-  const usage = {
-    ...latest,
-    days,
-    totalConsumptionKwh: days.reduce((sum, day) => sum + day.consumptionKwh, 0),
-    totalGenerationKwh: days.reduce((sum, day) => sum + day.generationKwh, 0),
+  const days = latest.days.filter((day) => day.day >= recent.from);
+  return {
+    range: recent,
+    usage: {
+      ...latest,
+      days,
+      totalConsumptionKwh: days.reduce((sum, day) => sum + day.consumptionKwh, 0),
+      totalGenerationKwh: days.reduce((sum, day) => sum + day.generationKwh, 0),
+    },
   };
-  return { esiids, esiid, range, usage, problem: problems[0] ?? null };
 }

@@ -74,16 +74,18 @@ export async function dailyUsageByEsiid(
 
 /** ESIIDs with intervals, those of the most recently received files first. */
 export async function chartedEsiids(maxEsiids: number): Promise<string[]> {
-  const recent = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+  const [recent, stored] = await Promise.all([
+    db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
     SELECT "esiid" FROM "SmtRawFile" WHERE "esiid" IS NOT NULL AND "status" = 'parsed'
-    GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`);
-  const stored = await db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
+    GROUP BY "esiid" ORDER BY max("receivedAt") DESC LIMIT ${maxEsiids}`),
+    db().$queryRaw<{ esiid: string }[]>(Prisma.sql`
     WITH RECURSIVE found AS (
       (SELECT "esiid" FROM "SmtIntervalDay" ORDER BY "esiid" LIMIT 1)
       UNION ALL
       SELECT (SELECT i."esiid" FROM "SmtIntervalDay" i WHERE i."esiid" > found."esiid" ORDER BY i."esiid" LIMIT 1)
       FROM found WHERE found."esiid" IS NOT NULL
     )
-    SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`);
+    SELECT "esiid" FROM found WHERE "esiid" IS NOT NULL LIMIT ${maxEsiids}`),
+  ]);
   return [...new Set([...recent, ...stored].map((row) => row.esiid))].slice(0, maxEsiids);
 }
