@@ -6,8 +6,11 @@ import { pathToFileURL } from "node:url";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { db } from "~/db/prisma.server";
+import { runIngest } from "~/ercot/ingest.server";
 import { S3Storage } from "~/storage/s3.server";
 import { postgresUploadJournal } from "~/storage/upload-journal.server";
+import { startFakeErcot } from "../fakes/ercot/server";
+import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
 import { openUploadsOnDisk } from "../support/s3-server";
 
 /**
@@ -44,6 +47,25 @@ function holdUpload(key: string, graceMs: number) {
   });
   children.push(child);
   return child;
+}
+
+/** A SIGKILLed process's upload, its first part on disk and its record not renewed for `graceMs`. */
+async function abandonedUpload(key: string, graceMs: number) {
+  const child = holdUpload(key, graceMs);
+  await untilFirstPartStored(key);
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+  await vi.waitFor(
+    async () => {
+      const [{ stale }] = await db().$queryRaw<{ stale: boolean }[]>`
+        SELECT bool_and("touchedAt" < (now() AT TIME ZONE 'UTC') - ${graceMs} * interval '1 millisecond') AS stale
+          FROM "StorageUpload" WHERE key = ${key}`;
+      expect(stale).toBe(true);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
 }
 
 async function untilFirstPartStored(key: string) {
@@ -110,6 +132,27 @@ describe("sweep of multipart uploads left open", () => {
     const stored = await put;
     expect(stored.sizeBytes).toBe(7 * MiB);
     expect(await owner.head(key)).toMatchObject({ sizeBytes: 7 * MiB });
+    expect(onDisk(key)).toEqual([]);
+    expect(await records(key)).toEqual([]);
+  });
+
+  it("an ERCOT run starts with a sweep", async () => {
+    const key = `before-run/${randomBytes(4).toString("hex")}.bin`;
+    await abandonedUpload(key, 500);
+    const fake = await startFakeErcot();
+    try {
+      const outcome = await runIngest({
+        trigger: "manual",
+        config: sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
+        sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
+        storage: storageWithGrace(500),
+        lease: { leaseMs: 10_000, tickMs: 100 },
+        maxFiles: 1,
+      });
+      expect(outcome).not.toHaveProperty("running", true);
+    } finally {
+      await fake.stop();
+    }
     expect(onDisk(key)).toEqual([]);
     expect(await records(key)).toEqual([]);
   });
