@@ -15,7 +15,7 @@ export function storage(): Storage {
   const config = getEnv().storage;
   cached =
     config.driver === "s3"
-      ? new S3Storage(config, postgresUploadJournal)
+      ? new S3Storage(config, { journal: postgresUploadJournal, graceMs: config.abandonedUploadGraceMs })
       : new LocalStorage(path.resolve(process.env.PORTAL_DATA_DIR ?? ".data", "objects"));
   return cached;
 }

@@ -26,11 +26,13 @@ export interface S3StorageConfig {
   accessKeyId: string;
   secretAccessKey: string;
   forcePathStyle: boolean;
-  /** How long a recorded multipart upload may go unrenewed before a sweep aborts it (its process is gone). */
-  abandonedUploadGraceMs?: number;
 }
 
-const DEFAULT_ABANDONED_UPLOAD_GRACE_MS = 5 * 60_000;
+/** Where multipart uploads are recorded, and how long one may go unrenewed before a sweep aborts it. */
+export interface UploadJournaling {
+  journal: UploadJournal;
+  graceMs: number;
+}
 
 // 5 MiB is S3's smallest part; two in flight (plus the one being filled) keep about 15 MiB of parts alive,
 // for an RSS growth target of 64 MiB over the idle portal whatever the file size (bench/ercot-ingest.ts).
@@ -55,10 +57,10 @@ export class S3Storage implements Storage {
 
   private readonly tracker: MultipartTracker | undefined;
 
-  /** Without a journal nothing records open uploads (tests that read a bucket directly). */
+  /** Without journaling nothing records open uploads (tests that read a bucket directly). */
   constructor(
     private readonly config: S3StorageConfig,
-    journal?: UploadJournal,
+    journaling?: UploadJournaling,
   ) {
     this.description = `S3-compatible storage (bucket ${config.bucket}${config.endpoint ? ` at ${new URL(config.endpoint).host}` : ""})`;
     this.client = new S3Client({
@@ -72,9 +74,7 @@ export class S3Storage implements Storage {
       // Without these a stalled storage server holds an upload, and the ERCOT run with it, forever.
       requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: S3_IDLE_TIMEOUT_MS },
     });
-    this.tracker =
-      journal &&
-      new MultipartTracker(this.client, journal, config.abandonedUploadGraceMs ?? DEFAULT_ABANDONED_UPLOAD_GRACE_MS);
+    this.tracker = journaling && new MultipartTracker(this.client, journaling.journal, journaling.graceMs);
   }
 
   async closeAbandonedUploads() {

@@ -44,7 +44,7 @@ beforeAll(async () => {
   // Journaled like the portal's, so an upload the fault left open shows as a StorageUpload record too.
   store = new S3Storage(
     { endpoint: proxy.url, region: s3.region, bucket, ...credentials, forcePathStyle: true },
-    postgresUploadJournal,
+    { journal: postgresUploadJournal, graceMs: 60_000 },
   );
 });
 afterAll(async () => {

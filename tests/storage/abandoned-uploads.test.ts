@@ -26,7 +26,7 @@ afterAll(() => {
 });
 
 function storageWithGrace(graceMs: number) {
-  return new S3Storage({ ...s3, forcePathStyle: true, abandonedUploadGraceMs: graceMs }, postgresUploadJournal);
+  return new S3Storage({ ...s3, forcePathStyle: true }, { journal: postgresUploadJournal, graceMs });
 }
 
 const records = (key: string) => db().storageUpload.findMany({ where: { key } });

@@ -16,9 +16,8 @@ const storage = new S3Storage(
     accessKeyId: s3.accessKeyId,
     secretAccessKey: s3.secretAccessKey,
     forcePathStyle: true,
-    abandonedUploadGraceMs: Number(process.env.UPLOAD_GRACE_MS),
   },
-  postgresUploadJournal,
+  { journal: postgresUploadJournal, graceMs: Number(process.env.UPLOAD_GRACE_MS) },
 );
 
 let sent = 0;
