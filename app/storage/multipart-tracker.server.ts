@@ -90,14 +90,16 @@ export class MultipartTracker {
     this.startHeartbeat();
   }
 
+  /** Renewed until S3 answers (a Complete of a large object can take a while), then no longer this process's. */
   private async closing<T>(uploadId: string | undefined, send: () => Promise<T>): Promise<T> {
-    this.release(uploadId);
     let result: T;
     try {
       result = await send();
     } catch (error) {
       if (uploadId && isNoSuchUpload(error)) await this.forget(uploadId);
       throw error;
+    } finally {
+      this.release(uploadId);
     }
     if (uploadId) await this.forget(uploadId);
     return result;
