@@ -197,7 +197,10 @@ export function buildModels(models: DmmfModel[], catalog: CatalogSnapshot): Expl
         });
       }
     }
-    built.push({ name: model.name, table, primaryKey, columns, relations });
+    const btreeIndexes = tableIndexes
+      .filter((i) => i.method === "btree")
+      .map((i) => i.columns.map((c) => fieldByColumn.get(c)?.name ?? c));
+    built.push({ name: model.name, table, primaryKey, btreeIndexes, columns, relations });
   }
   return built;
 }

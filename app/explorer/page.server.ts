@@ -1,11 +1,11 @@
 // One page of a table view: the SELECT with its keyset or offset paging, and the cursors around it.
 import type pg from "pg";
 import { boundedCount, EXACT_COUNT_LIMIT } from "./models.server";
-import { keysetSql, orderBySql, orderKeys, viewWalk } from "./order.server";
+import { keysetSql, orderBySql, orderKeys, viewWalk, type Walk } from "./order.server";
 import { ExplorerTimeoutError, readOnly } from "./pool.server";
 import { relationLink } from "./relations.server";
 import { identitySelection, selectionFor } from "./selection.server";
-import { quoteIdentifier, SqlParams } from "./sql.server";
+import { columnSql, quoteIdentifier, SqlParams } from "./sql.server";
 import { decodeKeyToken, encodeToken } from "./token.server";
 import type { ExplorerColumn, ExplorerModel, ModelLookup, PageResult, PageRow, RelationLink } from "./types";
 import { columnOf, type ViewState } from "./view";
@@ -66,17 +66,20 @@ export function pageQuery(request: PageRequest): PageQuery {
   const identity = identitySelection(identityColumns);
   const limit = params.bind(String(view.pageSize + 1), "int");
   const offset = paging === "offset" ? ` OFFSET ${params.bind(String((view.page - 1) * view.pageSize), "int")}` : "";
-  const matching =
-    `SELECT ${[selection.sql, identity.sql].filter(Boolean).join(", ")} FROM ${quoteIdentifier(model.table)} t` +
-    (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "");
+  const table = quoteIdentifier(model.table);
+  const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   const walk = viewWalk(view.dir, reversed);
+  const columns = [selection.sql, identity.sql].filter(Boolean).join(", ");
   // With a filter an index serves, PostgreSQL may still walk the ordering index and test every row, hoping
   // to meet a page of matches early; when the matches sit far along that order it reads most of the table.
   // OFFSET 0 fences the filter into its own plan (its index), and only the matches are sorted.
-  const text =
-    paging === "keyset" && indexServesFilter(model, view, keys[0], request.known)
-      ? `SELECT * FROM (${matching} OFFSET 0) t ORDER BY ${orderBySql(keys, walk, (_, i) => `t.k${i}`)} LIMIT ${limit}`
-      : `${matching} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
+  const fenced = paging === "keyset" && indexServesFilter(model, view, keys, request.known);
+  const ordered = (select: string) =>
+    fenced
+      ? `SELECT * FROM (SELECT ${select} FROM ${table} t${where} OFFSET 0) m ` +
+        `ORDER BY ${orderBySql(keys, walk, (_, i) => `m.k${i}`)} LIMIT ${limit}`
+      : `SELECT ${select} FROM ${table} t${where} ORDER BY ${orderBySql(keys, walk)} LIMIT ${limit}${offset}`;
+  const text = keysThenRows(model, keys, walk, columns, ordered) ?? ordered(columns);
 
   const decodeRow = (record: Record<string, unknown>): PageRow => {
     const raw = identity.read(record);
@@ -98,6 +101,29 @@ export function pageQuery(request: PageRequest): PageQuery {
     return encodeToken(keys.map((key) => raw.get(key.name) ?? null));
   };
   return { text, values: params.values, reversed, decodeRow, cursorOf, problems };
+}
+
+/**
+ * The page's keys chosen from the order columns alone (`ordered` sorts and limits them), then only those rows read
+ * whole by primary key: the select list (arrays as JSON, text cut to length) is computed for one page, not for every
+ * row a sort or filter reads. Null when the table has no primary key that cannot be NULL to join back on.
+ */
+function keysThenRows(
+  model: ExplorerModel,
+  keys: ExplorerColumn[],
+  walk: Walk,
+  columns: string,
+  ordered: (select: string) => string,
+): string | null {
+  const primary = model.primaryKey.map((name) => keys.findIndex((key) => key.name === name && !key.nullable));
+  if (!primary.length || primary.includes(-1)) return null;
+  const table = quoteIdentifier(model.table);
+  const pageKeys = ordered(keys.map((c, i) => `${columnSql(c, "t")} AS k${i}`).join(", "));
+  const join = primary.map((k) => `${columnSql(keys[k], "t")} = page.k${k}`).join(" AND ");
+  return (
+    `SELECT ${columns} FROM (${pageKeys}) page JOIN ${table} t ON ${join} ` +
+    `ORDER BY ${orderBySql(keys, walk, (_, i) => `page.k${i}`)}`
+  );
 }
 
 export async function queryPage(request: PageRequest): Promise<PageResult> {
@@ -164,9 +190,10 @@ function knownMatches(client: pg.PoolClient, request: PageRequest): Promise<Know
 function indexServesFilter(
   model: ExplorerModel,
   view: ViewState,
-  firstKey: ExplorerColumn,
+  keys: ExplorerColumn[],
   known: KnownMatches | undefined,
 ): boolean {
+  const firstKey = keys[0];
   // A search resolved to values of the ordering column is served by the ordering index itself.
   const searchViaOrder = searchedColumns(model, "indexed").every((c) => c === firstKey && known?.search.has(c.name));
   if (view.search && searchIsIndexed(model, view.search) && !searchViaOrder) return true;
@@ -174,8 +201,15 @@ function indexServesFilter(
     const column = filter.relation ? undefined : columnOf(model, filter.field);
     if (!column || column === firstKey || filter.op === "is") return false;
     if (known?.filters.has(filter)) return true;
+    if (filter.op === "eq" && equalityLeadsOrder(model, column, keys)) return false;
     return filter.op === "contains" || filter.op === "starts" ? column.trigramIndexed : column.leadsIndex;
   });
+}
+
+/** True when a btree index on (column, order keys…) hands over the rows equal to a value already in page order. */
+function equalityLeadsOrder(model: ExplorerModel, column: ExplorerColumn, keys: ExplorerColumn[]): boolean {
+  const wanted = [column, ...keys.filter((key) => key !== column)].map((c) => c.name);
+  return model.btreeIndexes.some((index) => wanted.every((name, i) => index[i] === name));
 }
 
 async function countMatching(client: pg.PoolClient, request: PageRequest): Promise<number> {

@@ -44,6 +44,8 @@ export interface ExplorerModel {
   name: string;
   table: string;
   primaryKey: string[];
+  /** Field names of each btree index, in index order. */
+  btreeIndexes: string[][];
   columns: ExplorerColumn[];
   relations: ExplorerRelation[];
 }

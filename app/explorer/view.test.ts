@@ -22,6 +22,7 @@ const rawFile: ExplorerModel = {
   name: "SmtRawFile",
   table: "SmtRawFile",
   primaryKey: ["id"],
+  btreeIndexes: [["id"]],
   columns: [column("id", "int", { isPrimaryKey: true }), column("filename", "text"), column("head", "bytes")],
   relations: [],
 };
@@ -30,6 +31,7 @@ const interval: ExplorerModel = {
   name: "MeterReading",
   table: "MeterReading",
   primaryKey: ["esiid", "channel", "intervalStart"],
+  btreeIndexes: [["esiid", "channel", "intervalStart"]],
   columns: [
     column("esiid", "text"),
     column("channel", "enum", { enumValues: ["consumption", "generation"] }),
