@@ -15,7 +15,7 @@ function isNoSuchUpload(error: unknown) {
 }
 
 /**
- * Journals every multipart upload an S3 client opens (see docs/decisions/orphan10-multipart-journal.md):
+ * Journals every multipart upload an S3 client opens (see docs/decisions/026-multipart-upload-journal.md):
  * - CreateMultipartUpload's answer is recorded before the caller gets its UploadId, so before any part is sent
  *   (lib-storage awaits it); if the record cannot be written the upload is aborted and the put fails;
  * - a Complete or Abort that S3 accepted (or answered NoSuchUpload) deletes the record;

@@ -14,7 +14,7 @@ import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
 import { openUploadsOnDisk } from "../support/s3-server";
 
 /**
- * Multipart uploads left open by a dead process are aborted by the sweep (docs/decisions/orphan10-multipart-journal.md),
+ * Multipart uploads left open by a dead process are aborted by the sweep (docs/decisions/026-multipart-upload-journal.md),
  * checked against s3rver's files on disk and the StorageUpload table; a live upload of another instance is not.
  */
 const s3 = inject("s3");
