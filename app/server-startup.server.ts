@@ -1,6 +1,7 @@
 import { startAlertSchedule } from "~/alerts/schedule.server";
 import { startErcotSchedule } from "~/ercot/schedule.server";
 import { processAfterErcotStore } from "~/esiid/process.server";
+import { startAbandonedUploadSweep } from "~/storage/sweep.server";
 
 declare global {
   var __backgroundJobsStarted: boolean | undefined;
@@ -12,4 +13,5 @@ export function startBackgroundJobs() {
   globalThis.__backgroundJobsStarted = true;
   startErcotSchedule({ afterFileStored: processAfterErcotStore });
   startAlertSchedule();
+  startAbandonedUploadSweep();
 }

@@ -32,6 +32,7 @@ function shape(raw: RawEnv, aliasUsed: Record<string, string>) {
           accessKeyId: raw.S3_ACCESS_KEY_ID!,
           secretAccessKey: raw.S3_SECRET_ACCESS_KEY!,
           forcePathStyle: raw.S3_FORCE_PATH_STYLE === undefined ? true : isTrue(raw.S3_FORCE_PATH_STYLE),
+          abandonedUploadGraceMs: Number(raw.STORAGE_UPLOAD_GRACE_SECONDS ?? 300) * 1000,
         }
       : { driver: "local" as const },
     ercot: {

@@ -120,6 +120,7 @@ export const schema = z
     ERCOT_RUN_DEADLINE_MINUTES: positiveInteger,
     INTELLIWATT_WEBHOOK_SECRET: secret(16),
     SMT_UPLOAD_MAX_BYTES: positiveInteger,
+    STORAGE_UPLOAD_GRACE_SECONDS: positiveInteger,
     ALERT_WEBHOOK_URL: httpUrl,
     ALERT_WEBHOOK_SECRET: secret(16),
     SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/.test(value), {

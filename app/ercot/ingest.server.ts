@@ -1,6 +1,7 @@
 import { db } from "~/db/prisma.server";
 import { errorMessage, logger } from "~/log/logger.server";
 import { storage as defaultStorage, type Storage } from "~/storage/index.server";
+import { sweepAbandonedUploads } from "~/storage/sweep.server";
 import type { ErcotSourcesConfig } from "./config";
 import {
   ercotSourcesConfig,
@@ -159,6 +160,7 @@ async function runWithLease(lease: RunLease, options: IngestOptions): Promise<In
   let runError: string | null = null;
   const log = logger().child({ runId: lease.runId, trigger: options.trigger });
   log.info("ERCOT run started");
+  await sweepAbandonedUploads(`ERCOT run ${lease.runId}`, store);
   const deadlines = runDeadlines(options.deadlines);
   const run = startDeadline(
     lease.signal,

@@ -3,6 +3,7 @@ import { getEnv } from "~/env/env.server";
 import { LocalStorage } from "./local.server";
 import { S3Storage } from "./s3.server";
 import type { Storage } from "./storage.server";
+import { postgresUploadJournal } from "./upload-journal.server";
 
 export type { Storage, StoredObject, ObjectInfo } from "./storage.server";
 
@@ -14,7 +15,7 @@ export function storage(): Storage {
   const config = getEnv().storage;
   cached =
     config.driver === "s3"
-      ? new S3Storage(config)
+      ? new S3Storage(config, { journal: postgresUploadJournal, graceMs: config.abandonedUploadGraceMs })
       : new LocalStorage(path.resolve(process.env.PORTAL_DATA_DIR ?? ".data", "objects"));
   return cached;
 }

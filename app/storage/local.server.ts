@@ -111,4 +111,9 @@ export class LocalStorage implements Storage {
   async delete(key: string) {
     await rm(this.pathOf(key), { force: true });
   }
+
+  /** A put writes one temp file; a crash leaves nothing open in a store (stale temp files are not objects). */
+  async closeAbandonedUploads() {
+    return { aborted: 0, failed: 0 };
+  }
 }

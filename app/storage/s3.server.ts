@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { type Readable } from "node:stream";
+import { MultipartTracker } from "./multipart-tracker.server";
 import {
   assertSafeKey,
   assertSafePrefix,
@@ -16,6 +17,7 @@ import {
   type PutOptions,
   type Storage,
 } from "./storage.server";
+import type { UploadJournal } from "./upload-journal.server";
 
 export interface S3StorageConfig {
   endpoint?: string;
@@ -24,6 +26,12 @@ export interface S3StorageConfig {
   accessKeyId: string;
   secretAccessKey: string;
   forcePathStyle: boolean;
+}
+
+/** Where multipart uploads are recorded, and how long one may go unrenewed before a sweep aborts it. */
+export interface UploadJournaling {
+  journal: UploadJournal;
+  graceMs: number;
 }
 
 // 5 MiB is S3's smallest part; two in flight (plus the one being filled) keep about 15 MiB of parts alive,
@@ -47,7 +55,13 @@ export class S3Storage implements Storage {
   readonly description: string;
   readonly client: S3Client;
 
-  constructor(private readonly config: S3StorageConfig) {
+  private readonly tracker: MultipartTracker | undefined;
+
+  /** Without journaling nothing records open uploads (tests that read a bucket directly). */
+  constructor(
+    private readonly config: S3StorageConfig,
+    journaling?: UploadJournaling,
+  ) {
     this.description = `S3-compatible storage (bucket ${config.bucket}${config.endpoint ? ` at ${new URL(config.endpoint).host}` : ""})`;
     this.client = new S3Client({
       endpoint: config.endpoint,
@@ -60,6 +74,11 @@ export class S3Storage implements Storage {
       // Without these a stalled storage server holds an upload, and the ERCOT run with it, forever.
       requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: S3_IDLE_TIMEOUT_MS },
     });
+    this.tracker = journaling && new MultipartTracker(this.client, journaling.journal, journaling.graceMs);
+  }
+
+  async closeAbandonedUploads() {
+    return this.tracker ? this.tracker.sweep() : { aborted: 0, failed: 0 };
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}) {
@@ -93,6 +112,7 @@ export class S3Storage implements Storage {
       throw sourceError ?? (options.signal?.aborted ? (options.signal.reason ?? error) : error);
     } finally {
       options.signal?.removeEventListener("abort", abort);
+      this.tracker?.release(upload.uploadId);
     }
     return { key, ...digest.result() };
   }

@@ -33,6 +33,11 @@ export interface Storage {
   get(key: string): Promise<(ObjectInfo & { body: Readable }) | null>;
   list(prefix: string): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
+  /**
+   * Aborts multipart uploads left open by a process that died mid-upload (S3 only; local files have none).
+   * Idempotent and safe to run from several processes at once.
+   */
+  closeAbandonedUploads(): Promise<{ aborted: number; failed: number }>;
 }
 
 export class InvalidStorageKeyError extends Error {

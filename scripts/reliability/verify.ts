@@ -57,12 +57,6 @@ if (routes.length) {
   const portal = load.find((figure) => figure.peakRssMib !== undefined);
   if (portal) console.log(`\nPortal peak RSS under load: ${portal.peakRssMib} MiB (bound ${portal.rssBoundMib} MiB)`);
 }
-const leftByKill = total("uploadsLeftByKill");
-if (leftByKill) {
-  console.log(
-    `\nMultipart uploads left open by a killed portal (closed by the bucket's lifecycle rule): ${leftByKill}`,
-  );
-}
 const failures = rows.flatMap((row) => row.failed.map((test) => `${row.suite}: ${test.fullName}`));
 if (failures.length) console.log(`\nFailed:\n${failures.map((name) => `- ${name}`).join("\n")}`);
 const tried = rows.reduce((sum, row) => sum + row.tried, 0);

@@ -5,12 +5,14 @@ import { db } from "~/db/prisma.server";
 import type { ErcotSourcesConfig } from "~/ercot/config";
 import { runIngest, type IngestOutcome } from "~/ercot/ingest.server";
 import { S3Storage } from "~/storage/s3.server";
+import { postgresUploadJournal } from "~/storage/upload-journal.server";
 import type { FakeScenario, ScenarioName } from "../fakes/ercot/scenario";
 import { centralInstant } from "../fakes/ercot/publication";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
+import type { TestS3 } from "../support/s3-server";
 import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
 import { startFaultProxy, type Fault } from "./support/fault-proxy";
-import { checkInvariants } from "./support/invariants";
+import { checkInvariants, openUploads } from "./support/invariants";
 import { FULL_RUN, recordFigures } from "./support/report";
 
 /**
@@ -24,20 +26,26 @@ let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
 let store: S3Storage;
 /** The same bucket without the proxy: the invariants must not read through the fault. */
 let direct: S3Storage;
+let s3: TestS3;
+let bucket: string;
 
 beforeAll(async () => {
   fake = await startFakeErcot();
-  const s3 = inject("s3");
+  s3 = inject("s3");
   const endpoint = new URL(s3.endpoint);
   proxy = await startFaultProxy({ host: endpoint.hostname, port: Number(endpoint.port) });
   // A bucket of its own, so the orphan check sees only this file's objects.
-  const bucket = `reliability-${randomBytes(4).toString("hex")}`;
+  bucket = `reliability-${randomBytes(4).toString("hex")}`;
   const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
   const admin = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials });
   await admin.send(new CreateBucketCommand({ Bucket: bucket }));
   admin.destroy();
   direct = new S3Storage({ endpoint: s3.endpoint, region: s3.region, bucket, ...credentials, forcePathStyle: true });
-  store = new S3Storage({ endpoint: proxy.url, region: s3.region, bucket, ...credentials, forcePathStyle: true });
+  // Journaled like the portal's, so an upload the fault left open shows as a StorageUpload record too.
+  store = new S3Storage(
+    { endpoint: proxy.url, region: s3.region, bucket, ...credentials, forcePathStyle: true },
+    { journal: postgresUploadJournal, graceMs: 60_000 },
+  );
 });
 afterAll(async () => {
   await proxy?.stop();
@@ -128,21 +136,25 @@ describe("fault suite: ERCOT and storage", () => {
       if (fault.storageFault) proxy.set(fault.storageFault);
       const faulty = await ingest((fault.config ?? scrapeOnly)());
       expect(["succeeded", "warning", "partial", "failed"]).toContain(faulty.status);
-      const afterFault = await checkInvariants(direct);
+      const afterFault = { ...(await checkInvariants(direct)), openUploads: await openUploads(s3, bucket) };
 
       fake.setScenario("normal");
       proxy.set({ kind: "pass" });
       const next = await ingest(scrapeOnly());
       const stored = await db().ercotIngest.findMany({ where: { docId: document.docId, status: "stored" } });
-      const afterNext = await checkInvariants(direct);
+      const afterNext = { ...(await checkInvariants(direct)), openUploads: await openUploads(s3, bucket) };
       recordFigures("faults", fault.name, {
         lost: afterFault.lost.length + afterNext.lost.length + (stored.length === 1 ? 0 : 1),
         duplicated: Math.max(0, stored.length - 1),
-        orphans: afterFault.orphans.length + afterNext.orphans.length,
+        orphans:
+          afterFault.orphans.length +
+          afterNext.orphans.length +
+          afterFault.openUploads.length +
+          afterNext.openUploads.length,
       });
       expect({ afterFault, afterNext }).toEqual({
-        afterFault: { lost: [], orphans: [], stuck: [] },
-        afterNext: { lost: [], orphans: [], stuck: [] },
+        afterFault: { lost: [], orphans: [], stuck: [], openUploads: [] },
+        afterNext: { lost: [], orphans: [], stuck: [], openUploads: [] },
       });
       // "warning": nothing new while a DAILY is overdue (the fault run may already have stored the file).
       expect(["succeeded", "warning"]).toContain(next.status);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { db } from "~/db/prisma.server";
 import { storedIntervalCount } from "~/smt/intervals.server";
 import { storage as configuredStorage, type Storage } from "~/storage/index.server";
+import { openUploadsOnDisk, type TestS3 } from "../../support/s3-server";
 
 /** A stack trace or an internal path in an answer meant for a person. */
 export const STACK_TRACE = /\n\s+at \S|node_modules|\/app\/[\w/.-]+\.ts|\.js:\d+:\d+|PrismaClient|ECONNREFUSED/;
@@ -61,4 +62,14 @@ export async function checkInvariants(
 
 export async function loadedRowCount() {
   return (await storedIntervalCount()) + (await db().smtBillingRead.count());
+}
+
+/**
+ * Multipart uploads still open: parts of `bucket` left in s3rver's directory, and StorageUpload records (each
+ * one an upload the portal opened and has not seen completed or aborted).
+ */
+export async function openUploads(s3: TestS3, bucket: string): Promise<string[]> {
+  const onDisk = openUploadsOnDisk(s3, bucket).map((upload) => `parts of ${upload.key} (${upload.uploadId}) on disk`);
+  const records = await db().storageUpload.findMany();
+  return [...onDisk, ...records.map((record) => `StorageUpload ${record.uploadId} for ${record.key}`)];
 }
