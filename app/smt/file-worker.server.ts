@@ -8,7 +8,7 @@ import type { RowSink } from "./row-sink";
 
 /**
  * The parser's heap. A file keeps a few MiB alive at once; capping the heap makes V8 collect the rest as it goes
- * instead of letting a large file's garbage grow the portal (docs/decisions/mem12-smt-memory.md). A file that needs
+ * instead of letting a large file's garbage grow the portal (docs/decisions/027-smt-parse-worker.md). A file that needs
  * more fails alone with a 500, and its transaction leaves nothing written.
  */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 6 };
