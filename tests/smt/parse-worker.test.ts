@@ -6,14 +6,16 @@ import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db/prisma.server";
 import { storedIntervalCount } from "~/smt/intervals.server";
-import { dayLines, portalNormalCsv, syntheticIntervalCsv } from "../fixtures/smt/generate";
+import { INTERVAL_HEADER, dayLines, portalNormalCsv, syntheticIntervalCsv } from "../fixtures/smt/generate";
 import { TEST_WEBHOOK_SECRET } from "../support/per-file-database";
 import { startPortal, type RunningPortal } from "../support/portal-server";
 
 /** Over the 8 MiB above which the portal parses in a worker thread. */
 const ORDERED_ROWS = 120_000;
-/** One row for each of this many ESIIDs, all on one day: every day stays open to the end of the file. */
+/** One row for each of this many ESIIDs, all on one day: more days than the worker's capped heap can remember. */
 const INTERLEAVED_ESIIDS = 400_000;
+/** A retailer's daily file: every customer's one day, meter after meter (about 48 MiB). */
+const DAILY_FILE_ESIIDS = 6_000;
 
 let dir: string;
 let portal: RunningPortal;
@@ -53,6 +55,19 @@ function oversizedCsv(): Readable {
   );
 }
 
+/** One Central day of `DAILY_FILE_ESIIDS` meters, each meter's 96 rows together. */
+function dailyFileOfEveryMeter(): Readable {
+  return Readable.from(
+    (function* () {
+      yield `${INTERVAL_HEADER}\n`;
+      for (let index = 0; index < DAILY_FILE_ESIIDS; index++) {
+        const esiid = `1044372${String(500_000 + index).padStart(10, "0")}`;
+        yield `${dayLines("2025-06-02", { esiid }).join("\n")}\n`;
+      }
+    })(),
+  );
+}
+
 describe("SMT parsing in a worker thread with a capped heap", () => {
   it("ingests a file over 8 MiB through the worker, row for row", async () => {
     const file = path.join(dir, "ordered.csv");
@@ -63,6 +78,17 @@ describe("SMT parsing in a worker thread with a capped heap", () => {
     expect(answer.rowsParsed + answer.rowsSkipped).toBe(ORDERED_ROWS);
     expect(await storedIntervalCount()).toBe(answer.rowsParsed);
   }, 120_000);
+
+  it("ingests a daily file of thousands of meters: a meter's finished day is written, not held to the end", async () => {
+    await db().smtIntervalDay.deleteMany();
+    await db().smtRawFile.deleteMany();
+    const file = path.join(dir, "daily.csv");
+    await pipeline(dailyFileOfEveryMeter(), createWriteStream(file));
+    const { status, answer } = await post(new Blob([readFileSync(file)], { type: "text/csv" }), "IntervalData.csv");
+    expect(status, JSON.stringify(answer)).toBe(200);
+    expect(answer).toMatchObject({ ok: true, status: "parsed", rowsInserted: DAILY_FILE_ESIIDS * 96, warningCount: 0 });
+    expect(await storedIntervalCount()).toBe(DAILY_FILE_ESIIDS * 96);
+  }, 180_000);
 
   it("turns a worker that runs out of heap into a clean 500 with nothing written, and keeps serving", async () => {
     await db().smtIntervalDay.deleteMany();

@@ -173,3 +173,12 @@ function describe(error: CsvError, maxRecordLength: number): string {
       return error.message.replace(/\.$/, "");
   }
 }
+
+/**
+ * A copy of a field that does not keep its chunk alive. Fields are slices of the decoded chunk, and V8 keeps the
+ * whole chunk for as long as any slice of it lives: a field kept past its line (a cache key, an ESIID) would pin
+ * one chunk per distinct value.
+ */
+export function ownCopy(field: string): string {
+  return Buffer.from(field, "utf8").toString("utf8");
+}

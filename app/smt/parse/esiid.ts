@@ -1,3 +1,4 @@
+import { ownCopy } from "./csv-records";
 import type { IssueLog } from "./types";
 
 /** TDSP codes as ERCOT spells them in its ESIID extract names. */
@@ -65,12 +66,13 @@ export class EsiidReader {
   read(raw: string, line: number): { esiid: string } | { message: string } {
     let result = this.seen.get(raw);
     if (!result) {
-      const checked = normalizeEsiid(raw);
+      const key = ownCopy(raw);
+      const checked = normalizeEsiid(key);
       result = checked.ok ? { esiid: checked.esiid } : { message: checked.message };
       if (checked.ok && !checked.knownFormat)
         this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
       if (this.seen.size > 10_000) this.seen.clear();
-      this.seen.set(raw, result);
+      this.seen.set(key, result);
     }
     return result;
   }

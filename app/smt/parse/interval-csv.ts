@@ -1,5 +1,5 @@
 import { chicagoDayLengthMinutes, chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
-import { CsvSyntaxError, readCsvRecords } from "./csv-records";
+import { CsvSyntaxError, ownCopy, readCsvRecords } from "./csv-records";
 import { DAY_SECONDS, SLOT_SECONDS, placeDay, type IntervalLine } from "./day-placement";
 import { parseClock, parseLocalDate, parseLocalDateTime } from "./fields";
 import { EsiidReader } from "./esiid";
@@ -26,6 +26,12 @@ export const INTERVAL_CSV_HEADER = [
 
 type Column = (typeof INTERVAL_CSV_HEADER)[number];
 
+/**
+ * Days held open at once. SMT writes each day's rows together, so a file has one or two open days (consumption and
+ * generation); a retailer's daily file of every meter would otherwise hold every meter's day to the end of the file.
+ */
+const MAX_OPEN_DAYS = 64;
+
 /** The open day of one (esiid, channel): at most ~100 lines per revision seen. */
 interface OpenDay {
   esiid: string;
@@ -50,7 +56,9 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
 
   async function* generate(): AsyncGenerator<IntervalRow> {
     const fieldsReader = new IntervalFieldsReader(issues);
+    // In order of last use: the first entry is the day least recently written to.
     const openDays = new Map<string, OpenDay>();
+    let lastKey = "";
     let columns: Record<Column, number> | null = null;
     let columnCount = 0;
 
@@ -90,7 +98,16 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
           if (!open) {
             open = { esiid, channel, date, day, revisions: new Map() };
             openDays.set(key, open);
+            if (openDays.size > MAX_OPEN_DAYS) {
+              const [oldestKey, oldest] = openDays.entries().next().value as [string, OpenDay];
+              openDays.delete(oldestKey);
+              yield* settleDay(oldest, issues, ledger);
+            }
+          } else if (key !== lastKey) {
+            openDays.delete(key);
+            openDays.set(key, open);
           }
+          lastKey = key;
           const revisionMs = revisionAt.getTime();
           let lines = open.revisions.get(revisionMs);
           if (!lines) open.revisions.set(revisionMs, (lines = []));
@@ -245,9 +262,10 @@ class BoundedCache<Value> {
   get(text: string, compute: (text: string) => Value): Value {
     let value = this.values.get(text);
     if (value === undefined && !this.values.has(text)) {
-      value = compute(text);
+      const key = ownCopy(text);
+      value = compute(key);
       if (this.values.size >= this.limit) this.values.clear();
-      this.values.set(text, value);
+      this.values.set(key, value);
     }
     return value as Value;
   }
