@@ -39,6 +39,15 @@ async function post(body: Blob, filename: string) {
   return { status: response.status, answer: await response.json() };
 }
 
+/** Empties the SMT tables, writes `csv` to a file and posts it as IntervalData.csv. */
+async function postToEmptyTables(csv: Readable, name: string) {
+  await db().smtIntervalDay.deleteMany();
+  await db().smtRawFile.deleteMany();
+  const file = path.join(dir, name);
+  await pipeline(csv, createWriteStream(file));
+  return post(new Blob([readFileSync(file)], { type: "text/csv" }), "IntervalData.csv");
+}
+
 /**
  * Ordered rows first (the portal writes some of them), then rows of a new ESIID each on one day: the parser must
  * hold every one of those days open, which does not fit the worker's capped heap.
@@ -80,22 +89,14 @@ describe("SMT parsing in a worker thread with a capped heap", () => {
   }, 120_000);
 
   it("ingests a daily file of thousands of meters: a meter's finished day is written, not held to the end", async () => {
-    await db().smtIntervalDay.deleteMany();
-    await db().smtRawFile.deleteMany();
-    const file = path.join(dir, "daily.csv");
-    await pipeline(dailyFileOfEveryMeter(), createWriteStream(file));
-    const { status, answer } = await post(new Blob([readFileSync(file)], { type: "text/csv" }), "IntervalData.csv");
+    const { status, answer } = await postToEmptyTables(dailyFileOfEveryMeter(), "daily.csv");
     expect(status, JSON.stringify(answer)).toBe(200);
     expect(answer).toMatchObject({ ok: true, status: "parsed", rowsInserted: DAILY_FILE_ESIIDS * 96, warningCount: 0 });
     expect(await storedIntervalCount()).toBe(DAILY_FILE_ESIIDS * 96);
   }, 180_000);
 
   it("turns a worker that runs out of heap into a clean 500 with nothing written, and keeps serving", async () => {
-    await db().smtIntervalDay.deleteMany();
-    await db().smtRawFile.deleteMany();
-    const file = path.join(dir, "oversized.csv");
-    await pipeline(oversizedCsv(), createWriteStream(file));
-    const { status, answer } = await post(new Blob([readFileSync(file)], { type: "text/csv" }), "IntervalData.csv");
+    const { status, answer } = await postToEmptyTables(oversizedCsv(), "oversized.csv");
     expect(status, JSON.stringify(answer)).toBe(500);
     expect(answer.error).toMatch(/could not be ingested because of a server problem/);
     expect(JSON.stringify(answer)).not.toMatch(/\n\s+at /);
