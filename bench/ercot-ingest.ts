@@ -13,7 +13,7 @@ import path from "node:path";
 const MiB = 1024 * 1024;
 // The portal's settings (app/storage/s3.server.ts), so the baseline differs only by what the portal adds.
 const S3_PART_BYTES = 5 * MiB;
-const S3_PARTS_IN_FLIGHT = 2;
+const S3_PARTS_IN_FLIGHT = 1;
 
 function procStatusMiB(field: "VmHWM" | "VmRSS"): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync("/proc/self/status", "utf8"));

@@ -34,10 +34,11 @@ export interface UploadJournaling {
   graceMs: number;
 }
 
-// 5 MiB is S3's smallest part; two in flight (plus the one being filled) keep about 15 MiB of parts alive,
-// for an RSS growth target of 64 MiB over the idle portal whatever the file size (bench/ercot-ingest.ts).
+// 5 MiB is S3's smallest part; one in flight while the next fills keeps 10 MiB of parts alive, for an RSS growth
+// target of 64 MiB over the idle portal whatever the file size. Two in flight measured 73 MiB and no faster
+// (bench/ercot-ingest.ts, docs/ercot.md).
 const PART_SIZE = 5 * 1024 * 1024;
-const PARTS_IN_FLIGHT = 2;
+const PARTS_IN_FLIGHT = 1;
 const S3_CONNECT_TIMEOUT_MS = 10_000;
 /** The SDK's requestTimeout is the longest socket silence, so a slow but moving upload is never cut. */
 const S3_IDLE_TIMEOUT_MS = 60_000;
