@@ -13,7 +13,7 @@ import { beginIngest, runIngest } from "~/ercot/ingest.server";
 import { ERCOT_JOBS } from "~/ercot/jobs";
 import { portalNormalCsv } from "../fixtures/smt/generate";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { TEST_RUN_SETTINGS, scrapeOnlyConfigFor } from "../ercot/support/test-run";
 import { TEST_WEBHOOK_SECRET } from "../support/per-file-database";
 import { startPortal, type RunningPortal } from "../support/portal-server";
 import { freePort } from "../support/test-database";
@@ -88,12 +88,7 @@ async function checksAt(now: Date) {
 const stateOf = async (id: CheckId) => (await db().alertCheck.findUniqueOrThrow({ where: { id } })).state;
 const incidents = (checkId: CheckId) => db().alertIncident.findMany({ where: { checkId }, orderBy: { id: "asc" } });
 
-const ingestOptions = () => ({
-  trigger: "cron" as const,
-  config: sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
-  sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-  lease: { leaseMs: 10_000, tickMs: 100 },
-});
+const ingestOptions = () => ({ ...TEST_RUN_SETTINGS, trigger: "cron" as const, config: scrapeOnlyConfigFor(fake) });
 
 function previous(pattern: string, before: Date) {
   const job = new Cron(pattern, { timezone: "UTC", paused: true });

@@ -3,9 +3,8 @@ import { runAlertChecks } from "~/alerts/run.server";
 import { sendTestNotice } from "~/alerts/deliveries.server";
 import { db } from "~/db/prisma.server";
 import { resetEnvCache } from "~/env/env.server";
-import { runIngest } from "~/ercot/ingest.server";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { completedRun, scrapeOnlyConfigFor } from "../ercot/support/test-run";
 import { startSmtpReceiver, startWebhookReceiver } from "./receivers";
 
 const WEBHOOK_SECRET = "alert-webhook-secret-0123456789ab";
@@ -45,15 +44,8 @@ beforeEach(async () => {
   await db().ingestRun.deleteMany();
 });
 
-async function ercotRun() {
-  const outcome = await runIngest({
-    trigger: "cron",
-    config: sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
-    sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-    lease: { leaseMs: 10_000, tickMs: 100 },
-  });
-  if ("running" in outcome) throw new Error("a run was already going");
-  return outcome;
+function ercotRun() {
+  return completedRun({ trigger: "cron", config: scrapeOnlyConfigFor(fake) });
 }
 
 const forRunCheck = <T extends { body: { portal: { checkId: string | null } } }>(items: T[]) =>

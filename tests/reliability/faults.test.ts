@@ -3,14 +3,15 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { db } from "~/db/prisma.server";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import { runIngest, type IngestOutcome } from "~/ercot/ingest.server";
+import type { IngestOutcome } from "~/ercot/ingest.server";
 import { S3Storage } from "~/storage/s3.server";
 import { postgresUploadJournal } from "~/storage/upload-journal.server";
 import type { FakeScenario, ScenarioName } from "../fakes/ercot/scenario";
 import { centralInstant } from "../fakes/ercot/publication";
 import { startFakeErcot, type FakeErcot } from "../fakes/ercot/server";
 import type { TestS3 } from "../support/s3-server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { completedRun, scrapeOnlyConfigFor } from "../ercot/support/test-run";
 import { startFaultProxy, type Fault } from "./support/fault-proxy";
 import { checkInvariants, openUploads } from "./support/invariants";
 import { FULL_RUN, recordFigures } from "./support/report";
@@ -56,22 +57,17 @@ beforeEach(() => {
   proxy.set({ kind: "pass" });
 });
 
-const scrapeOnly = (): ErcotSourcesConfig =>
-  sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } });
+const scrapeOnly = (): ErcotSourcesConfig => scrapeOnlyConfigFor(fake);
 const apiFirst = (): ErcotSourcesConfig => sourcesConfigFor(fake, { ews: { baseUrl: undefined } });
 
-async function ingest(config: ErcotSourcesConfig): Promise<IngestOutcome> {
-  const outcome = await runIngest({
+function ingest(config: ErcotSourcesConfig): Promise<IngestOutcome> {
+  return completedRun({
     trigger: "manual",
     config,
-    sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
     storage: store,
-    lease: { leaseMs: 10_000, tickMs: 100 },
     // Test-scale allowance: the slow-drip and stall cases end in seconds, not the production two minutes.
     deadlines: { fileAllowanceMs: 5_000 },
   });
-  if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
-  return outcome;
 }
 
 function publishOne(csvBytes: number) {

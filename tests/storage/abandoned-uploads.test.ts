@@ -10,7 +10,7 @@ import { runIngest } from "~/ercot/ingest.server";
 import { S3Storage } from "~/storage/s3.server";
 import { postgresUploadJournal } from "~/storage/upload-journal.server";
 import { startFakeErcot } from "../fakes/ercot/server";
-import { FAKE_NOW, sourcesConfigFor } from "../fakes/ercot/sources-config";
+import { TEST_RUN_SETTINGS, scrapeOnlyConfigFor } from "../ercot/support/test-run";
 import { openUploadsOnDisk } from "../support/s3-server";
 
 /**
@@ -142,11 +142,10 @@ describe("sweep of multipart uploads left open", () => {
     const fake = await startFakeErcot();
     try {
       const outcome = await runIngest({
+        ...TEST_RUN_SETTINGS,
         trigger: "manual",
-        config: sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
-        sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
+        config: scrapeOnlyConfigFor(fake),
         storage: storageWithGrace(500),
-        lease: { leaseMs: 10_000, tickMs: 100 },
         maxFiles: 1,
       });
       expect(outcome).not.toHaveProperty("running", true);

@@ -4,10 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { db } from "~/db/prisma.server";
 import type { ErcotSourcesConfig } from "~/ercot/config";
-import { runIngest, type IngestOptions, type IngestOutcome } from "~/ercot/ingest.server";
+import type { IngestOptions, IngestOutcome } from "~/ercot/ingest.server";
 import { LocalStorage } from "~/storage/local.server";
 import { startFakeErcot, type FakeErcot } from "../../fakes/ercot/server";
-import { FAKE_NOW, FAKE_TODAY, sourcesConfigFor } from "../../fakes/ercot/sources-config";
+import { FAKE_TODAY } from "../../fakes/ercot/sources-config";
+import { completedRun, scrapeOnlyConfigFor } from "./test-run";
 
 /**
  * One fake ERCOT per test file, and before each test an empty ErcotIngest/IngestRun and a fresh local store.
@@ -39,19 +40,10 @@ export function useErcotIngestHarness(storePrefix: string) {
     get root() {
       return root;
     },
-    scrapeOnly: () => sourcesConfigFor(fake, { ews: { baseUrl: undefined }, api: { subscriptionKey: undefined } }),
+    scrapeOnly: () => scrapeOnlyConfigFor(fake),
     /** A manual run at the fake's "now" into the local store; a run already going is a test failure. */
-    async ingest(config: ErcotSourcesConfig, options: Partial<IngestOptions> = {}): Promise<IngestOutcome> {
-      const outcome = await runIngest({
-        trigger: "manual",
-        config,
-        sourceDependencies: { now: () => FAKE_NOW, onWarning: () => undefined },
-        storage: store,
-        lease: { leaseMs: 10_000, tickMs: 100 },
-        ...options,
-      });
-      if ("running" in outcome) throw new Error(`run ${outcome.runId} was already going`);
-      return outcome;
+    ingest(config: ErcotSourcesConfig, options: Partial<IngestOptions> = {}): Promise<IngestOutcome> {
+      return completedRun({ trigger: "manual", config, storage: store, ...options });
     },
   };
 }

@@ -92,8 +92,9 @@ async function getJson(url: string, headers: Record<string, string> = {}) {
   return { status: response.statusCode, json: (await response.body.json()) as unknown };
 }
 
-async function idToken(): Promise<string> {
-  const form = new URLSearchParams({
+/** The B2C resource-owner password request ERCOT documents for the Public API. */
+function ropcForm(): URLSearchParams {
+  return new URLSearchParams({
     username: fake.credentials.username,
     password: fake.credentials.password,
     grant_type: "password",
@@ -101,6 +102,10 @@ async function idToken(): Promise<string> {
     client_id: fake.credentials.clientId,
     response_type: "id_token",
   });
+}
+
+async function idToken(): Promise<string> {
+  const form = ropcForm();
   const response = await request(`${fake.url}${B2C_TOKEN_PATH}`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -125,14 +130,7 @@ describe("the fake ERCOT against real samples", () => {
   });
 
   it("answers the B2C token request with the documented ROPC fields", async () => {
-    const form = new URLSearchParams({
-      username: fake.credentials.username,
-      password: fake.credentials.password,
-      grant_type: "password",
-      scope: `openid ${fake.credentials.clientId} offline_access`,
-      client_id: fake.credentials.clientId,
-      response_type: "id_token",
-    });
+    const form = ropcForm();
     const response = await request(`${fake.url}${B2C_TOKEN_PATH}`, { method: "POST", body: form.toString() });
     expectSameShape(await response.body.json(), fixtureJson("api-token.json"));
   });
