@@ -136,7 +136,7 @@ async function measure(label: string, csvPath: string, fresh: boolean) {
   const tsv = createWriteStream(tsvPath);
   let rows = 0;
   const parsed = parseIntervalCsv(createReadStream(csvPath));
-  for await (const batch of inBatches(parsed.rows, 5000)) {
+  for await (const batch of inBatches(parsed.batches, 5000)) {
     rows += batch.length;
     const text = batch
       .map(

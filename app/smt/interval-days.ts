@@ -58,29 +58,21 @@ export class DayBuffer {
   }
 
   add(batch: IntervalRow[]): void {
-    let last: IntervalDay | undefined;
-    let lastKey = "";
+    let target: IntervalDay | undefined;
     for (const row of batch) {
-      const shape = dayShape(row.intervalStart);
-      const key = `${row.esiid}|${row.channel}|${shape.day}`;
-      let target = key === lastKey ? last : this.days.get(key);
-      if (!target) {
-        target = {
-          esiid: row.esiid,
-          channel: row.channel,
-          day: shape.day,
-          dayStartMs: shape.startMs,
-          kwh: new Array<string | null>(shape.slots).fill(null),
-          estimated: new Array<boolean | null>(shape.slots).fill(null),
-          revisionAt: new Array<Date | null>(shape.slots).fill(null),
-          received: 0,
-        };
-        this.days.set(key, target);
+      const startMs = row.intervalStart.getTime();
+      // A batch is mostly one day: the previous row's day is reused while the row falls inside it.
+      if (
+        !target ||
+        row.esiid !== target.esiid ||
+        row.channel !== target.channel ||
+        startMs < target.dayStartMs ||
+        startMs >= target.dayStartMs + target.kwh.length * SLOT_MS
+      ) {
+        target = this.dayOf(row);
       }
-      last = target;
-      lastKey = key;
       this.offered++;
-      const slot = (row.intervalStart.getTime() - shape.startMs) / SLOT_MS;
+      const slot = (startMs - target.dayStartMs) / SLOT_MS;
       if (!Number.isInteger(slot))
         throw new Error(`Interval ${row.intervalStart.toISOString()} is not on a 15-minute slot`);
       const kept = target.revisionAt[slot];
@@ -92,6 +84,26 @@ export class DayBuffer {
       target.estimated[slot] = row.estimated;
       target.revisionAt[slot] = row.revisionAt;
     }
+  }
+
+  private dayOf(row: IntervalRow): IntervalDay {
+    const shape = dayShape(row.intervalStart);
+    const key = `${row.esiid}|${row.channel}|${shape.day}`;
+    let day = this.days.get(key);
+    if (!day) {
+      day = {
+        esiid: row.esiid,
+        channel: row.channel,
+        day: shape.day,
+        dayStartMs: shape.startMs,
+        kwh: new Array<string | null>(shape.slots).fill(null),
+        estimated: new Array<boolean | null>(shape.slots).fill(null),
+        revisionAt: new Array<Date | null>(shape.slots).fill(null),
+        received: 0,
+      };
+      this.days.set(key, day);
+    }
+    return day;
   }
 
   /** The gathered days as COPY text, and what they hold; the buffer starts empty again. */

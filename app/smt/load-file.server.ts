@@ -123,7 +123,7 @@ async function loadOne(
     // The database merges one set of days while the parser reads the next; never more than one set waits.
     const days = new DayBuffer();
     let inFlight: Promise<void> = Promise.resolve();
-    for await (const batch of inBatches(run.rows, BATCH_ROWS)) {
+    for await (const batch of run.batches) {
       outcome.countIntervals(batch);
       days.add(batch);
       if (days.size < FLUSH_DAYS) continue;
@@ -138,7 +138,7 @@ async function loadOne(
   }
   if (kind === "billing-csv") {
     const run = parseBillingCsv(input);
-    for await (const batch of inBatches(run.rows, BATCH_ROWS)) tally.add(await sink.billingReads(batch));
+    for await (const batch of inBatches(run.batches, BATCH_ROWS)) tally.add(await sink.billingReads(batch));
     outcome.addSummary(run.summary(), tally, entry);
     return;
   }

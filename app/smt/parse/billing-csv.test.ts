@@ -13,7 +13,7 @@ import { HeaderError } from "./types";
 async function parseText(text: string) {
   const run = parseBillingCsv(Readable.from([text]));
   const rows: BillingRead[] = [];
-  for await (const row of run.rows) rows.push(row);
+  for await (const batch of run.batches) rows.push(...batch);
   return { rows, summary: run.summary() };
 }
 

@@ -104,7 +104,7 @@ export function parseBillingCsv(source: ByteSource): ParseRun<BillingRead, Billi
   let firstDay: string | null = null;
   let lastDay: string | null = null;
 
-  async function* generate(): AsyncGenerator<BillingRead> {
+  async function* generate(): AsyncGenerator<BillingRead[]> {
     const { head, input } = await peekFirstLine(toReadable(source));
 
     const esiidReader = new EsiidReader(issues);
@@ -114,7 +114,8 @@ export function parseBillingCsv(source: ByteSource): ParseRun<BillingRead, Billi
     let recognisedIndexes = new Set<number>();
 
     try {
-      for await (const records of readCsvRecords(input, { delimiter: chooseDelimiter(head) }))
+      for await (const records of readCsvRecords(input, { delimiter: chooseDelimiter(head) })) {
+        const reads: BillingRead[] = [];
         for (const { fields: record, line } of records) {
           if (!columns) {
             headers = record;
@@ -200,8 +201,10 @@ export function parseBillingCsv(source: ByteSource): ParseRun<BillingRead, Billi
           esiids.add(esiid.esiid);
           if (firstDay === null || readStart < firstDay) firstDay = readStart;
           if (lastDay === null || readEnd > lastDay) lastDay = readEnd;
-          yield { esiid: esiid.esiid, meter, readStart, readEnd, kwh, extra, line };
+          reads.push({ esiid: esiid.esiid, meter, readStart, readEnd, kwh, extra, line });
         }
+        if (reads.length > 0) yield reads;
+      }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       if (!columns) throw new HeaderError(`The file could not be read as CSV: ${error.message}.`, REQUIRED_HEADERS, []);

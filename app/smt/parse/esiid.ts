@@ -60,20 +60,25 @@ export function unknownEsiidWarning(esiid: string): string {
 
 /** Checks ESIIDs once per distinct text and warns once per ESIID in no known layout. */
 export class EsiidReader {
-  private readonly seen = new Map<string, { esiid: string } | { message: string }>();
+  /** Each result with its own copy of the text read (ownCopy: a slice of the record would pin its chunk). */
+  private readonly seen = new Map<string, { raw: string; result: { esiid: string } | { message: string } }>();
+  /** Consecutive rows mostly repeat an ESIID: a comparison beats a lookup. */
+  private last: { raw: string; result: { esiid: string } | { message: string } } | null = null;
   constructor(private readonly issues: IssueLog) {}
 
   read(raw: string, line: number): { esiid: string } | { message: string } {
-    let result = this.seen.get(raw);
-    if (!result) {
-      const key = ownCopy(raw);
-      const checked = normalizeEsiid(key);
-      result = checked.ok ? { esiid: checked.esiid } : { message: checked.message };
+    if (this.last !== null && raw === this.last.raw) return this.last.result;
+    let entry = this.seen.get(raw);
+    if (!entry) {
+      const owned = ownCopy(raw);
+      const checked = normalizeEsiid(owned);
+      entry = { raw: owned, result: checked.ok ? { esiid: checked.esiid } : { message: checked.message } };
       if (checked.ok && !checked.knownFormat)
         this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
       if (this.seen.size > 10_000) this.seen.clear();
-      this.seen.set(key, result);
+      this.seen.set(owned, entry);
     }
-    return result;
+    this.last = entry;
+    return entry.result;
   }
 }

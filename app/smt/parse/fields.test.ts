@@ -22,6 +22,9 @@ describe("fields", () => {
     expect(parseClock("1:00 PM")).toBe(13 * 3600);
     expect(parseClock("24:00")).toBe(86_400);
     expect(parseClock("24:15")).toBeNull();
+    expect(parseClock("25:00")).toBeNull();
+    expect(parseClock("09:60")).toBeNull();
+    expect(parseClock("0a:15")).toBeNull();
     expect(parseClock("7.43")).toBeNull();
   });
 

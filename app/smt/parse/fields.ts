@@ -25,6 +25,15 @@ export function parseLocalDate(text: string): LocalDate | null {
 
 /** `HH:MM`, Excel's `H:MM`, optional `:SS` and AM/PM; `24:00` is accepted as an end-of-day label. Seconds of day. */
 export function parseClock(text: string): number | null {
+  // SMT's own form, `HH:MM`, without the regular expression: it is read twice on every row.
+  if (text.length === 5 && text.charCodeAt(2) === 58) {
+    const hour = twoDigits(text, 0);
+    const minute = twoDigits(text, 3);
+    if (hour >= 0 && minute >= 0) {
+      if (minute > 59 || hour > 24 || (hour === 24 && minute > 0)) return null;
+      return hour * 3600 + minute * 60;
+    }
+  }
   const match = CLOCK.exec(text);
   if (!match) return null;
   let hour = Number(match[1]);
@@ -38,6 +47,13 @@ export function parseClock(text: string): number | null {
   if (minute > 59 || second > 59) return null;
   if (hour > 24 || (hour === 24 && (minute > 0 || second > 0))) return null;
   return hour * 3600 + minute * 60 + second;
+}
+
+/** The number written by two ASCII digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
 }
 
 /** `MM/DD/YYYY HH:MM:SS` or Excel's `M/D/YYYY H:MM`: a date and a time separated by whitespace or `T`. */

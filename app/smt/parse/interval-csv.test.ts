@@ -25,7 +25,7 @@ const execFileAsync = promisify(execFile);
 async function parseText(text: string | Buffer) {
   const run = parseIntervalCsv(Readable.from([text]));
   const rows: IntervalRow[] = [];
-  for await (const row of run.rows) rows.push(row);
+  for await (const batch of run.batches) rows.push(...batch);
   return { rows, summary: run.summary() };
 }
 
@@ -264,7 +264,7 @@ describe("parseIntervalCsv", () => {
   it("streams twelve months of solar data: 365 days × 192 rows plus the fall-back hour", async () => {
     const run = parseIntervalCsv(twelveMonthSolarCsv("2025-05-13"));
     let count = 0;
-    for await (const batch of inBatches(run.rows, 5000)) count += batch.length;
+    for await (const batch of inBatches(run.batches, 5000)) count += batch.length;
     const summary = run.summary();
     expect(count).toBe(70_080);
     expect(summary).toMatchObject({

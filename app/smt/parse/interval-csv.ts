@@ -54,11 +54,12 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
   const ledger = new IntervalDayLedger(issues);
   let rowsRead = 0;
 
-  async function* generate(): AsyncGenerator<IntervalRow> {
+  async function* generate(): AsyncGenerator<IntervalRow[]> {
     const fieldsReader = new IntervalFieldsReader(issues);
     // In order of last use: the first entry is the day least recently written to.
     const openDays = new Map<string, OpenDay>();
     let lastKey = "";
+    let last: OpenDay | undefined;
     let columns: Record<Column, number> | null = null;
     let columnCount = 0;
 
@@ -84,15 +85,20 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
             issues.error(line, `The row has ${record.length} fields; the header has ${columnCount}.`);
             continue;
           }
-          const parsed = fieldsReader.read(record, columns, line);
-          if (!parsed) continue;
-          const { esiid, channel, date, revisionAt } = parsed;
+          const intervalLine = fieldsReader.read(record, columns, line);
+          if (!intervalLine) continue;
+          const { esiid, channel, date } = fieldsReader;
+          // Rows of one day come together: the open day of the previous row is found without a lookup.
+          if (last && last.esiid === esiid && last.channel === channel && last.date === date) {
+            addLine(last, intervalLine);
+            continue;
+          }
           const key = `${esiid}|${channel}`;
           const day = dayNumber(date);
           let open = openDays.get(key);
           if (open && open.day !== day) {
             openDays.delete(key);
-            yield* settleDay(open, issues, ledger);
+            yield settleDay(open, issues, ledger);
             open = undefined;
           }
           if (!open) {
@@ -101,17 +107,16 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
             if (openDays.size > MAX_OPEN_DAYS) {
               const [oldestKey, oldest] = openDays.entries().next().value as [string, OpenDay];
               openDays.delete(oldestKey);
-              yield* settleDay(oldest, issues, ledger);
+              if (oldest === last) last = undefined;
+              yield settleDay(oldest, issues, ledger);
             }
           } else if (key !== lastKey) {
             openDays.delete(key);
             openDays.set(key, open);
           }
           lastKey = key;
-          const revisionMs = revisionAt.getTime();
-          let lines = open.revisions.get(revisionMs);
-          if (!lines) open.revisions.set(revisionMs, (lines = []));
-          lines.push(parsed.intervalLine);
+          last = open;
+          addLine(open, intervalLine);
         }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
@@ -121,10 +126,18 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     }
     if (!columns)
       throw new HeaderError("The file is empty; expected an SMT 15-minute interval CSV.", INTERVAL_CSV_HEADER, []);
-    for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield* settleDay(open, issues, ledger);
+    for (const open of [...openDays.values()].sort((a, b) => a.day - b.day)) yield settleDay(open, issues, ledger);
   }
 
   return parseRun(generate, () => ledger.summary(rowsRead));
+}
+
+/** Files a line under its revision of the open day. */
+function addLine(open: OpenDay, line: IntervalLine): void {
+  const revisionMs = line.revisionAt.getTime();
+  let lines = open.revisions.get(revisionMs);
+  if (!lines) open.revisions.set(revisionMs, (lines = []));
+  lines.push(line);
 }
 
 /** Places every revision of a finished day in time and lets the ledger keep the latest of each interval. */
@@ -164,12 +177,17 @@ function readHeader(record: string[]): Record<Column, number> {
   return Object.fromEntries(INTERVAL_CSV_HEADER.map((name) => [name, found.indexOf(name)])) as Record<Column, number>;
 }
 
-/** Checks one record's fields; values repeated on every row (ESIID, dates, time labels) are parsed once. */
+/**
+ * Checks one record's fields; values repeated on every row (ESIID, dates, time labels) are parsed once. After a
+ * successful `read`, `esiid`, `channel` and `date` are the record's (the same objects for the same text).
+ */
 class IntervalFieldsReader {
+  esiid = "";
+  channel: SmtChannel = "consumption";
+  date: LocalDate = { year: 0, month: 0, day: 0 };
   private readonly esiids: EsiidReader;
   private readonly dates = new BoundedCache<LocalDate | null>();
   private readonly revisions = new BoundedCache<Date | string>();
-  private readonly clocks = new BoundedCache<number | null>();
   private readonly channels = new BoundedCache<SmtChannel | null>();
   /** Readings repeat across a file (thousandths of a kWh), so most rows skip the decimal check. */
   private readonly readings = new BoundedCache<ReturnType<typeof parseIntervalKwh>>(50_000);
@@ -178,11 +196,7 @@ class IntervalFieldsReader {
     this.esiids = new EsiidReader(issues);
   }
 
-  read(
-    record: string[],
-    columns: Record<Column, number>,
-    line: number,
-  ): { esiid: string; channel: SmtChannel; date: LocalDate; revisionAt: Date; intervalLine: IntervalLine } | null {
+  read(record: string[], columns: Record<Column, number>, line: number): IntervalLine | null {
     const esiid = this.esiids.read(record[columns.ESIID], line);
     if ("message" in esiid) return this.fail(line, esiid.message);
     const dateText = record[columns.USAGE_DATE];
@@ -191,7 +205,7 @@ class IntervalFieldsReader {
     const revisionAt = this.revisions.get(record[columns.REVISION_DATE], parseRevision);
     if (typeof revisionAt === "string") return this.fail(line, revisionAt);
     const startText = record[columns.USAGE_START_TIME];
-    const startSecond = this.clocks.get(startText, parseClock);
+    const startSecond = parseClock(startText);
     if (startSecond === null || startSecond >= DAY_SECONDS) {
       return this.fail(line, `USAGE_START_TIME "${startText}" is not a time of day (expected HH:MM).`);
     }
@@ -199,7 +213,7 @@ class IntervalFieldsReader {
       return this.fail(line, `USAGE_START_TIME "${startText}" is not on a 15-minute boundary (:00, :15, :30 or :45).`);
     }
     const endText = record[columns.USAGE_END_TIME];
-    const endSecond = this.clocks.get(endText, parseClock);
+    const endSecond = parseClock(endText);
     if (endSecond === null)
       return this.fail(line, `USAGE_END_TIME "${endText}" is not a time of day (expected HH:MM).`);
     if (!endsOneSlotLater(startSecond, endSecond, date)) {
@@ -225,13 +239,10 @@ class IntervalFieldsReader {
         `CONSUMPTION_SURPLUSGENERATION "${channelText}" is not a known channel (expected Consumption or Surplus Generation).`,
       );
     }
-    return {
-      esiid: esiid.esiid,
-      channel,
-      date,
-      revisionAt,
-      intervalLine: { line, startSecond, endSecond, kwh, estimated: flag === "E", revisionAt },
-    };
+    this.esiid = esiid.esiid;
+    this.channel = channel;
+    this.date = date;
+    return { line, startSecond, endSecond, kwh, estimated: flag === "E", revisionAt };
   }
 
   private fail(line: number, message: string): null {
@@ -257,16 +268,21 @@ function parseRevision(text: string): Date | string {
 
 /** A memo for values that repeat on every row; cleared when full so a pathological file cannot grow it. */
 class BoundedCache<Value> {
-  private readonly values = new Map<string, Value>();
+  /** Each value with its own copy of its text (ownCopy: a slice of the record would pin its chunk). */
+  private readonly entries = new Map<string, { text: string; value: Value }>();
+  /** The last entry asked for: consecutive rows mostly repeat a value, and a comparison beats a lookup. */
+  private last: { text: string; value: Value } | null = null;
   constructor(private readonly limit = 1000) {}
   get(text: string, compute: (text: string) => Value): Value {
-    let value = this.values.get(text);
-    if (value === undefined && !this.values.has(text)) {
-      const key = ownCopy(text);
-      value = compute(key);
-      if (this.values.size >= this.limit) this.values.clear();
-      this.values.set(key, value);
+    if (this.last !== null && text === this.last.text) return this.last.value;
+    let entry = this.entries.get(text);
+    if (entry === undefined) {
+      const owned = ownCopy(text);
+      entry = { text: owned, value: compute(owned) };
+      if (this.entries.size >= this.limit) this.entries.clear();
+      this.entries.set(owned, entry);
     }
-    return value as Value;
+    this.last = entry;
+    return entry.value;
   }
 }

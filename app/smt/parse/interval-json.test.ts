@@ -7,7 +7,7 @@ import { HeaderError } from "./types";
 async function parsePayload(payload: string) {
   const run = parseIntervalJson(payload);
   const rows: IntervalRow[] = [];
-  for await (const row of run.rows) rows.push(row);
+  for await (const batch of run.batches) rows.push(...batch);
   return { rows, summary: run.summary() };
 }
 

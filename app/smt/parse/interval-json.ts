@@ -42,7 +42,7 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
   const ledger = new IntervalDayLedger(issues);
   let rowsRead = 0;
 
-  async function* generate(): AsyncGenerator<IntervalRow> {
+  async function* generate(): AsyncGenerator<IntervalRow[]> {
     let parsedJson: unknown;
     try {
       parsedJson = JSON.parse(payload.toString());
@@ -139,7 +139,7 @@ export function parseIntervalJson(payload: string | Buffer): ParseRun<IntervalRo
     });
 
     for (const day of [...days.values()].sort((a, b) => dayNumber(a.date) - dayNumber(b.date))) {
-      yield* ledger.settle(esiid, day.channel, day.date, day.candidates);
+      yield ledger.settle(esiid, day.channel, day.date, day.candidates);
     }
   }
 

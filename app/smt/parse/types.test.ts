@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ISSUE_LIST_LIMIT, IssueLog, inBatches, parseRun } from "./types";
 
+/** `count` numbers in arrays of 7, as a parser hands them over. */
 async function* numbers(count: number) {
-  for (let i = 0; i < count; i++) yield i;
+  for (let i = 0; i < count; i += 7) yield Array.from({ length: Math.min(7, count - i) }, (_, j) => i + j);
 }
 
 describe("inBatches", () => {
-  it("groups rows into batches of the given size, the last one shorter", async () => {
-    const sizes: number[] = [];
-    for await (const batch of inBatches(numbers(12_001), 5000)) sizes.push(batch.length);
-    expect(sizes).toEqual([5000, 5000, 2001]);
+  it("regroups arrays of rows into batches of the given size, the last one shorter", async () => {
+    const batches: number[][] = [];
+    for await (const batch of inBatches(numbers(12_001), 5000)) batches.push(batch);
+    expect(batches.map((batch) => batch.length)).toEqual([5000, 5000, 2001]);
+    expect(batches.flat()).toEqual(Array.from({ length: 12_001 }, (_, i) => i));
   });
 });
 
@@ -36,10 +38,10 @@ describe("parseRun", () => {
       () => "done",
     );
     expect(() => run.summary()).toThrow();
-    for await (const _ of run.rows);
+    for await (const _ of run.batches);
     expect(run.summary()).toBe("done");
     await expect(async () => {
-      for await (const _ of run.rows);
+      for await (const _ of run.batches);
     }).rejects.toThrow(/already been read/);
   });
 });

@@ -22,9 +22,12 @@ export class HeaderError extends Error {
   }
 }
 
-/** What a parser hands back: rows to stream once, and a summary readable after the rows are exhausted. */
+/**
+ * What a parser hands back: rows to stream once, in arrays as the parser settles them (a day, a chunk of lines), so
+ * a 10-million-row file does not cost a promise per row; and a summary readable after the rows are exhausted.
+ */
 export interface ParseRun<Row, Summary> {
-  rows: AsyncIterable<Row>;
+  batches: AsyncIterable<Row[]>;
   /** Throws until every row has been read. */
   summary(): Summary;
 }
@@ -81,14 +84,16 @@ export function toReadable(source: ByteSource): Readable {
   return source instanceof Readable ? source : Readable.from(source, { objectMode: false });
 }
 
-/** Groups rows into arrays of `size` for batched database writes; pulls the next row only when asked. */
-export async function* inBatches<Row>(rows: AsyncIterable<Row>, size: number): AsyncGenerator<Row[]> {
+/** Regroups arrays of rows into arrays of `size` for batched database writes; pulls the next array only when asked. */
+export async function* inBatches<Row>(arrays: AsyncIterable<Row[]>, size: number): AsyncGenerator<Row[]> {
   let batch: Row[] = [];
-  for await (const row of rows) {
-    batch.push(row);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
+  for await (const rows of arrays) {
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;
@@ -96,13 +101,13 @@ export async function* inBatches<Row>(rows: AsyncIterable<Row>, size: number): A
 
 /** Wraps a generator that fills `summary` as it runs, so `summary()` refuses to answer before the end. */
 export function parseRun<Row, Summary>(
-  generate: () => AsyncGenerator<Row>,
+  generate: () => AsyncGenerator<Row[]>,
   buildSummary: () => Summary,
 ): ParseRun<Row, Summary> {
   let finished = false;
   let started = false;
   return {
-    rows: {
+    batches: {
       async *[Symbol.asyncIterator]() {
         if (started) throw new Error("These rows have already been read; parse the file again to re-read them.");
         started = true;

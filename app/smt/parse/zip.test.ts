@@ -47,7 +47,7 @@ describe("openCsvZip", () => {
         const { kind } = detectSmtFile(entry.name, bytes.subarray(0, 4096));
         const run = kind === "interval-csv" ? parseIntervalCsv([bytes]) : parseBillingCsv([bytes]);
         let rows = 0;
-        for await (const _ of run.rows) rows++;
+        for await (const batch of run.batches) rows += batch.length;
         counts[kind] = rows;
       }
     } finally {
