@@ -9,9 +9,10 @@ import type { RowSink } from "./row-sink";
 /**
  * The parser's heap. A file keeps a few MiB alive at once; capping the heap makes V8 collect the rest as it goes
  * instead of letting a large file's garbage grow the portal (docs/decisions/027-smt-parse-worker.md). A file that needs
- * more fails alone with a 500, and its transaction leaves nothing written.
+ * more fails alone with a 500, and its transaction leaves nothing written. A young generation under 12 MiB promotes
+ * a day's rows before they die and parses 1M rows about 2× slower (docs/decisions/028-smt-ingest-speed-and-memory.md).
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 6 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 12 };
 /**
  * Smaller files are parsed on the request's thread: their garbage is small, and a worker costs about 1 s to start.
  * SMT CSVs compress about 15×, so a ZIP counts 16 times its size.

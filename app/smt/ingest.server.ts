@@ -39,11 +39,17 @@ export async function ingestSmtFile(request: IngestRequest): Promise<IngestResul
   if (earlier && earlier.status !== "received") return resultFromRow(earlier, true);
 
   const detection = detectSmtFile(file.filename, file.head);
-  await storage().put(rawFileKey(file.sha256, file.filename), createReadStream(file.path), {
+  // The raw copy is stored while the rows are read; the transaction commits only once it is stored.
+  const stored = storage().put(rawFileKey(file.sha256, file.filename), createReadStream(file.path), {
     contentType: file.contentType,
   });
+  stored.catch(() => undefined);
 
-  const loaded = await inFileTransaction((client) => loadInTransaction(client, request, detection));
+  const loaded = await inFileTransaction(async (client) => {
+    const outcome = await loadInTransaction(client, request, detection);
+    await stored;
+    return outcome;
+  });
   if (!loaded) {
     // The same bytes posted twice at once: the other request processed the file while this one waited.
     const winner = await db().smtRawFile.findUniqueOrThrow({ where: { sha256: file.sha256 } });

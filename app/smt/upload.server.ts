@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { formatBytes } from "~/format/bytes";
-import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
+import busboy from "busboy";
 import { HEAD_BYTES, type SpooledFile } from "./spooled-file";
 
 /** Multipart framing and the small text fields around each file. */
@@ -134,20 +135,11 @@ export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Prom
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-async function readField(data: AsyncIterable<Uint8Array>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of data) {
-    length += chunk.length;
-    if (length > FIELD_MAX_BYTES) throw new UploadRejectedError(400, "A form field is longer than 16 KiB.");
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString("utf8").trim();
-}
-
 /**
  * Streams a multipart request: every part named `fileField` goes to its own temporary file (never into memory:
- * `request.formData()` would buffer it whole), other parts become short text fields.
+ * `request.formData()` would buffer it whole), other parts become short text fields. busboy reads the body's Node
+ * stream in place; Remix's multipart parser copied every chunk, which left ~30 MiB of dead buffers per 100 MiB
+ * upload (docs/decisions/028-smt-ingest-speed-and-memory.md).
  */
 export async function spoolMultipart(
   request: Request,
@@ -165,52 +157,56 @@ export async function spoolMultipart(
   }
 
   const spool = await makeSpoolDir();
-  const files: SpooledFile[] = [];
-  const fields: Record<string, string> = {};
-  const handler = async (part: UploadHandlerPart) => {
-    if (part.name === fileField && part.filename !== undefined) {
-      if (files.length >= options.maxFiles) {
-        throw new UploadRejectedError(
-          400,
-          `At most ${options.maxFiles} file${options.maxFiles === 1 ? "" : "s"} can be sent in one request.`,
-        );
-      }
-      const filename = safeBasename(part.filename);
-      files.push(
-        await spoolStream(part.data, path.join(spool.dir, String(files.length)), {
-          filename,
-          contentType: part.contentType || "application/octet-stream",
-          maxBytes: options.maxFileBytes,
-        }),
-      );
-      return undefined;
-    }
-    if (part.filename === undefined) fields[part.name] = await readField(part.data);
-    else for await (const _chunk of part.data); // a file in another field: read past it
-    return undefined;
-  };
-
   try {
-    // Remix's parser trims the pathname off file names; safeBasename trims again in case it ever does not.
-    // The parser insists on an exact "multipart/form-data" type, so a charset parameter is dropped here.
-    await unstable_parseMultipartFormData(withExactMultipartType(request, contentType), handler);
+    const { files, fields } = await readMultipart(request, contentType, fileField, options, spool.dir);
+    return { files, fields, cleanup: spool.cleanup };
   } catch (error) {
     await spool.cleanup();
     if (error instanceof UploadRejectedError) throw error;
     throw new UploadRejectedError(400, "The multipart body could not be read; send the file again.");
   }
-  return { files, fields, cleanup: spool.cleanup };
 }
 
-function withExactMultipartType(request: Request, contentType: string): Request {
-  const boundary = contentType.match(/boundary=("?)([^";]+)\1/i)?.[2];
-  if (!boundary || contentType === `multipart/form-data; boundary=${boundary}`) return request;
-  const headers = new Headers(request.headers);
-  headers.set("content-type", `multipart/form-data; boundary=${boundary}`);
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    body: request.body,
-    duplex: "half",
-  } as RequestInit);
+async function readMultipart(
+  request: Request,
+  contentType: string,
+  fileField: string,
+  options: { maxFileBytes: number; maxFiles: number },
+  dir: string,
+): Promise<{ files: SpooledFile[]; fields: Record<string, string> }> {
+  if (!request.body) throw new UploadRejectedError(400, "The request has no body; send the file as multipart/form-data.");
+  const files: Promise<SpooledFile>[] = [];
+  const fields: Record<string, string> = {};
+  const parser = busboy({ headers: { "content-type": contentType }, limits: { fieldSize: FIELD_MAX_BYTES } });
+  // A refusal stops the reading at once: the pipeline below rejects with it.
+  const refuse = (error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error)));
+  parser.on("file", (name, data, info) => {
+    // A file in another field, or a file input left empty (a part with no file name): read past it.
+    if (name !== fileField || !info.filename) {
+      data.resume();
+      return;
+    }
+    if (files.length >= options.maxFiles) {
+      data.resume();
+      return refuse(
+        new UploadRejectedError(
+          400,
+          `At most ${options.maxFiles} file${options.maxFiles === 1 ? "" : "s"} can be sent in one request.`,
+        ),
+      );
+    }
+    const spooled = spoolStream(data, path.join(dir, String(files.length)), {
+      filename: safeBasename(info.filename),
+      contentType: info.mimeType || "application/octet-stream",
+      maxBytes: options.maxFileBytes,
+    });
+    spooled.catch(refuse);
+    files.push(spooled);
+  });
+  parser.on("field", (name, value, info) => {
+    if (info.valueTruncated) refuse(new UploadRejectedError(400, "A form field is longer than 16 KiB."));
+    else fields[name] = value.trim();
+  });
+  await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), parser);
+  return { files: await Promise.all(files), fields };
 }
