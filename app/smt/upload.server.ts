@@ -174,7 +174,8 @@ async function readMultipart(
   options: { maxFileBytes: number; maxFiles: number },
   dir: string,
 ): Promise<{ files: SpooledFile[]; fields: Record<string, string> }> {
-  if (!request.body) throw new UploadRejectedError(400, "The request has no body; send the file as multipart/form-data.");
+  if (!request.body)
+    throw new UploadRejectedError(400, "The request has no body; send the file as multipart/form-data.");
   const files: Promise<SpooledFile>[] = [];
   const fields: Record<string, string> = {};
   const parser = busboy({ headers: { "content-type": contentType }, limits: { fieldSize: FIELD_MAX_BYTES } });
