@@ -1,7 +1,7 @@
 /**
  * SMT ingest throughput next to PostgreSQL COPY, and the portal's memory during a large upload.
  *
- *   npx tsx bench/smt-ingest.ts [syntheticRows=10000000] [uploadMiB=100]
+ *   npx tsx bench/smt-ingest.ts [syntheticRows=10000000] [uploadMiB=100] [rounds=3]
  *
  * 1. For the 12-month solar file (70,080 rows), a synthetic file of `syntheticRows` rows, and a month of every
  *    synthetic ESIID re-posted with newer revisions (a merge into stored days): ingestSmtFile (storage copy,
@@ -35,6 +35,7 @@ import { buildApp } from "../tests/support/build";
 
 const syntheticRows = Number(process.argv[2] ?? 10_000_000);
 const uploadMiB = Number(process.argv[3] ?? 100);
+const repeats = Number(process.argv[4] ?? 3);
 const work = mkdtempSync(path.join(os.tmpdir(), "smt-bench-"));
 const WEBHOOK_SECRET = "bench-webhook-secret-0123456789abcdef";
 const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
@@ -59,7 +60,6 @@ const { disconnectDb } = await import("../app/db/prisma.server");
 const client = new pg.Client(connectionConfig(database));
 await client.connect();
 
-const results: Record<string, unknown>[] = [];
 try {
   // Both paths first run once on a small file, unmeasured: JIT, connections and prepared statements warm up, so
   // the figures are steady-state throughput rather than the process's first seconds.
@@ -68,24 +68,36 @@ try {
   await measure("warm-up", warmUpPath, true);
   rmSync(warmUpPath, { force: true });
 
-  for (const [label, source, fresh] of [
+  const cases = [
     ["12-month solar file", () => twelveMonthSolarCsv("2025-05-13"), true],
     [`synthetic ${syntheticRows.toLocaleString("en-US")} rows`, () => syntheticIntervalCsv(syntheticRows), true],
     ["merge: a month re-posted, newer revisions", () => overlappingMonthCsv(syntheticRows), false],
-  ] as const) {
-    const csvPath = path.join(work, "input.csv");
+  ] as const;
+  const inputs = new Map<string, string>();
+  for (const [label, source] of cases) {
+    const csvPath = path.join(work, `input-${inputs.size}.csv`);
     await pipeline(source(), createWriteStream(csvPath));
-    results.push(await measure(label, csvPath, fresh));
-    rmSync(csvPath, { force: true });
+    inputs.set(label, csvPath);
   }
-  const upload = uploadMiB > 0 ? [await measureUpload("interval"), await measureUpload("unreadable")] : [];
-  console.log("\nSMT ingest vs COPY (same rows, same cluster)");
+  // Rounds in turn (the merge goes onto the synthetic file stored just before it); each figure is a median.
+  const rounds = new Map<string, Measured[]>(cases.map(([label]) => [label, []]));
+  for (let round = 0; round < repeats; round++) {
+    for (const [label, , fresh] of cases) rounds.get(label)!.push(await measure(label, inputs.get(label)!, fresh));
+  }
+  const results = cases.map(([label]) => summarise(rounds.get(label)!));
+  const uploads = { interval: [] as UploadRun[], unreadable: [] as UploadRun[] };
+  for (let round = 0; uploadMiB > 0 && round < repeats; round++) {
+    uploads.interval.push(await measureUpload("interval"));
+    uploads.unreadable.push(await measureUpload("unreadable"));
+  }
+  const upload = uploadMiB > 0 ? [summariseUpload(uploads.interval), summariseUpload(uploads.unreadable)] : [];
+  console.log(`\nSMT ingest vs COPY (same rows, same cluster; median of ${repeats} rounds)`);
   console.table(results);
-  console.log(`\nPortal RSS during a ${uploadMiB} MiB multipart upload to /api/admin/smt/pull`);
+  console.log(`\nPortal RSS during a ${uploadMiB} MiB multipart upload to /api/admin/smt/pull (${repeats} rounds)`);
   console.table(upload);
   console.log(JSON.stringify({ throughput: results, upload }));
   const ratio = (row: Record<string, unknown>) => Number(row["ingest / COPY"]);
-  const growth = upload.find((row) => row.request === "upload + ingest")?.["growth MiB"] ?? "n/a";
+  const growth = upload[0]?.["growth MiB (median)"] ?? "n/a";
   console.log(
     `PERF smt-ingest ratio=${Math.min(ratio(results[0]), ratio(results[1])).toFixed(2)} ` +
       `merge_ratio=${ratio(results[2]).toFixed(2)} rss_growth_mib=${growth}`,
@@ -164,19 +176,61 @@ async function measure(label: string, csvPath: string, fresh: boolean) {
   rmSync(tsvPath, { force: true });
   await client.query(`DROP TABLE copy_bench`);
 
-  const ingestRate = result.rowsParsed / ingestSeconds;
-  const copyRate = rows / copySeconds;
   return {
-    file: label,
-    MiB: +(bytes / 1024 ** 2).toFixed(1),
+    label,
+    bytes,
     rows: result.rowsParsed,
-    "inserted / updated": `${result.rowsInserted} / ${result.rowsUpdated}`,
-    "spool s": +spoolSeconds.toFixed(2),
+    inserted: result.rowsInserted,
+    updated: result.rowsUpdated,
+    copyRows: rows,
+    spoolSeconds,
+    ingestSeconds,
+    copySeconds,
+  };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function summarise(runs: Measured[]) {
+  const [first] = runs;
+  const ingestSeconds = median(runs.map((run) => run.ingestSeconds));
+  const copySeconds = median(runs.map((run) => run.copySeconds));
+  const ingestRate = first.rows / ingestSeconds;
+  const copyRate = first.copyRows / copySeconds;
+  return {
+    file: first.label,
+    MiB: +(first.bytes / 1024 ** 2).toFixed(1),
+    rows: first.rows,
+    "inserted / updated": `${first.inserted} / ${first.updated}`,
     "ingest s": +ingestSeconds.toFixed(2),
+    "ingest s, each round": runs.map((run) => run.ingestSeconds.toFixed(2)).join(" "),
     "ingest rows/s": Math.round(ingestRate),
     "COPY s": +copySeconds.toFixed(2),
+    "COPY s, each round": runs.map((run) => run.copySeconds.toFixed(2)).join(" "),
     "COPY rows/s": Math.round(copyRate),
     "ingest / COPY": +(ingestRate / copyRate).toFixed(2),
+  };
+}
+
+type UploadRun = Awaited<ReturnType<typeof measureUpload>>;
+
+function summariseUpload(runs: UploadRun[]) {
+  const growth = runs.map((run) => run.growth);
+  return {
+    request: runs[0].request,
+    "upload MiB": runs[0].uploadMiB,
+    rows: runs[0].rows,
+    "request s (median)": +median(runs.map((run) => run.seconds)).toFixed(1),
+    "idle RSS MiB (median)": Math.round(median(runs.map((run) => run.idle))),
+    "growth MiB, each round": growth.map((value) => Math.round(value)).join(" "),
+    "growth MiB (median)": Math.round(median(growth)),
+    "within +64 MiB": median(growth) <= 64,
   };
 }
 
@@ -244,13 +298,11 @@ async function measureUpload(kind: "interval" | "unreadable") {
     }
     return {
       request: kind === "interval" ? "upload + ingest" : "upload only (422)",
-      "upload MiB": +(size / 1024 ** 2).toFixed(1),
+      uploadMiB: +(size / 1024 ** 2).toFixed(1),
       rows: answer.rowsInserted,
-      "request s": +((performance.now() - startedAt) / 1000).toFixed(1),
-      "idle RSS MiB": +idle.toFixed(0),
-      "peak RSS MiB": +peak.toFixed(0),
-      "growth MiB": +(peak - idle).toFixed(0),
-      "within +64 MiB": peak - idle <= 64,
+      seconds: (performance.now() - startedAt) / 1000,
+      idle,
+      growth: peak - idle,
     };
   } finally {
     portal.kill("SIGTERM");
