@@ -1,5 +1,5 @@
 import { db } from "~/db/prisma.server";
-import { dailyUsageByEsiid, type EsiidUsage } from "~/smt/usage.server";
+import { dailyUsage, type EsiidUsage } from "~/smt/usage.server";
 import { displayAddress } from "./address";
 import { EXTRACT_COLUMNS } from "./columns";
 import type { ExtractFileState, PremiseChangeView, PremiseFileView } from "./types";
@@ -31,7 +31,7 @@ export async function premiseView(esiid: string): Promise<PremiseView | null> {
   const [changes, file, usage] = await Promise.all([
     db().esiidPremiseChange.findMany({ where: { esiid }, orderBy: { publishedAt: "desc" }, take: TIMELINE_LIMIT }),
     db().ercotIngest.findUnique({ where: { docId: premise.sourceDocId } }),
-    dailyUsageByEsiid({ esiids: [esiid] }),
+    dailyUsage(esiid),
   ]);
   const state = await db().esiidExtractFile.findUnique({ where: { docId: premise.sourceDocId } });
   const values = premise as unknown as Record<string, string | null>;
@@ -60,7 +60,7 @@ export async function premiseView(esiid: string): Promise<PremiseView | null> {
       kind: change.kind,
       changes: change.changes as PremiseChangeView["changes"],
     })),
-    usage: usage[0]?.days.length ? usage[0] : null,
+    usage: usage.days.length ? usage : null,
   };
 }
 

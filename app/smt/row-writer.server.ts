@@ -42,22 +42,26 @@ export class RowWriter implements RowSink {
       this.staging = true;
     }
     await pipeline(Readable.from([copyText]), this.client.query(copyFrom(`COPY smt_day_stage FROM STDIN`)));
-    // One statement empties the stage, counts against the stored days (the statement's snapshot) and merges.
+    // One statement counts against the stored days (the statement's snapshot) and merges. Each stored day is
+    // found through the primary key (LATERAL … LIMIT 1): the stage has no statistics, and a hash join would read
+    // the whole table on every batch, so an ingest would slow down as the table grows.
     const result = await this.client.query<{ overlapping: string; updated: string }>({
       name: "smt-day-merge",
-      text: `WITH deleted AS (DELETE FROM smt_day_stage RETURNING *),
-        staged AS (
+      text: `WITH staged AS (
           SELECT "esiid", "channel", "day", "dayStart", "kwh", "estimated",
                  COALESCE("revisionAt", array_fill("dayRevision", ARRAY[cardinality("kwh")])) AS "revisionAt",
                  COALESCE("rawFileIds", array_fill($1::int, ARRAY[cardinality("kwh")])) AS "rawFileIds",
                  "totalKwh", "intervals", "missing", "estimatedCount"
-          FROM deleted
+          FROM smt_day_stage
         ),
         counted AS (
           SELECT count(*) FILTER (WHERE u.ne IS NOT NULL AND u.oe IS NOT NULL) AS overlapping,
                  count(*) FILTER (WHERE ${SLOT_TAKEN} AND u.oe IS NOT NULL) AS updated
-          FROM "SmtIntervalDay" o JOIN staged s USING ("esiid", "channel", "day"),
-               unnest(o."kwh", o."estimated", o."revisionAt", s."kwh", s."estimated", s."revisionAt")
+          FROM staged s
+          CROSS JOIN LATERAL (SELECT o."kwh", o."estimated", o."revisionAt" FROM "SmtIntervalDay" o
+                              WHERE o."esiid" = s."esiid" AND o."channel" = s."channel" AND o."day" = s."day"
+                              LIMIT 1) o
+          CROSS JOIN LATERAL unnest(o."kwh", o."estimated", o."revisionAt", s."kwh", s."estimated", s."revisionAt")
                  AS u(ok, oe, orv, nk, ne, nr)
         ),
         merged AS (
@@ -78,6 +82,8 @@ export class RowWriter implements RowSink {
         SELECT overlapping, updated, (SELECT count(*) FROM merged) AS written FROM counted`,
       values: [this.rawFileId],
     });
+    // Emptied, not deleted from: deleted rows would stay in the table, and each batch would read them again.
+    await this.client.query(`TRUNCATE smt_day_stage`);
     const overlapping = Number(result.rows[0].overlapping);
     const updated = Number(result.rows[0].updated);
     const inserted = received - overlapping;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dayOffset, daysBetween } from "~/time/iso-days";
-import { chartedEsiids, dailyUsageByEsiid, type EsiidUsage } from "./usage.server";
+import { chartedEsiids, dailyUsage, type EsiidUsage } from "./usage.server";
 
 /** The picker lists this many meters; more than that is a job for the database explorer. */
 const MAX_PICKER_ESIIDS = 200;
@@ -66,10 +66,9 @@ async function meterUsage(
   range: { from: string; to: string } | null,
 ): Promise<Pick<UsageView, "range" | "usage">> {
   if (range) {
-    const [usage] = await dailyUsageByEsiid({ esiids: [esiid], from: range.from, to: range.to });
-    return { range, usage };
+    return { range, usage: await dailyUsage(esiid, range) };
   }
-  const [latest] = await dailyUsageByEsiid({ esiids: [esiid], days: DEFAULT_RANGE_DAYS });
+  const latest = await dailyUsage(esiid, { days: DEFAULT_RANGE_DAYS });
   const lastDay = latest.days.at(-1)?.day;
   if (!lastDay) return { range: null, usage: latest };
   const recent = { from: dayOffset(lastDay, 1 - DEFAULT_RANGE_DAYS), to: lastDay };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IntervalRow } from "./parse/interval";
 import { DayBuffer } from "./interval-days";
 import { RowWriter } from "./row-writer.server";
-import { dailyUsageByEsiid } from "./usage.server";
+import { chartedEsiids, dailyUsage } from "./usage.server";
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -40,15 +40,15 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
 }
 
 describe("daily usage for the chart", () => {
-  it("charts the ESIIDs of the newest files first, even when many others sort before them", async () => {
+  it("offers the ESIIDs of the newest files first, even when many others sort before them", async () => {
     for (let i = 0; i < 14; i++)
       await storeFile(`10089010${String(i).padStart(14, "0")}`, "2026-01-01T00:00:00Z", "2025-12-01");
     await storeFile("10443720000000099", "2026-02-01T00:00:00Z", "2026-01-15");
 
-    const usage = await dailyUsageByEsiid({ maxEsiids: 12 });
-    expect(usage).toHaveLength(12);
-    expect(usage[0].esiid).toBe("10443720000000099");
-    expect(usage[0].days).toEqual([
+    const esiids = await chartedEsiids(12);
+    expect(esiids).toHaveLength(12);
+    expect(esiids[0]).toBe("10443720000000099");
+    expect((await dailyUsage(esiids[0])).days).toEqual([
       { day: "2026-01-14", consumptionKwh: 1, generationKwh: 0, missing: 0 },
       { day: "2026-01-15", consumptionKwh: 23, generationKwh: 0, missing: 0 },
     ]);
@@ -60,7 +60,7 @@ describe("daily usage for the chart", () => {
     await storeFile("10443720000000100", "2026-02-03T00:00:00Z", "2025-07-03");
     await storeFile("10443720000000100", "2026-02-04T00:00:00Z", "2025-09-01");
 
-    const [usage] = await dailyUsageByEsiid({ esiids: ["10443720000000100"], from: "2025-07-01", to: "2025-07-03" });
+    const usage = await dailyUsage("10443720000000100", { from: "2025-07-01", to: "2025-07-03" });
     expect(usage.days.map((day) => [day.day, day.consumptionKwh])).toEqual([
       ["2025-07-01", 24],
       ["2025-07-03", 24],
