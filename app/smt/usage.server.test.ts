@@ -1,22 +1,14 @@
-import pg from "pg";
-import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IntervalRow } from "./parse/interval";
 import { DayBuffer } from "./interval-days";
 import { RowWriter } from "./row-writer.server";
 import { chartedEsiids, dailyUsage } from "./usage.server";
+import { connectedClient } from "../../tests/support/database-client";
 
-let client: pg.Client;
-beforeAll(async () => {
-  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
-  await client.connect();
-});
-afterAll(async () => {
-  await client.end();
-});
+const client = connectedClient();
 
 async function storeFile(esiid: string, receivedAt: string, day: string) {
-  const { rows } = await client.query(
+  const { rows } = await client().query(
     `INSERT INTO "SmtRawFile" (sha256, filename, "sizeBytes", "storageKey", source, status, esiid, "receivedAt")
      VALUES (md5($1 || $2), 'IntervalData.csv', 1, 'smt/raw/x', 'upload', 'parsed', $1, $2::timestamptz AT TIME ZONE 'UTC') RETURNING id`,
     [esiid, receivedAt],
@@ -32,11 +24,11 @@ async function storeFile(esiid: string, receivedAt: string, day: string) {
     revisionAt: new Date(start + 86_400_000),
     line: i + 2,
   }));
-  await client.query("BEGIN");
+  await client().query("BEGIN");
   const days = new DayBuffer();
   days.add(intervals);
-  await new RowWriter(client, rows[0].id).writeDays(days.take(rows[0].id));
-  await client.query("COMMIT");
+  await new RowWriter(client(), rows[0].id).writeDays(days.take(rows[0].id));
+  await client().query("COMMIT");
 }
 
 describe("daily usage for the chart", () => {

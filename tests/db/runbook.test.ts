@@ -1,19 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
-import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrationNames, MIGRATIONS_DIR } from "~/db/migrations.server";
+import { connectedClient } from "../support/database-client";
 
-let client: pg.Client;
-beforeAll(async () => {
-  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
-  await client.connect();
-});
-afterAll(async () => {
-  await client.end();
-});
+const client = connectedClient();
 
 function npmRun(script: string, ...args: string[]) {
   const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
@@ -27,14 +19,14 @@ describe("the recovery runbook", () => {
   it("can apply every migration again over an existing schema (they are re-runnable)", async () => {
     for (const name of await migrationNames()) {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
-      await expect(client.query(sql), name).resolves.toBeDefined();
+      await expect(client().query(sql), name).resolves.toBeDefined();
     }
   });
 
   it("marks a failed migration rolled back and deploys it again (db:resolve --rolled-back, db:migrate)", async () => {
     const [, failedName] = await migrationNames();
     // What a migration that died halfway leaves behind: a started row without finished_at.
-    await client.query(`UPDATE _prisma_migrations SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`, [
+    await client().query(`UPDATE _prisma_migrations SET finished_at = NULL, logs = 'boom' WHERE migration_name = $1`, [
       failedName,
     ]);
     const status = npmRun("db:status");
@@ -44,7 +36,7 @@ describe("the recovery runbook", () => {
     const resolve = npmRun("db:resolve", "--rolled-back", failedName);
     expect(resolve.output).toContain(`Migration ${failedName} marked as rolled back`);
     expect(resolve.code).toBe(0);
-    const { rows } = await client.query(
+    const { rows } = await client().query(
       `SELECT rolled_back_at FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NULL`,
       [failedName],
     );
@@ -52,7 +44,7 @@ describe("the recovery runbook", () => {
 
     const deploy = npmRun("db:migrate");
     expect(deploy.code, deploy.output).toBe(0);
-    const applied = await client.query(
+    const applied = await client().query(
       `SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL`,
       [failedName],
     );

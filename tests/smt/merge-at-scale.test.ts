@@ -1,16 +1,8 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectionConfig, databaseTargetFromEnv } from "~/db/connection.server";
+import { describe, expect, it } from "vitest";
 import { RowWriter } from "~/smt/row-writer.server";
+import { connectedClient } from "../support/database-client";
 
-let client: pg.Client;
-beforeAll(async () => {
-  client = new pg.Client(connectionConfig(databaseTargetFromEnv()));
-  await client.connect();
-});
-afterAll(async () => {
-  await client.end();
-});
+const client = connectedClient();
 
 const kwh = `{${Array(96).fill("0.5").join(",")}}`;
 const flags = `{${Array(96).fill("f").join(",")}}`;
@@ -28,7 +20,7 @@ function dayLines(esiid: string, firstDay: number, count: number): string {
 describe("SMT day merge on a large table", () => {
   it("finds each stored day through the primary key, never by reading the whole table, batch after batch", async () => {
     // 30,000 stored days of other meters, known to the planner.
-    await client.query(`
+    await client().query(`
       INSERT INTO "SmtIntervalDay" ("esiid", "channel", "day", "dayStart", "kwh", "estimated", "revisionAt",
         "rawFileIds", "totalKwh", "intervals", "missing", "estimatedCount")
       SELECT '10443729' || lpad(m::text, 9, '0'), 'consumption', DATE '2020-01-01' + d,
@@ -36,15 +28,15 @@ describe("SMT day merge on a large table", () => {
              array_fill(false, ARRAY[96]), array_fill(TIMESTAMP '2021-01-01', ARRAY[96]), array_fill(NULL::int, ARRAY[96]),
              48, 96, 0, 0
       FROM generate_series(1, 100) m, generate_series(0, 299) d`);
-    await client.query(`ANALYZE "SmtIntervalDay"`);
-    const file = await client.query<{ id: number }>(
+    await client().query(`ANALYZE "SmtIntervalDay"`);
+    const file = await client().query<{ id: number }>(
       `INSERT INTO "SmtRawFile" (sha256, filename, "sizeBytes", "storageKey", source, status)
        VALUES (md5('merge-at-scale'), 'IntervalData.csv', 1, 'smt/raw/x', 'upload', 'received') RETURNING id`,
     );
 
-    await client.query("BEGIN");
+    await client().query("BEGIN");
     try {
-      const writer = new RowWriter(client, file.rows[0].id);
+      const writer = new RowWriter(client(), file.rows[0].id);
       // 80 merge statements of 256 days each, as a file of 20,480 days (two million intervals) would send them.
       for (let batch = 0; batch < 80; batch++) {
         const esiid = `1044372${String(batch).padStart(10, "0")}`;
@@ -56,12 +48,12 @@ describe("SMT day merge on a large table", () => {
         expect(written.inserted).toBe(256 * 96);
       }
       // This transaction's own scans of the table, counted by PostgreSQL as they happen.
-      const scans = await client.query<{ seq_scan: string }>(
+      const scans = await client().query<{ seq_scan: string }>(
         `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = '"SmtIntervalDay"'::regclass`,
       );
       expect(Number(scans.rows[0].seq_scan)).toBe(0);
     } finally {
-      await client.query("ROLLBACK");
+      await client().query("ROLLBACK");
     }
   });
 });
