@@ -138,8 +138,7 @@ export async function makeSpoolDir(): Promise<{ dir: string; cleanup: () => Prom
 /**
  * Streams a multipart request: every part named `fileField` goes to its own temporary file (never into memory:
  * `request.formData()` would buffer it whole), other parts become short text fields. busboy reads the body's Node
- * stream in place; Remix's multipart parser copied every chunk, which left ~30 MiB of dead buffers per 100 MiB
- * upload (docs/decisions/028-smt-ingest-speed-and-memory.md).
+ * stream without copying each chunk (docs/decisions/028-smt-ingest-speed-and-memory.md).
  */
 export async function spoolMultipart(
   request: Request,

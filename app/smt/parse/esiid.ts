@@ -1,4 +1,4 @@
-import { ownCopy } from "./csv-records";
+import { BoundedCache } from "./field-cache";
 import type { IssueLog } from "./types";
 
 /** TDSP codes as ERCOT spells them in its ESIID extract names. */
@@ -60,25 +60,21 @@ export function unknownEsiidWarning(esiid: string): string {
 
 /** Checks ESIIDs once per distinct text and warns once per ESIID in no known layout. */
 export class EsiidReader {
-  /** Each result with its own copy of the text read (ownCopy: a slice of the record would pin its chunk). */
-  private readonly seen = new Map<string, { raw: string; result: { esiid: string } | { message: string } }>();
-  /** Consecutive rows mostly repeat an ESIID: a comparison beats a lookup. */
-  private last: { raw: string; result: { esiid: string } | { message: string } } | null = null;
+  private readonly seen = new BoundedCache<{ esiid: string } | { message: string }>(10_000);
+  /** The line being read, for the warning of an ESIID met for the first time. */
+  private line = 0;
   constructor(private readonly issues: IssueLog) {}
 
   read(raw: string, line: number): { esiid: string } | { message: string } {
-    if (this.last !== null && raw === this.last.raw) return this.last.result;
-    let entry = this.seen.get(raw);
-    if (!entry) {
-      const owned = ownCopy(raw);
-      const checked = normalizeEsiid(owned);
-      entry = { raw: owned, result: checked.ok ? { esiid: checked.esiid } : { message: checked.message } };
-      if (checked.ok && !checked.knownFormat)
-        this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), line);
-      if (this.seen.size > 10_000) this.seen.clear();
-      this.seen.set(owned, entry);
-    }
-    this.last = entry;
-    return entry.result;
+    this.line = line;
+    return this.seen.get(raw, this.check);
   }
+
+  private readonly check = (raw: string): { esiid: string } | { message: string } => {
+    const checked = normalizeEsiid(raw);
+    if (!checked.ok) return { message: checked.message };
+    if (!checked.knownFormat)
+      this.issues.warnOnce(`esiid:${checked.esiid}`, unknownEsiidWarning(checked.esiid), this.line);
+    return { esiid: checked.esiid };
+  };
 }

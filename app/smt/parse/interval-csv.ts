@@ -1,5 +1,6 @@
 import { chicagoDayLengthMinutes, chicagoToUtc, dayNumber, formatLocalDate, type LocalDate } from "../../time/chicago";
-import { CsvSyntaxError, ownCopy, readCsvRecords } from "./csv-records";
+import { CsvSyntaxError, readCsvRecords } from "./csv-records";
+import { BoundedCache } from "./field-cache";
 import { DAY_SECONDS, SLOT_SECONDS, placeDay, type IntervalLine } from "./day-placement";
 import { parseClock, parseLocalDate, parseLocalDateTime } from "./fields";
 import { EsiidReader } from "./esiid";
@@ -58,7 +59,6 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
     const fieldsReader = new IntervalFieldsReader(issues);
     // In order of last use: the first entry is the day least recently written to.
     const openDays = new Map<string, OpenDay>();
-    let lastKey = "";
     let last: OpenDay | undefined;
     let columns: Record<Column, number> | null = null;
     let columnCount = 0;
@@ -110,11 +110,10 @@ export function parseIntervalCsv(source: ByteSource): ParseRun<IntervalRow, Inte
               if (oldest === last) last = undefined;
               yield settleDay(oldest, issues, ledger);
             }
-          } else if (key !== lastKey) {
+          } else if (open !== last) {
             openDays.delete(key);
             openDays.set(key, open);
           }
-          lastKey = key;
           last = open;
           addLine(open, intervalLine);
         }
@@ -264,25 +263,4 @@ function parseRevision(text: string): Date | string {
     chicagoToUtc(local.date, local.secondOfDay) ??
     `REVISION_DATE "${text}" falls in the hour skipped by daylight saving time.`
   );
-}
-
-/** A memo for values that repeat on every row; cleared when full so a pathological file cannot grow it. */
-class BoundedCache<Value> {
-  /** Each value with its own copy of its text (ownCopy: a slice of the record would pin its chunk). */
-  private readonly entries = new Map<string, { text: string; value: Value }>();
-  /** The last entry asked for: consecutive rows mostly repeat a value, and a comparison beats a lookup. */
-  private last: { text: string; value: Value } | null = null;
-  constructor(private readonly limit = 1000) {}
-  get(text: string, compute: (text: string) => Value): Value {
-    if (this.last !== null && text === this.last.text) return this.last.value;
-    let entry = this.entries.get(text);
-    if (entry === undefined) {
-      const owned = ownCopy(text);
-      entry = { text: owned, value: compute(owned) };
-      if (this.entries.size >= this.limit) this.entries.clear();
-      this.entries.set(owned, entry);
-    }
-    this.last = entry;
-    return entry.value;
-  }
 }
